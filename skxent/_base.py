@@ -1,0 +1,220 @@
+"""The fit flow shared by both estimators: validate, build the objective, solve, store.
+
+Subclasses say only how targets become probabilities in [0, 1]
+(``_targets_to_probabilities``) and how predicted probabilities become
+predictions (``_probabilities_to_targets``).
+"""
+
+from abc import abstractmethod
+from functools import partial
+from numbers import Integral, Real
+
+import numpy as np
+from scipy.special import logit
+from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._loss import mean_response
+from ._objective import (
+    curvature_weights,
+    hessian_vector_product,
+    objective_value_and_gradient,
+    split_params,
+)
+from ._preconditioning import build_preconditioner
+from ._solver import minimize_smooth_convex
+from ._validation import check_sample_weight
+
+
+def _cold_start(n_features, targets, weights, fit_intercept):
+    """Zero coefficients; the intercept that fits the weighted mean target."""
+    if not fit_intercept:
+        return np.zeros(n_features)
+    # Targets all 0 (or all 1) have their optimum at intercept -inf (+inf):
+    # start at a finite point in that direction and let the solver go on.
+    mean_target = np.clip(weights @ targets, 1e-10, 1.0 - 1e-10)
+    return np.append(np.zeros(n_features), logit(mean_target))
+
+
+def fit_cross_entropy(
+    X, targets, sample_weight, *, alpha, fit_intercept, tol, max_iter, verbose, start
+):
+    """Minimise the penalised weighted mean cross-entropy of a linear model.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features), float64
+    targets : ndarray of shape (n_samples,)
+        Probabilities in [0, 1].
+    sample_weight : ndarray of shape (n_samples,)
+        Non-negative, not all zero.
+    alpha, fit_intercept, tol, max_iter, verbose
+        As in the estimators.
+    start : ndarray of shape (n_features + fit_intercept,) or None
+        Parameters to start from; None for a cold start.
+
+    Returns
+    -------
+    params : ndarray of shape (n_features + fit_intercept,)
+        ``coef`` followed by the intercept when fitted.
+    n_iter : int
+    """
+    weights = sample_weight / sample_weight.sum()
+    if start is None:
+        start = _cold_start(X.shape[1], targets, weights, fit_intercept)
+    preconditioner = build_preconditioner(
+        X,
+        curvature_weights(start, X, weights, fit_intercept),
+        alpha,
+        fit_intercept,
+        start,
+    )
+    objective = partial(
+        objective_value_and_gradient,
+        X=X,
+        targets=targets,
+        weights=weights,
+        alpha=alpha,
+        fit_intercept=fit_intercept,
+    )
+
+    def value_and_gradient(z):
+        value, gradient = objective(preconditioner.params(z))
+        return value, preconditioner.gradient(gradient)
+
+    def hessian_product_at(z):
+        hessian_weights = curvature_weights(
+            preconditioner.params(z), X, weights, fit_intercept
+        )
+        return lambda v: preconditioner.gradient(
+            hessian_vector_product(
+                preconditioner.step(v), X, hessian_weights, alpha, fit_intercept
+            )
+        )
+
+    result = minimize_smooth_convex(
+        value_and_gradient,
+        hessian_product_at,
+        preconditioner.n_variables,
+        tol=tol,
+        max_iter=max_iter,
+        verbose=verbose,
+    )
+    return preconditioner.params(result.solution), result.n_iter
+
+
+class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
+    """Linear model with logistic link fitted by minimising cross-entropy.
+
+    Not for direct use: see ``ProbabilityRegressor`` and
+    ``CrossEntropyRegressor``.
+    """
+
+    _parameter_constraints: dict = {
+        "alpha": [Interval(Real, 0.0, None, closed="left")],
+        "fit_intercept": ["boolean"],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0.0, None, closed="neither")],
+        "warm_start": ["boolean"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        *,
+        alpha=1e-4,
+        fit_intercept=True,
+        max_iter=100,
+        tol=1e-10,
+        warm_start=False,
+        verbose=0,
+    ):
+        self.alpha = alpha
+        self.fit_intercept = fit_intercept
+        self.max_iter = max_iter
+        self.tol = tol
+        self.warm_start = warm_start
+        self.verbose = verbose
+
+    @abstractmethod
+    def _targets_to_probabilities(self, y, sample_weight):
+        """Validated targets -> probabilities in [0, 1]; may set fitted attributes."""
+
+    @abstractmethod
+    def _probabilities_to_targets(self, probabilities):
+        """Predicted probabilities -> predictions in the targets' units."""
+
+    def _warm_start_params(self, n_features):
+        """The previous solution when warm starting on data of the same width."""
+        if not self.warm_start or getattr(self, "coef_", np.empty(0)).shape != (
+            n_features,
+        ):
+            return None
+        start = self.coef_.astype(np.float64)
+        if self.fit_intercept:
+            start = np.append(start, self.intercept_)
+        return start
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model by minimising the penalised weighted mean cross-entropy.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,)
+            Target values.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights, such as trial counts when ``y`` is a
+            proportion. None gives every sample weight 1.
+
+        Returns
+        -------
+        self : object
+            Fitted estimator.
+        """
+        X, y = validate_data(
+            self, X, y, dtype=[np.float64, np.float32], y_numeric=True
+        )
+        fit_dtype = X.dtype
+        # Solved in float64: float32 gradients are too coarse for the optimum.
+        X = X.astype(np.float64, copy=False)
+        sample_weight = check_sample_weight(sample_weight, X)
+        targets = self._targets_to_probabilities(
+            y.astype(np.float64, copy=False), sample_weight
+        )
+        params, self.n_iter_ = fit_cross_entropy(
+            X,
+            targets,
+            sample_weight,
+            alpha=self.alpha,
+            fit_intercept=self.fit_intercept,
+            tol=self.tol,
+            max_iter=self.max_iter,
+            verbose=self.verbose,
+            start=self._warm_start_params(X.shape[1]),
+        )
+        coef, intercept = split_params(params, self.fit_intercept)
+        self.coef_ = coef.astype(fit_dtype)
+        self.intercept_ = float(intercept)
+        return self
+
+    def predict(self, X):
+        """Predict with the fitted model.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Predictions, in the units of the training targets.
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        raw_prediction = X @ self.coef_ + X.dtype.type(self.intercept_)
+        return self._probabilities_to_targets(mean_response(raw_prediction))
