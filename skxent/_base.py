@@ -175,9 +175,7 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
         self : object
             Fitted estimator.
         """
-        X, y = validate_data(
-            self, X, y, dtype=[np.float64, np.float32], y_numeric=True
-        )
+        X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], y_numeric=True)
         fit_dtype = X.dtype
         # Solved in float64: float32 gradients are too coarse for the optimum.
         X = X.astype(np.float64, copy=False)

@@ -155,9 +155,7 @@ def sampled_correlation(X, curvature_weights, center):
     n_samples, n_features = X.shape
     max_rows = max(MIN_SAMPLED_ROWS, ROWS_PER_FEATURE * n_features)
     stride = -(-n_samples // max_rows)
-    gram = centred_weighted_gram(
-        X[::stride], curvature_weights[::stride], center
-    )
+    gram = centred_weighted_gram(X[::stride], curvature_weights[::stride], center)
     spread = np.sqrt(np.diag(gram))
     has_spread = spread > 0
     correlation = np.eye(n_features)
@@ -167,7 +165,7 @@ def sampled_correlation(X, curvature_weights, center):
 
 
 def _positive_floor(curvatures):
-    """Curvatures raised to a floor relative to the largest; all ones if none is positive."""
+    """Curvatures floored relative to the largest; all ones if none is positive."""
     largest = curvatures.max(initial=0.0)
     if largest <= 0:
         return np.ones_like(curvatures)

@@ -56,8 +56,8 @@ _SHARED_ATTRIBUTES = """coef_ : ndarray of shape (n_features,)
         Names of features seen during fit, when ``X`` has string column
         names (a pandas DataFrame, for example)."""
 
-_SHARED_NOTES = """The model predicts ``mu = expit(X @ coef_ + intercept_)`` and is fitted by
-    minimising, over ``coef_`` and ``intercept_``,
+_SHARED_NOTES = """The model predicts ``mu = expit(X @ coef_ + intercept_)`` and is
+    fitted by minimising, over ``coef_`` and ``intercept_``,
 
     .. math::
 
@@ -81,10 +81,12 @@ _SHARED_NOTES = """The model predicts ``mu = expit(X @ coef_ + intercept_)`` and
     features than samples) gives, with ``alpha=0``, the solution with no
     component in the directions the data do not determine.
 
-    ``score`` is :math:`R^2`, as for every scikit-learn regressor. To select
-    models by cross-entropy instead, pass e.g.
-    ``scoring="neg_mean_squared_error"``-style custom scorers built with
-    :func:`sklearn.metrics.make_scorer`."""
+    ``score`` is :math:`R^2`, as for every scikit-learn regressor, so model
+    comparison scripts and ``GridSearchCV`` treat it like any other. To
+    select models by cross-entropy instead, pass a scorer built with
+    :func:`sklearn.metrics.make_scorer` from a cross-entropy function of
+    ``(y_true, y_pred)`` as ``scoring=`` (``"neg_log_loss"`` does not apply:
+    it expects class labels and ``predict_proba``)."""
 
 
 class ProbabilityRegressor(CrossEntropyRegressorBase):

@@ -149,5 +149,6 @@ def minimize_smooth_convex(
             f"|gradient| {progress.gradient_max:.2e} > tol={tol:g} "
             f"(max_iter={max_iter}). {ADVICE}",
             ConvergenceWarning,
+            stacklevel=3,
         )
     return SolverResult(z, progress.n_iter, progress.gradient_max)

@@ -44,13 +44,14 @@ def check_probability_targets(y):
 
 
 def check_targets_in_range(y, target_range):
-    """Raise a ValueError unless ``low <= y <= high`` for ``(low, high) = target_range``."""
+    """Raise a ValueError unless every ``y`` lies in ``target_range = (low, high)``."""
     low, high = target_range
     if not np.all((y >= low) & (y <= high)):
         outside = np.flatnonzero((y < low) | (y > high))
+        first = outside[0]
         raise ValueError(
             f"y has {outside.size} values outside target_range=({low:g}, {high:g}): "
-            f"{_describe_values(y)} (first at index {outside[0]}, y={y[outside[0]]:g}). "
+            f"{_describe_values(y)} (first at index {first}, y={y[first]:g}). "
             "Widen target_range or use target_range='auto' to learn it from y."
         )
 
@@ -58,7 +59,8 @@ def check_targets_in_range(y, target_range):
 def check_target_range(target_range):
     """Return ``(low, high)`` as floats, finite with ``low < high``."""
     values = np.asarray(target_range, dtype=np.float64)
-    if values.shape != (2,) or not np.all(np.isfinite(values)) or not values[0] < values[1]:
+    valid = values.shape == (2,) and np.all(np.isfinite(values))
+    if not (valid and values[0] < values[1]):
         raise ValueError(
             "target_range must be 'auto' or a pair (low, high) of finite numbers "
             f"with low < high; got {target_range!r}."
