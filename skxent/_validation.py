@@ -58,13 +58,17 @@ def check_targets_in_range(y, target_range):
 
 def check_target_range(target_range):
     """Return ``(low, high)`` as floats, finite with ``low < high``."""
-    values = np.asarray(target_range, dtype=np.float64)
+    message = (
+        "target_range must be 'auto' or a pair (low, high) of finite numbers "
+        f"with low < high; got {target_range!r}."
+    )
+    try:
+        values = np.asarray(target_range, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise ValueError(message) from error
     valid = values.shape == (2,) and np.all(np.isfinite(values))
     if not (valid and values[0] < values[1]):
-        raise ValueError(
-            "target_range must be 'auto' or a pair (low, high) of finite numbers "
-            f"with low < high; got {target_range!r}."
-        )
+        raise ValueError(message)
     return float(values[0]), float(values[1])
 
 

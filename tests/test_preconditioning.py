@@ -1,0 +1,121 @@
+import numpy as np
+import pytest
+
+from skxent import _preconditioning
+from skxent._objective import hessian_vector_product
+from skxent._preconditioning import (
+    build_preconditioner,
+    centred_weighted_gram,
+    centred_weighted_squares,
+)
+
+
+def make_design(n=300, p=6, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, p)) * 10.0 ** rng.uniform(-2, 2, size=p) + 5.0
+    X[:, 1] += 0.99 * X[:, 0]
+    return X, rng.uniform(0.1, 1.0, size=n) / n
+
+
+def full_hessian(X, curvature_weights, alpha, fit_intercept):
+    n_params = X.shape[1] + fit_intercept
+    return np.column_stack(
+        [
+            hessian_vector_product(e, X, curvature_weights, alpha, fit_intercept)
+            for e in np.eye(n_params)
+        ]
+    )
+
+
+def transform_matrix(preconditioner):
+    return np.column_stack(
+        [preconditioner.step(e) for e in np.eye(preconditioner.n_variables)]
+    )
+
+
+def test_gram_and_squares_are_centred_weighted_products():
+    X, weights = make_design()
+    center = X.mean(axis=0)
+    expected = (X - center).T @ ((X - center) * weights[:, np.newaxis])
+    np.testing.assert_allclose(centred_weighted_gram(X, weights, center), expected)
+    np.testing.assert_allclose(
+        centred_weighted_squares(X, weights, center), np.diag(expected)
+    )
+
+
+def test_gram_reads_x_in_blocks(monkeypatch):
+    X, weights = make_design(n=50)
+    expected = centred_weighted_gram(X, weights, np.zeros(X.shape[1]))
+    monkeypatch.setattr(_preconditioning, "BLOCK_ELEMENTS", 7)
+    blocked = centred_weighted_gram(X, weights, np.zeros(X.shape[1]))
+    np.testing.assert_allclose(blocked, expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("alpha", [0.0, 0.3])
+def test_whitens_the_hessian(fit_intercept, alpha):
+    X, weights = make_design()
+    origin = np.zeros(X.shape[1] + fit_intercept)
+    preconditioner = build_preconditioner(X, weights, alpha, fit_intercept, origin)
+    transform = transform_matrix(preconditioner)
+    whitened = transform.T @ full_hessian(X, weights, alpha, fit_intercept) @ transform
+    np.testing.assert_allclose(whitened, np.eye(len(origin)), atol=1e-8)
+
+
+def test_sampled_rows_still_whiten_approximately(monkeypatch):
+    X, weights = make_design(n=4000)
+    monkeypatch.setattr(_preconditioning, "MIN_SAMPLED_ROWS", 400)
+    monkeypatch.setattr(_preconditioning, "ROWS_PER_FEATURE", 1)
+    preconditioner = build_preconditioner(X, weights, 0.0, True, np.zeros(7))
+    transform = transform_matrix(preconditioner)
+    eigenvalues = np.linalg.eigvalsh(
+        transform.T @ full_hessian(X, weights, 0.0, True) @ transform
+    )
+    assert 0.5 < eigenvalues.min() and eigenvalues.max() < 2.0
+
+
+def test_gradient_is_the_adjoint_of_step():
+    X, weights = make_design()
+    origin = np.random.default_rng(3).normal(size=7)
+    preconditioner = build_preconditioner(X, weights, 0.1, True, origin)
+    rng = np.random.default_rng(4)
+    z, g = rng.normal(size=7), rng.normal(size=7)
+    assert preconditioner.step(z) @ g == pytest.approx(z @ preconditioner.gradient(g))
+    np.testing.assert_allclose(preconditioner.params(np.zeros(7)), origin)
+
+
+@pytest.mark.parametrize(
+    "make_x",
+    [
+        lambda X: np.column_stack([X, X[:, 0]]),  # duplicate column
+        lambda X: np.column_stack([X, np.full(len(X), 3.0)]),  # constant column
+        lambda X: np.column_stack([X, np.zeros(len(X))]),  # zero column
+        lambda X: X[:4],  # more features than samples
+        lambda X: np.zeros_like(X),  # no information at all
+    ],
+    ids=["duplicate", "constant", "zero", "p>n", "all-zero"],
+)
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_rank_deficient_designs_give_finite_maps(make_x, fit_intercept):
+    X, _ = make_design()
+    X = make_x(X)
+    weights = np.full(len(X), 0.25 / len(X))
+    preconditioner = build_preconditioner(
+        X, weights, 0.0, fit_intercept, np.zeros(X.shape[1] + fit_intercept)
+    )
+    transform = transform_matrix(preconditioner)
+    assert np.all(np.isfinite(transform))
+    whitened = transform.T @ full_hessian(X, weights, 0.0, fit_intercept) @ transform
+    # Close to the identity on the directions the data determine, and zero
+    # (not huge) on the others: rounding noise there is not amplified.
+    eigenvalues = np.linalg.eigvalsh(whitened)
+    assert np.all((np.abs(eigenvalues - 1) < 1e-4) | (np.abs(eigenvalues) < 1e-6))
+
+
+def test_many_features_use_jacobi_scaling(monkeypatch):
+    X, weights = make_design()
+    monkeypatch.setattr(_preconditioning, "MAX_FEATURES_FOR_WHITENING", 3)
+    preconditioner = build_preconditioner(X, weights, 0.0, True, np.zeros(7))
+    transform = transform_matrix(preconditioner)
+    whitened = transform.T @ full_hessian(X, weights, 0.0, True) @ transform
+    np.testing.assert_allclose(np.diag(whitened), 1.0, rtol=1e-10)

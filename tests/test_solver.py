@@ -1,0 +1,74 @@
+import numpy as np
+import pytest
+from sklearn.exceptions import ConvergenceWarning
+
+from skxent._solver import minimize_smooth_convex
+
+
+def quadratic(hessian, minimiser):
+    def value_and_gradient(z):
+        difference = z - minimiser
+        return 0.5 * difference @ hessian @ difference, hessian @ difference
+
+    return value_and_gradient, lambda z: lambda v: hessian @ v
+
+
+def logistic_like(z):
+    # A smooth convex function whose minimiser is at z = [1, -2].
+    shifted = z - np.array([1.0, -2.0])
+    value = np.sum(np.logaddexp(0, shifted) + np.logaddexp(0, -shifted))
+    gradient = np.tanh(shifted / 2)
+    return value, gradient
+
+
+def logistic_like_hessian_at(z):
+    shifted = z - np.array([1.0, -2.0])
+    return lambda v: 0.5 / np.cosh(shifted / 2) ** 2 * v
+
+
+@pytest.mark.parametrize("condition", [1.0, 1e3])
+def test_finds_the_minimiser_of_a_quadratic(condition):
+    rng = np.random.default_rng(0)
+    basis, _ = np.linalg.qr(rng.normal(size=(5, 5)))
+    hessian = basis @ np.diag(np.geomspace(1.0, condition, 5)) @ basis.T
+    minimiser = rng.normal(size=5)
+    value_and_gradient, hessian_product_at = quadratic(hessian, minimiser)
+    result = minimize_smooth_convex(
+        value_and_gradient, hessian_product_at, 5, tol=1e-10, max_iter=200, verbose=0
+    )
+    np.testing.assert_allclose(result.solution, minimiser, rtol=1e-8)
+    assert result.gradient_max <= 1e-10
+
+
+def test_newton_steps_finish_where_lbfgs_stalls():
+    result = minimize_smooth_convex(
+        logistic_like, logistic_like_hessian_at, 2, tol=1e-13, max_iter=100, verbose=0
+    )
+    np.testing.assert_allclose(result.solution, [1.0, -2.0], rtol=1e-12)
+    assert result.gradient_max <= 1e-13
+
+
+def test_warns_when_max_iter_is_reached():
+    hessian = np.diag([1.0, 1e4])
+    value_and_gradient, hessian_product_at = quadratic(hessian, np.array([1.0, 1.0]))
+    with pytest.warns(ConvergenceWarning, match="Increase max_iter"):
+        result = minimize_smooth_convex(
+            value_and_gradient, hessian_product_at, 2, tol=1e-12, max_iter=1, verbose=0
+        )
+    assert result.n_iter == 1
+
+
+def test_verbose_reports_each_iteration(capsys):
+    result = minimize_smooth_convex(
+        logistic_like, logistic_like_hessian_at, 2, tol=1e-10, max_iter=100, verbose=1
+    )
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == result.n_iter
+    assert all("objective" in line and "max |gradient|" in line for line in lines)
+
+
+def test_silent_when_not_verbose(capsys):
+    minimize_smooth_convex(
+        logistic_like, logistic_like_hessian_at, 2, tol=1e-10, max_iter=100, verbose=0
+    )
+    assert capsys.readouterr().out == ""
