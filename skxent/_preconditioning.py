@@ -27,8 +27,8 @@ centred. Its parts, for ``z = [u, u0]``:
   when there are too many features for a dense ``p x p`` matrix.
 
 Directions with no curvature (constant or duplicate columns, ``p > n`` with
-``alpha = 0``) get the scaling of the smallest curvature kept: no data move
-them, so the solution keeps the starting point's component there, as a
+``alpha = 0``) get the scaling of the largest curvature: no data move them,
+so the solution keeps the starting point's component there, as a
 minimum-norm solver does, and nothing is divided by zero.
 """
 
@@ -164,19 +164,27 @@ def sampled_correlation(X, curvature_weights, center):
     return correlation
 
 
-def _positive_floor(curvatures):
-    """Curvatures floored relative to the largest; all ones if none is positive."""
+def _curvatures_without_noise(curvatures):
+    """Curvatures with the rounding-noise ones replaced by the largest.
+
+    A direction whose curvature is noise is one the data do not determine:
+    its gradient is noise too, and scaling it by the largest curvature keeps
+    that noise from being amplified into the solution. All ones when no
+    curvature is positive.
+    """
     largest = curvatures.max(initial=0.0)
     if largest <= 0:
         return np.ones_like(curvatures)
-    return np.maximum(curvatures, RELATIVE_CURVATURE_FLOOR * largest)
+    return np.where(
+        curvatures > RELATIVE_CURVATURE_FLOOR * largest, curvatures, largest
+    )
 
 
 def _coef_map(X, curvature_weights, center, alpha):
     """``A = D^-1 V Lambda^-1/2`` (or ``D^-1`` alone for many features)."""
     n_features = X.shape[1]
     squares = centred_weighted_squares(X, curvature_weights, center)
-    scale = np.sqrt(_positive_floor(squares + alpha))
+    scale = np.sqrt(_curvatures_without_noise(squares + alpha))
     if n_features > MAX_FEATURES_FOR_WHITENING:
         return sparse.diags_array(1.0 / scale)
     data_scale = np.sqrt(squares) / scale
@@ -184,7 +192,7 @@ def _coef_map(X, curvature_weights, center, alpha):
     scaled_hessian *= np.outer(data_scale, data_scale)
     scaled_hessian[np.diag_indices(n_features)] += alpha / scale**2
     eigenvalues, eigenvectors = eigh(scaled_hessian)
-    whitening = eigenvectors / np.sqrt(_positive_floor(eigenvalues))
+    whitening = eigenvectors / np.sqrt(_curvatures_without_noise(eigenvalues))
     return whitening / scale[:, np.newaxis]
 
 
