@@ -30,9 +30,10 @@ def test_value_matches_definition(fit_intercept, alpha):
     coef = params[: X.shape[1]]
     intercept = params[-1] if fit_intercept else 0.0
     mu = expit(X @ coef + intercept)
-    expected = -weights @ (
-        targets * np.log(mu) + (1 - targets) * np.log(1 - mu)
-    ) + 0.5 * alpha * coef @ coef
+    expected = (
+        -weights @ (targets * np.log(mu) + (1 - targets) * np.log(1 - mu))
+        + 0.5 * alpha * coef @ coef
+    )
     value, _ = objective_value_and_gradient(
         params, X, targets, weights, alpha, fit_intercept
     )

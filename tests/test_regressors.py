@@ -15,7 +15,9 @@ def make_proportions(n=300, p=5, seed=0, scales=None):
     X = rng.normal(size=(n, p))
     if scales is not None:
         X *= scales
-    mu = expit(X @ (rng.normal(size=p) / np.sqrt(p) / (1 if scales is None else scales)))
+    mu = expit(
+        X @ (rng.normal(size=p) / np.sqrt(p) / (1 if scales is None else scales))
+    )
     trials = rng.integers(1, 30, size=n)
     y = rng.binomial(trials, mu) / trials
     return X, y, trials.astype(float)
@@ -106,7 +108,7 @@ def test_auto_range_is_learned_from_positively_weighted_targets():
     model = CrossEntropyRegressor().fit(X, scores, sample_weight=weights)
     assert model.target_range_ == (scores.min(), scores[weights > 0].max())
     predictions = model.predict(X)
-    assert np.all((predictions > model.target_range_[0]))
+    assert np.all(predictions > model.target_range_[0])
     assert np.all(predictions < model.target_range_[1])
 
 
