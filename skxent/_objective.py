@@ -67,7 +67,7 @@ def objective_value_and_gradient(params, X, targets, weights, alpha, fit_interce
     >>> value, gradient = objective_value_and_gradient(
     ...     np.zeros(2), X, np.array([0.0, 1.0]), np.array([0.5, 0.5]), 0.0, True
     ... )
-    >>> round(value, 6), gradient
+    >>> round(float(value), 6), gradient
     (0.693147, array([-0.25,  0.  ]))
     """
     coef, _ = split_params(params, fit_intercept)
