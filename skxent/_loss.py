@@ -22,29 +22,34 @@ def mean_response(raw_prediction):
     return expit(raw_prediction)
 
 
-def cross_entropy(targets, raw_prediction):
-    """Cross-entropy of each target in [0, 1] against ``expit(raw_prediction)``.
+def cross_entropy_and_gradient(targets, raw_prediction):
+    """Cross-entropy of each target against ``expit(raw_prediction)``, and its
+    derivative ``expit(raw_prediction) - targets``, from one exponential.
 
     Examples
     --------
     >>> import numpy as np
-    >>> from skxent._loss import cross_entropy
-    >>> cross_entropy(np.array([1.0, 0.0, 0.5]), np.array([0.0, 1e4, 0.0]))
+    >>> from skxent._loss import cross_entropy_and_gradient
+    >>> loss, gradient = cross_entropy_and_gradient(
+    ...     np.array([1.0, 0.0, 0.5]), np.array([0.0, 1e4, 0.0])
+    ... )
+    >>> loss
     array([6.93147181e-01, 1.00000000e+04, 6.93147181e-01])
+    >>> gradient
+    array([-0.5,  1. ,  0. ])
     """
-    positive_part = np.maximum(raw_prediction, 0.0)
-    # For t = 1 and eta > 0, positive_part - t * eta is exactly 0: the
+    exp_minus_abs = np.exp(-np.abs(raw_prediction))
+    # For t = 1 and eta > 0, max(eta, 0) - t * eta is exactly 0: the
     # remaining log1p term is the whole, exact loss.
-    return (
-        np.log1p(np.exp(-np.abs(raw_prediction)))
-        + positive_part
+    loss = (
+        np.log1p(exp_minus_abs)
+        + np.maximum(raw_prediction, 0.0)
         - targets * raw_prediction
     )
-
-
-def cross_entropy_gradient(targets, raw_prediction):
-    """Derivative of :func:`cross_entropy` with respect to the raw prediction."""
-    return expit(raw_prediction) - targets
+    # expit(eta) is 1 / (1 + e) for eta >= 0 and e / (1 + e) below, with
+    # e = exp(-|eta|): neither form overflows.
+    mean = np.where(raw_prediction >= 0, 1.0, exp_minus_abs) / (1.0 + exp_minus_abs)
+    return loss, mean - targets
 
 
 def cross_entropy_curvature(raw_prediction):

@@ -14,7 +14,7 @@ first-order method can do.
 
 import numpy as np
 
-from ._loss import cross_entropy, cross_entropy_curvature, cross_entropy_gradient
+from ._loss import cross_entropy_and_gradient, cross_entropy_curvature
 
 
 def split_params(params, fit_intercept):
@@ -27,6 +27,9 @@ def split_params(params, fit_intercept):
 def raw_prediction(params, X, fit_intercept):
     """The linear predictor ``X @ coef + intercept``."""
     coef, intercept = split_params(params, fit_intercept)
+    if not coef.any():
+        # A cold start: no need to read X.
+        return np.full(X.shape[0], float(intercept))
     return X @ coef + intercept
 
 
@@ -72,8 +75,9 @@ def objective_value_and_gradient(params, X, targets, weights, alpha, fit_interce
     """
     coef, _ = split_params(params, fit_intercept)
     eta = raw_prediction(params, X, fit_intercept)
-    value = weights @ cross_entropy(targets, eta) + 0.5 * alpha * (coef @ coef)
-    residual = weights * cross_entropy_gradient(targets, eta)
+    loss, loss_gradient = cross_entropy_and_gradient(targets, eta)
+    value = weights @ loss + 0.5 * alpha * (coef @ coef)
+    residual = weights * loss_gradient
     return value, _params_gradient(X, residual, coef, alpha, fit_intercept)
 
 

@@ -52,8 +52,9 @@ MIN_SAMPLED_ROWS = 20_000
 # forming the matrix, not information in the data.
 RELATIVE_CURVATURE_FLOOR = 1e-11
 
-# Rows per block when reading X: about 8 MiB of float64 at a time.
-BLOCK_ELEMENTS = 2**20
+# Rows per block when reading X: 512 KiB of float64, small enough to stay in
+# cache between the operations on one block.
+BLOCK_ELEMENTS = 2**16
 
 
 class AffinePreconditioner:
@@ -134,14 +135,44 @@ def centred_weighted_gram(X, curvature_weights, center):
     return gram
 
 
-def centred_weighted_squares(X, curvature_weights, center):
-    """The diagonal of :func:`centred_weighted_gram`, block by block."""
+def _sampled_rows(n_samples, n_features):
+    """Evenly spaced rows: at most ``max(MIN_SAMPLED_ROWS, ROWS_PER_FEATURE * p)``."""
+    max_rows = max(MIN_SAMPLED_ROWS, ROWS_PER_FEATURE * n_features)
+    return slice(None, None, -(-n_samples // max_rows))
+
+
+def weighted_moments(X, curvature_weights, reference):
+    """Weighted column sums of ``X - reference`` and of its square, block by block."""
     n_samples, n_features = X.shape
-    squares = np.zeros(n_features)
+    first = np.zeros(n_features)
+    second = np.zeros(n_features)
     for rows in _row_blocks(n_samples, n_features):
-        block = X[rows] - center
-        squares += curvature_weights[rows] @ (block * block)
-    return squares
+        block = X[rows] - reference
+        first += curvature_weights[rows] @ block
+        block *= block
+        second += curvature_weights[rows] @ block
+    return first, second
+
+
+def centre_and_squares(X, curvature_weights, fit_intercept):
+    """Curvature-weighted column means and sums of squares about them.
+
+    One pass over ``X``. The sums are taken about means estimated from the
+    sampled rows and then corrected by the (small) remaining shift, which
+    avoids the cancellation of ``sum(v x^2) - sum(v) m^2`` when column means
+    dwarf their spread. Without an intercept the centre is zero.
+    """
+    n_samples, n_features = X.shape
+    sampled = _sampled_rows(n_samples, n_features)
+    sampled_weights = curvature_weights[sampled]
+    if not (fit_intercept and sampled_weights.sum() > 0):
+        reference = np.zeros(n_features)
+        return reference, weighted_moments(X, curvature_weights, reference)[1]
+    reference = (X[sampled].T @ sampled_weights) / sampled_weights.sum()
+    first, second = weighted_moments(X, curvature_weights, reference)
+    shift = first / curvature_weights.sum()
+    squares = second - curvature_weights.sum() * shift**2
+    return reference + shift, np.maximum(squares, 0.0)
 
 
 def sampled_correlation(X, curvature_weights, center):
@@ -153,9 +184,8 @@ def sampled_correlation(X, curvature_weights, center):
     by its exact diagonal alone.
     """
     n_samples, n_features = X.shape
-    max_rows = max(MIN_SAMPLED_ROWS, ROWS_PER_FEATURE * n_features)
-    stride = -(-n_samples // max_rows)
-    gram = centred_weighted_gram(X[::stride], curvature_weights[::stride], center)
+    sampled = _sampled_rows(n_samples, n_features)
+    gram = centred_weighted_gram(X[sampled], curvature_weights[sampled], center)
     spread = np.sqrt(np.diag(gram))
     has_spread = spread > 0
     correlation = np.eye(n_features)
@@ -180,10 +210,9 @@ def _curvatures_without_noise(curvatures):
     )
 
 
-def _coef_map(X, curvature_weights, center, alpha):
+def _coef_map(X, curvature_weights, center, squares, alpha):
     """``A = D^-1 V Lambda^-1/2`` (or ``D^-1`` alone for many features)."""
     n_features = X.shape[1]
-    squares = centred_weighted_squares(X, curvature_weights, center)
     scale = np.sqrt(_curvatures_without_noise(squares + alpha))
     if n_features > MAX_FEATURES_FOR_WHITENING:
         return sparse.diags_array(1.0 / scale)
@@ -212,13 +241,10 @@ def build_preconditioner(X, curvature_weights, alpha, fit_intercept, origin):
     -------
     AffinePreconditioner
     """
+    center, squares = centre_and_squares(X, curvature_weights, fit_intercept)
+    coef_map = _coef_map(X, curvature_weights, center, squares, alpha)
+    if not fit_intercept:
+        return AffinePreconditioner(origin, coef_map, None, 1.0)
     total_curvature = curvature_weights.sum()
-    center = np.zeros(X.shape[1])
-    intercept_scale = 1.0
-    if fit_intercept and total_curvature > 0:
-        center = (X.T @ curvature_weights) / total_curvature
-        intercept_scale = 1.0 / np.sqrt(total_curvature)
-    coef_map = _coef_map(X, curvature_weights, center, alpha)
-    return AffinePreconditioner(
-        origin, coef_map, center if fit_intercept else None, intercept_scale
-    )
+    intercept_scale = 1.0 / np.sqrt(total_curvature) if total_curvature > 0 else 1.0
+    return AffinePreconditioner(origin, coef_map, center, intercept_scale)

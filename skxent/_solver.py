@@ -49,12 +49,15 @@ class _Progress:
     def __init__(self, value_and_gradient, verbose):
         self.value_and_gradient = value_and_gradient
         self.verbose = verbose
+        self.z = None
         self.value = np.inf
         self.gradient = None
         self.n_iter = 0
 
     def __call__(self, z):
-        self.value, self.gradient = self.value_and_gradient(z)
+        if self.z is None or not np.array_equal(z, self.z):
+            self.z = z.copy()
+            self.value, self.gradient = self.value_and_gradient(z)
         return self.value, self.gradient
 
     @property
@@ -85,8 +88,8 @@ def _lbfgs(progress, n_variables, tol, max_iter):
             "maxls": 50,
         },
     )
-    # The solution is the last point L-BFGS accepted; re-evaluate it so the
-    # stored gradient belongs to it, not to a rejected line-search trial.
+    # The solution is the last point L-BFGS accepted: make the stored gradient
+    # its own, not a rejected line-search trial's (usually already cached).
     progress(result.x)
     return result.x
 

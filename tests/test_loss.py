@@ -6,11 +6,18 @@ from scipy.optimize import approx_fprime
 from sklearn._loss.loss import HalfBinomialLoss
 
 from skxent._loss import (
-    cross_entropy,
+    cross_entropy_and_gradient,
     cross_entropy_curvature,
-    cross_entropy_gradient,
     mean_response,
 )
+
+
+def cross_entropy(targets, raw):
+    return cross_entropy_and_gradient(targets, raw)[0]
+
+
+def cross_entropy_gradient(targets, raw):
+    return cross_entropy_and_gradient(targets, raw)[1]
 
 RNG = np.random.default_rng(0)
 TARGETS = np.r_[0.0, 1.0, RNG.uniform(size=40)]
@@ -64,6 +71,7 @@ def test_stable_at_extreme_raw_predictions():
         curvature = cross_entropy_curvature(raw)
     np.testing.assert_array_equal(loss, [1e4, 1e4, 0.0, 0.0])
     np.testing.assert_array_equal(gradient, [-1.0, 1.0, 0.0, 0.0])
+    np.testing.assert_array_equal(gradient + [1.0, 0.0, 0.0, 1.0], mean_response(raw))
     assert np.all(np.isfinite(curvature)) and np.all(curvature >= 0)
 
 

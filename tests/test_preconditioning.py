@@ -5,8 +5,8 @@ from skxent import _preconditioning
 from skxent._objective import hessian_vector_product
 from skxent._preconditioning import (
     build_preconditioner,
+    centre_and_squares,
     centred_weighted_gram,
-    centred_weighted_squares,
 )
 
 
@@ -33,14 +33,26 @@ def transform_matrix(preconditioner):
     )
 
 
-def test_gram_and_squares_are_centred_weighted_products():
+def test_gram_is_the_centred_weighted_product():
     X, weights = make_design()
     center = X.mean(axis=0)
     expected = (X - center).T @ ((X - center) * weights[:, np.newaxis])
     np.testing.assert_allclose(centred_weighted_gram(X, weights, center), expected)
-    np.testing.assert_allclose(
-        centred_weighted_squares(X, weights, center), np.diag(expected)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_centre_and_squares_from_sampled_reference(monkeypatch, fit_intercept):
+    X, weights = make_design(n=3000)
+    X[:, 2] += 1e6  # a mean that dwarfs the spread
+    monkeypatch.setattr(_preconditioning, "MIN_SAMPLED_ROWS", 100)
+    monkeypatch.setattr(_preconditioning, "ROWS_PER_FEATURE", 1)
+    expected_center = (
+        weights @ X / weights.sum() if fit_intercept else np.zeros(X.shape[1])
     )
+    expected_squares = weights @ (X - expected_center) ** 2
+    center, squares = centre_and_squares(X, weights, fit_intercept)
+    np.testing.assert_allclose(center, expected_center, rtol=1e-12)
+    np.testing.assert_allclose(squares, expected_squares, rtol=1e-8)
 
 
 def test_gram_reads_x_in_blocks(monkeypatch):
