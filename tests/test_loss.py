@@ -19,6 +19,7 @@ def cross_entropy(targets, raw):
 def cross_entropy_gradient(targets, raw):
     return cross_entropy_and_gradient(targets, raw)[1]
 
+
 RNG = np.random.default_rng(0)
 TARGETS = np.r_[0.0, 1.0, RNG.uniform(size=40)]
 RAW = np.r_[-3.0, 2.0, RNG.normal(scale=5.0, size=40)]
