@@ -1,0 +1,689 @@
+"""scikit-learn's common estimator checks, and their stand-ins on probabilities.
+
+``test_sklearn_compatible_estimator`` runs every check scikit-learn has for a
+regressor. ``ProbabilityRegressor`` must reject the targets some of those
+checks train on (class labels, standardised noise), so they are expected to
+fail (``skxent.utils.estimator_checks``); with ``xfail_strict`` the list can
+neither hide a failure nor go stale. Each of those checks has a stand-in
+below that asserts the same property on probability targets in [0, 1], and
+``STAND_INS`` maps every expected failure to its stand-in.
+"""
+
+from copy import deepcopy
+from functools import partial
+from inspect import signature
+
+import joblib
+import numpy as np
+import pytest
+from scipy import sparse
+from scipy.special import expit
+from sklearn.base import clone
+from sklearn.datasets import load_iris
+from sklearn.exceptions import DataConversionWarning, NotFittedError
+from sklearn.metrics import r2_score
+from sklearn.model_selection import train_test_split
+from sklearn.utils import get_tags
+from sklearn.utils._testing import create_memmap_backed_data
+from sklearn.utils.estimator_checks import (
+    _yield_all_checks,
+    estimator_checks_generator,
+    parametrize_with_checks,
+)
+from sklearn.utils.validation import check_is_fitted
+
+from skxent import CrossEntropyRegressor, ProbabilityRegressor
+from skxent.utils.estimator_checks import (
+    _PROBABILITY_REGRESSOR_EXPECTED_FAILURES,
+    expected_failed_checks,
+)
+
+try:  # scikit-learn's own wrapper, where this version keeps it
+    from sklearn.utils.estimator_checks import _NotAnArray
+except ImportError:  # pragma: no cover
+
+    class _NotAnArray:
+        """Convertible to an array, but not an ndarray nor a sequence."""
+
+        def __init__(self, data):
+            self.data = np.asarray(data)
+
+        def __array__(self, dtype=None, copy=None):
+            return self.data
+
+
+# Every estimator under test on probability targets: on targets in [0, 1]
+# with exact 0s and 1s, CrossEntropyRegressor's learned range is (0, 1), the
+# same model.
+ESTIMATORS = [ProbabilityRegressor(), CrossEntropyRegressor()]
+
+
+def _name(estimator):
+    return type(estimator).__name__
+
+
+def make_probability_data(n_samples=100, n_features=3, seed=0, loc=0.0):
+    """X normal around ``loc``; y = expit(linear predictor + noise) in [0, 1].
+
+    Values within 0.05 of a bound are set to the bound, and the first two
+    targets are exactly 0 and 1, so every data set has both.
+    """
+    rng = np.random.RandomState(seed)
+    X = rng.normal(loc=loc, size=(n_samples, n_features))
+    coef = np.linspace(-1.5, 1.5, n_features)
+    eta = (X - loc) @ coef + 0.3 + 0.5 * rng.normal(size=n_samples)
+    y = expit(eta)
+    y[y < 0.05] = 0.0
+    y[y > 0.95] = 1.0
+    y[:2] = [0.0, 1.0]
+    return X, y
+
+
+def make_beta_data(n_samples=200, n_features=10, seed=0, precision=30.0):
+    """One informative standardised feature; y beta-distributed about its mean."""
+    rng = np.random.RandomState(seed)
+    X = rng.normal(size=(n_samples, n_features))
+    X = (X - X.mean(axis=0)) / X.std(axis=0)
+    mu = expit(2.0 * X[:, 0] - 0.5)
+    y = rng.beta(precision * mu, precision * (1.0 - mu))
+    y[np.argmin(mu)] = 0.0
+    y[np.argmax(mu)] = 1.0
+    return X, y
+
+
+def assert_optimal(model, X, y, sample_weight=None, atol=1e-8):
+    """The fitted parameters solve the penalised cross-entropy score equations."""
+    weights = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight)
+    weights = weights / weights.sum()
+    X = np.asarray(X, dtype=np.float64)
+    coef = model.coef_.astype(np.float64)
+    residual = weights * (expit(X @ coef + model.intercept_) - y)
+    gradient = X.T @ residual + model.alpha * coef
+    if model.fit_intercept:
+        gradient = np.append(gradient, residual.sum())
+    assert np.max(np.abs(gradient)) < atol
+
+
+def assert_same_fit(model, reference, rtol=1e-12, atol=0.0):
+    np.testing.assert_allclose(model.coef_, reference.coef_, rtol=rtol, atol=atol)
+    assert model.intercept_ == pytest.approx(reference.intercept_, rel=rtol, abs=atol)
+
+
+@parametrize_with_checks(
+    [CrossEntropyRegressor(), ProbabilityRegressor()],
+    expected_failed_checks=expected_failed_checks,
+)
+def test_sklearn_compatible_estimator(estimator, check):
+    """All of scikit-learn's checks; expected failures are strict xfails."""
+    check(estimator)
+
+
+def _check_name(check):
+    while hasattr(check, "__wrapped__"):
+        check = check.__wrapped__
+    return check.func.__name__ if isinstance(check, partial) else check.__name__
+
+
+def test_expected_failed_checks_are_real_check_names():
+    """The expected-failure list names checks that exist for ProbabilityRegressor."""
+    assert expected_failed_checks(CrossEntropyRegressor()) == {}
+    estimator = ProbabilityRegressor()
+    expected = expected_failed_checks(estimator)
+    assert expected == _PROBABILITY_REGRESSOR_EXPECTED_FAILURES
+    assert expected is not _PROBABILITY_REGRESSOR_EXPECTED_FAILURES
+    check_names = {
+        _check_name(check) for check in _yield_all_checks(estimator, legacy=True)
+    } | {
+        _check_name(check)
+        for _, check in estimator_checks_generator(estimator, legacy=True)
+    }
+    assert "check_regressors_train" in check_names
+    unknown = set(expected) - check_names
+    assert not unknown, f"not scikit-learn checks: {sorted(unknown)}"
+    assert all(isinstance(reason, str) and reason for reason in expected.values())
+
+
+# --- Stand-ins: every expected failure, tested on probability targets ---
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=_name)
+def test_predict_does_not_change_dict(estimator):
+    """Stands in for check_dict_unchanged."""
+    X, y = make_probability_data(n_samples=20)
+    model = clone(estimator).fit(X, y)
+    before = dict(model.__dict__)
+    copied = deepcopy(before)
+    model.predict(X)
+    model.score(X, y)
+    assert model.__dict__.keys() == before.keys()
+    for key, value in model.__dict__.items():
+        assert value is before[key], key
+        np.testing.assert_array_equal(value, copied[key], err_msg=key)
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=_name)
+def test_fit_sets_only_trailing_underscore_attributes(estimator):
+    """Stands in for check_dont_overwrite_parameters."""
+    X, y = make_probability_data(n_samples=20)
+    model = clone(estimator)
+    before = dict(model.__dict__)
+    model.fit(X, y)
+    public = [key for key in model.__dict__ if not key.startswith("_")]
+    added = [key for key in public if key not in before]
+    assert added, "fit should set fitted attributes"
+    assert all(key.endswith("_") for key in added), added
+    assert {"coef_", "intercept_", "n_iter_", "n_features_in_"} <= set(added)
+    changed = [key for key in public if key in before]
+    assert all(model.__dict__[key] is before[key] for key in changed)
+
+
+@pytest.mark.parametrize(
+    "estimator",
+    [
+        ProbabilityRegressor(alpha=0.01, warm_start=True, max_iter=50),
+        CrossEntropyRegressor(target_range=(0, 1), alpha=0.01, fit_intercept=False),
+        CrossEntropyRegressor(target_range=(0.0, 1.0), tol=1e-8),
+    ],
+    ids=repr,
+)
+def test_fit_does_not_change_parameters(estimator):
+    """Stands in for check_estimators_overwrite_params."""
+    X, y = make_probability_data(n_samples=21)
+    model = clone(estimator)
+    params = deepcopy(model.get_params())
+    model.fit(X, y).fit(X, y)
+    new_params = model.get_params()
+    assert new_params.keys() == params.keys()
+    for name, value in params.items():
+        assert joblib.hash(new_params[name]) == joblib.hash(value), name
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=_name)
+def test_object_dtype_is_numeric(estimator):
+    """Stands in for check_dtype_object."""
+    X, y = make_probability_data(n_samples=56, n_features=10)
+    reference = clone(estimator).fit(X, y)
+    model = clone(estimator).fit(X.astype(object), y.astype(object))
+    assert_same_fit(model, reference)
+    np.testing.assert_array_equal(model.predict(X.astype(object)), reference.predict(X))
+    X_bad = X.astype(object)
+    X_bad[0, 0] = {"foo": "bar"}
+    with pytest.raises(TypeError, match="argument must be .* string.* number"):
+        clone(estimator).fit(X_bad, y)
+
+
+SPARSE_CONTAINERS = [
+    sparse.csr_matrix,
+    sparse.csc_matrix,
+    sparse.csr_array,
+    sparse.csc_array,
+]
+
+
+@pytest.mark.parametrize("container", SPARSE_CONTAINERS, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=_name)
+def test_sparse_X_is_rejected_with_a_clear_error(estimator, container):
+    """Stands in for check_estimator_sparse_array, _matrix and _tag."""
+    assert get_tags(estimator).input_tags.sparse is False
+    X, y = make_probability_data(n_samples=40)
+    X[X < 0.6] = 0.0
+    with pytest.raises(TypeError, match="[Ss]parse"):
+        clone(estimator).fit(container(X), y)
+    model = clone(estimator).fit(X, y)
+    with pytest.raises(TypeError, match="[Ss]parse"):
+        model.predict(container(X))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int32, np.int64])
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=_name)
+def test_X_dtypes(estimator, dtype):
+    """Stands in for check_estimators_dtypes."""
+    X, y = make_probability_data(n_samples=20, n_features=5)
+    X = (3 * np.abs(X)).astype(dtype)
+    model = clone(estimator).fit(X, y)
+    predictions = model.predict(X)
+    expected_dtype = np.float32 if dtype == np.float32 else np.float64
+    assert predictions.dtype == expected_dtype
+    assert model.coef_.dtype == expected_dtype
+    reference = clone(estimator).fit(X.astype(np.float64), y)
+    if dtype == np.float32:
+        np.testing.assert_allclose(
+            predictions, reference.predict(X.astype(np.float64)), rtol=1e-5, atol=1e-6
+        )
+    else:
+        # Integer X is converted to float64: exactly the float64 fit.
+        assert_same_fit(model, reference)
+        np.testing.assert_array_equal(predictions, reference.predict(X))
+
+
+@pytest.mark.parametrize("with_weights", [False, True])
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=_name)
+def test_fit_returns_self(estimator, with_weights):
+    """Stands in for check_estimators_fit_returns_self."""
+    X, y = make_probability_data(n_samples=21)
+    model = clone(estimator)
+    sample_weight = np.arange(1.0, 22.0) if with_weights else None
+    assert model.fit(X, y, sample_weight=sample_weight) is model
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=_name)
+def test_f_contiguous_X_gives_the_c_contiguous_fit(estimator):
+    """Stands in for check_f_contiguous_array_estimator."""
+    X, y = make_probability_data(n_samples=20)
+    X_f = np.asfortranarray(X)
+    assert X_f.flags.f_contiguous and not X_f.flags.c_contiguous
+    model = clone(estimator).fit(X_f, y)
+    reference = clone(estimator).fit(np.ascontiguousarray(X), y)
+    assert_same_fit(model, reference, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(model.predict(X_f), reference.predict(X), rtol=1e-10)
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=_name)
+def test_fit_with_one_feature(estimator):
+    """Stands in for check_fit2d_1feature."""
+    X, y = make_probability_data(n_samples=20, n_features=1)
+    model = clone(estimator).fit(X, y)
+    assert model.coef_.shape == (1,)
+    assert model.coef_[0] < -0.5  # the simulated slope is -1.5
+    assert_optimal(model, X, y)
+    np.testing.assert_allclose(
+        model.predict(X), expit(X[:, 0] * model.coef_[0] + model.intercept_)
+    )
+
+
+@pytest.mark.parametrize("target", [0.3, 0.0, 1.0])
+def test_fit_with_one_sample(target):
+    """Stands in for check_fit2d_1sample: one sample is predicted back."""
+    X = 3 * np.random.RandomState(0).uniform(size=(1, 10))
+    model = ProbabilityRegressor().fit(X, [target])
+    np.testing.assert_allclose(model.predict(np.vstack([X, 2 * X])), target, atol=1e-6)
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=_name)
+def test_predict_on_1d_X_raises(estimator):
+    """Stands in for check_fit2d_predict1d."""
+    X, y = make_probability_data(n_samples=20)
+    model = clone(estimator).fit(X, y)
+    with pytest.raises(ValueError, match="Reshape your data"):
+        model.predict(X[0])
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=_name)
+def test_check_is_fitted_before_and_after_fit(estimator):
+    """Stands in for check_fit_check_is_fitted."""
+    X, y = make_probability_data(n_samples=100, n_features=2, seed=42, loc=100.0)
+    model = clone(estimator)
+    with pytest.raises(NotFittedError):
+        check_is_fitted(model)
+    with pytest.raises(NotFittedError):
+        model.predict(X)
+    model.fit(X, y)
+    check_is_fitted(model)
+    # Columns far from zero (mean 100, spread 1) still reach the optimum.
+    assert_optimal(model, X, y, atol=1e-7)
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=_name)
+def test_fit_is_idempotent(estimator):
+    """Stands in for check_fit_idempotent."""
+    X, y = make_probability_data(n_samples=100, n_features=2, loc=100.0)
+    X_train, X_test, y_train, _ = train_test_split(X, y, test_size=0.2, random_state=0)
+    model = clone(estimator)
+    first = model.fit(X_train, y_train).predict(X_test)
+    coef = model.coef_.copy()
+    second = model.fit(X_train, y_train).predict(X_test)
+    np.testing.assert_array_equal(second, first)
+    np.testing.assert_array_equal(model.coef_, coef)
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=_name)
+def test_fit_and_score_take_y(estimator):
+    """Stands in for check_fit_score_takes_y."""
+    X, y = make_probability_data(n_samples=30)
+    model = clone(estimator)
+    for method in ("fit", "score"):
+        parameters = list(signature(getattr(model, method)).parameters)
+        assert parameters[:2] == ["X", "y"], (method, parameters)
+    model.fit(X, y)
+    assert model.score(X, y) == pytest.approx(r2_score(y, model.predict(X)), abs=0)
+    weights = np.arange(1.0, 31.0)
+    assert model.score(X, y, sample_weight=weights) == pytest.approx(
+        r2_score(y, model.predict(X), sample_weight=weights), abs=0
+    )
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=_name)
+def test_sample_order_invariance(estimator):
+    """Stands in for check_methods_sample_order_invariance."""
+    X, y = make_probability_data(n_samples=20)
+    model = clone(estimator).fit(X, y)
+    order = np.random.RandomState(1).permutation(len(y))
+    np.testing.assert_allclose(
+        model.predict(X)[order], model.predict(X[order]), rtol=1e-14, atol=1e-15
+    )
+    # Fitting on shuffled rows is the same model too.
+    shuffled = clone(estimator).fit(X[order], y[order])
+    assert_same_fit(shuffled, model, rtol=1e-8, atol=1e-10)
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=_name)
+def test_subset_invariance(estimator):
+    """Stands in for check_methods_subset_invariance."""
+    X, y = make_probability_data(n_samples=20)
+    model = clone(estimator).fit(X, y)
+    full = model.predict(X)
+    by_row = np.concatenate([model.predict(row.reshape(1, -1)) for row in X])
+    halves = np.concatenate([model.predict(X[:7]), model.predict(X[7:])])
+    np.testing.assert_allclose(by_row, full, rtol=1e-14, atol=1e-15)
+    np.testing.assert_allclose(halves, full, rtol=1e-14, atol=1e-15)
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=_name)
+def test_n_features_in(estimator):
+    """Stands in for check_n_features_in."""
+    X, y = make_probability_data(n_samples=100, n_features=2, loc=100.0)
+    model = clone(estimator)
+    assert not hasattr(model, "n_features_in_")
+    model.fit(X, y)
+    assert model.n_features_in_ == 2
+    X_wide, y_wide = make_probability_data(n_samples=100, n_features=4)
+    model.fit(X_wide, y_wide)
+    assert model.n_features_in_ == 4
+
+
+@pytest.mark.parametrize("method", ["predict", "score"])
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=_name)
+def test_wrong_number_of_features_after_fit(estimator, method):
+    """Stands in for check_n_features_in_after_fitting."""
+    X, y = make_probability_data(n_samples=15, n_features=4)
+    model = clone(estimator).fit(X, y)
+    assert model.n_features_in_ == 4
+    call = getattr(model, method)
+    if method == "score":
+        call = partial(call, y=y)
+    message = f"X has 1 features, but {_name(estimator)} is expecting 4 features"
+    with pytest.raises(ValueError, match=message):
+        call(X[:, [1]])
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=_name)
+def test_n_iter_is_a_positive_int(estimator):
+    """Stands in for check_non_transformer_estimators_n_iter."""
+    X, target = load_iris(return_X_y=True)
+    y = target / 2.0  # 0, 0.5 and 1
+    model = clone(estimator).fit(X, y)
+    assert isinstance(model.n_iter_, int)
+    assert 1 <= model.n_iter_ <= model.max_iter
+    assert_optimal(model, X, y)
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=_name)
+def test_negative_X_is_accepted(estimator):
+    """Stands in for check_positive_only_tag_during_fit."""
+    assert get_tags(estimator).input_tags.positive_only is False
+    X, target = load_iris(return_X_y=True)
+    y = target / 2.0
+    X_centred = X - X.mean()
+    assert np.any(X_centred < 0)
+    model = clone(estimator).fit(X_centred, y)
+    # A shift of X is absorbed by the unpenalised intercept.
+    reference = clone(estimator).fit(X, y)
+    np.testing.assert_allclose(model.coef_, reference.coef_, rtol=1e-6)
+    np.testing.assert_allclose(
+        model.predict(X_centred), reference.predict(X), rtol=1e-7, atol=1e-10
+    )
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=_name)
+def test_readonly_memmap_input(estimator):
+    """Stands in for check_readonly_memmap_input."""
+    X, y = make_probability_data(n_samples=21)
+    weights = np.arange(1.0, 22.0)
+    X_m, y_m, weights_m = create_memmap_backed_data([X, y, weights])
+    assert not X_m.flags.writeable and not weights_m.flags.writeable
+    model = clone(estimator)
+    assert model.fit(X_m, y_m, sample_weight=weights_m) is model
+    reference = clone(estimator).fit(X, y, sample_weight=weights)
+    assert_same_fit(model, reference)
+    np.testing.assert_array_equal(model.predict(X_m), reference.predict(X))
+    # A warm-started refit on the same read-only data stays put.
+    warm = clone(estimator).set_params(warm_start=True)
+    warm.fit(X_m, y_m, sample_weight=weights_m).fit(X_m, y_m, sample_weight=weights_m)
+    assert_same_fit(warm, reference, rtol=1e-8, atol=1e-10)
+
+
+@pytest.mark.parametrize("container", ["list", "NotAnArray", "pandas"])
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=_name)
+def test_array_likes_give_the_ndarray_fit(estimator, container):
+    """Stands in for check_regressor_data_not_an_array."""
+    X, y = make_beta_data()
+    if container == "list":
+        X_, y_ = X.tolist(), y.tolist()
+    elif container == "NotAnArray":
+        X_, y_ = _NotAnArray(X), _NotAnArray(y)
+    else:
+        pd = pytest.importorskip("pandas")
+        X_, y_ = pd.DataFrame(X), pd.Series(y)
+    model = clone(estimator).fit(X_, y_)
+    reference = clone(estimator).fit(X, y)
+    # A DataFrame converts to a Fortran-ordered array: equal up to the
+    # rounding of the other summation order, as for F-contiguous X.
+    rtol = 1e-9 if container == "pandas" else 1e-12
+    assert_same_fit(model, reference, rtol=rtol, atol=rtol * 1e-3)
+    np.testing.assert_allclose(model.predict(X_), reference.predict(X), rtol=rtol)
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=_name)
+def test_integer_X_and_y_give_the_float_fit(estimator):
+    """Stands in for check_regressors_int."""
+    rng = np.random.RandomState(0)
+    X = rng.randint(-3, 4, size=(50, 4))
+    y = rng.randint(2, size=50)
+    assert X.dtype.kind == "i" and y.dtype.kind == "i"
+    model = clone(estimator).fit(X, y)
+    reference = clone(estimator).fit(X.astype(float), y.astype(float))
+    assert_same_fit(model, reference)
+    np.testing.assert_array_equal(model.predict(X), reference.predict(X.astype(float)))
+    assert_optimal(model, X, y)
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=_name)
+def test_regressors_have_no_decision_function(estimator):
+    """Stands in for check_regressors_no_decision_function."""
+    X, y = make_probability_data(n_samples=10, n_features=4)
+    model = clone(estimator).fit(X, y)
+    for method in ("decision_function", "predict_proba", "predict_log_proba"):
+        assert not hasattr(model, method)
+
+
+@pytest.mark.parametrize(
+    "readonly_memmap, X_dtype",
+    [(False, np.float64), (True, np.float64), (True, np.float32)],
+    ids=["ndarray", "readonly_memmap", "readonly_memmap-float32"],
+)
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=_name)
+def test_regressors_train(estimator, readonly_memmap, X_dtype):
+    """Stands in for check_regressors_train (all three variants)."""
+    X, y = make_beta_data()
+    X = X.astype(X_dtype)
+    if readonly_memmap:
+        X, y = create_memmap_backed_data([X, y])
+    model = clone(estimator).set_params(alpha=0.01)
+    with pytest.raises(ValueError):
+        model.fit(X, y[:-1])
+    reference = clone(model).fit(X, y)
+    model.fit(X.tolist(), y.tolist())
+    # Lists are float64: the float32 fit is close, not equal.
+    rtol = 1e-12 if X_dtype == np.float64 else 1e-5
+    np.testing.assert_allclose(model.coef_, reference.coef_, rtol=rtol, atol=rtol)
+    predictions = model.predict(X)
+    assert predictions.shape == y.shape
+    assert np.all((predictions > 0) & (predictions < 1))
+    assert model.score(X, y) > 0.5
+    assert reference.score(X, y) > 0.5
+
+
+@pytest.mark.parametrize("n_features", [5, 30])
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=_name)
+def test_integer_weights_equal_repeated_rows(estimator, n_features):
+    """Stands in for check_sample_weight_equivalence_on_dense_data."""
+    rng = np.random.RandomState(42)
+    n_samples = 15
+    X = rng.rand(n_samples, n_features)
+    y = rng.beta(2.0, 2.0, size=n_samples)
+    y[[0, 1]] = [0.0, 1.0]
+    weights = rng.randint(0, 5, size=n_samples)
+    weights[[0, 1]] = [2, 3]  # the exact bounds are kept, not dropped
+    assert np.any(weights == 0) and np.any(weights > 1)
+    X_repeated = X.repeat(weights, axis=0)
+    y_repeated = y.repeat(weights)
+    order = np.random.RandomState(0).permutation(n_samples)
+    repeated = clone(estimator).fit(X_repeated, y_repeated)
+    weighted = clone(estimator).fit(X[order], y[order], sample_weight=weights[order])
+    np.testing.assert_allclose(
+        weighted.predict(X), repeated.predict(X), rtol=1e-6, atol=1e-8
+    )
+    np.testing.assert_allclose(weighted.coef_, repeated.coef_, rtol=1e-6, atol=1e-8)
+    assert weighted.intercept_ == pytest.approx(repeated.intercept_, rel=1e-6)
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=_name)
+def test_sample_weight_as_list(estimator):
+    """Stands in for check_sample_weights_list."""
+    X, y = make_probability_data(n_samples=30)
+    weights = np.arange(30) % 4 + 1.0
+    from_list = clone(estimator).fit(X, y, sample_weight=weights.tolist())
+    from_array = clone(estimator).fit(X, y, sample_weight=weights)
+    assert_same_fit(from_list, from_array)
+    # Constant weights ([3] * n, as in the check) are no weights at all.
+    constant = clone(estimator).fit(X, y, sample_weight=[3] * 30)
+    unweighted = clone(estimator).fit(X, y)
+    assert_same_fit(constant, unweighted, rtol=1e-8, atol=1e-10)
+    assert_same_fit(from_array, unweighted, rtol=0.5)  # sanity: close...
+    assert not np.allclose(from_array.coef_, unweighted.coef_)  # ...not equal
+
+
+def _weight_data():
+    X = np.array(
+        [[1, 1], [1, 2], [1, 3], [1, 4], [2, 1], [2, 2], [2, 3], [2, 4]]
+        + [[3, 1], [3, 2], [3, 3], [3, 4]]
+    )
+    y = np.array([0.0, 0.1, 0.2, 0.4, 0.3, 0.5, 0.6, 0.8, 0.5, 0.7, 0.9, 1.0])
+    weights = np.array([1, 2, 1, 3, 1, 1, 2, 1, 1, 4, 1, 1])
+    return X, y, weights
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=_name)
+def test_sample_weight_not_an_array(estimator):
+    """Stands in for check_sample_weights_not_an_array."""
+    X, y, weights = _weight_data()
+    model = clone(estimator).fit(
+        _NotAnArray(X), _NotAnArray(y), sample_weight=_NotAnArray(weights)
+    )
+    reference = clone(estimator).fit(X, y, sample_weight=weights)
+    assert_same_fit(model, reference)
+    assert_optimal(model, X, y, weights)
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=_name)
+def test_sample_weight_pandas_series(estimator):
+    """Stands in for check_sample_weights_pandas_series."""
+    pd = pytest.importorskip("pandas")
+    X, y, weights = _weight_data()
+    model = clone(estimator).fit(
+        pd.DataFrame(X), pd.Series(y), sample_weight=pd.Series(weights)
+    )
+    reference = clone(estimator).fit(X, y, sample_weight=weights)
+    # The DataFrame's Fortran order only changes the rounding.
+    assert_same_fit(model, reference, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(
+        model.predict(pd.DataFrame(X)), reference.predict(X), rtol=1e-10
+    )
+    assert_optimal(model, X, y, weights)
+
+
+@pytest.mark.parametrize(
+    "shape", [(32,), (15,), (16, 2), (16, 1)], ids=lambda shape: str(shape)
+)
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=_name)
+def test_sample_weight_of_wrong_shape_is_rejected(estimator, shape):
+    """Stands in for check_sample_weights_shape."""
+    X, y = make_probability_data(n_samples=16, n_features=2)
+    clone(estimator).fit(X, y, sample_weight=np.ones(16))
+    with pytest.raises(ValueError):
+        clone(estimator).fit(X, y, sample_weight=np.ones(shape))
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=_name)
+def test_sample_weight_not_overwritten(estimator):
+    """Stands in for check_sample_weights_not_overwritten."""
+    X, y = make_probability_data(n_samples=16, n_features=2)
+    weights = np.ones(16)
+    weights[0] = 10.0
+    originals = [X.copy(), y.copy(), weights.copy()]
+    clone(estimator).fit(X, y, sample_weight=weights)
+    for given, original in zip([X, y, weights], originals, strict=True):
+        np.testing.assert_array_equal(given, original)
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=_name)
+def test_column_vector_y_warns_and_fits_the_same(estimator):
+    """Stands in for check_supervised_y_2d."""
+    X, y = make_probability_data(n_samples=30)
+    reference = clone(estimator).fit(X, y)
+    model = clone(estimator)
+    with pytest.warns(DataConversionWarning, match="column-vector y"):
+        model.fit(X, y[:, np.newaxis])
+    assert_same_fit(model, reference)
+    np.testing.assert_array_equal(model.predict(X), reference.predict(X))
+
+
+STAND_INS = {
+    "check_dict_unchanged": test_predict_does_not_change_dict,
+    "check_dont_overwrite_parameters": (
+        test_fit_sets_only_trailing_underscore_attributes
+    ),
+    "check_dtype_object": test_object_dtype_is_numeric,
+    "check_estimator_sparse_array": test_sparse_X_is_rejected_with_a_clear_error,
+    "check_estimator_sparse_matrix": test_sparse_X_is_rejected_with_a_clear_error,
+    "check_estimator_sparse_tag": test_sparse_X_is_rejected_with_a_clear_error,
+    "check_estimators_dtypes": test_X_dtypes,
+    "check_estimators_fit_returns_self": test_fit_returns_self,
+    "check_estimators_overwrite_params": test_fit_does_not_change_parameters,
+    "check_f_contiguous_array_estimator": (
+        test_f_contiguous_X_gives_the_c_contiguous_fit
+    ),
+    "check_fit2d_1feature": test_fit_with_one_feature,
+    "check_fit2d_predict1d": test_predict_on_1d_X_raises,
+    "check_fit_check_is_fitted": test_check_is_fitted_before_and_after_fit,
+    "check_fit_idempotent": test_fit_is_idempotent,
+    "check_fit_score_takes_y": test_fit_and_score_take_y,
+    "check_methods_sample_order_invariance": test_sample_order_invariance,
+    "check_methods_subset_invariance": test_subset_invariance,
+    "check_n_features_in": test_n_features_in,
+    "check_n_features_in_after_fitting": test_wrong_number_of_features_after_fit,
+    "check_non_transformer_estimators_n_iter": test_n_iter_is_a_positive_int,
+    "check_positive_only_tag_during_fit": test_negative_X_is_accepted,
+    "check_readonly_memmap_input": test_readonly_memmap_input,
+    "check_regressor_data_not_an_array": test_array_likes_give_the_ndarray_fit,
+    "check_regressors_int": test_integer_X_and_y_give_the_float_fit,
+    "check_regressors_no_decision_function": test_regressors_have_no_decision_function,
+    "check_regressors_train": test_regressors_train,
+    "check_sample_weight_equivalence_on_dense_data": (
+        test_integer_weights_equal_repeated_rows
+    ),
+    "check_sample_weights_list": test_sample_weight_as_list,
+    "check_sample_weights_not_an_array": test_sample_weight_not_an_array,
+    "check_sample_weights_not_overwritten": test_sample_weight_not_overwritten,
+    "check_sample_weights_pandas_series": test_sample_weight_pandas_series,
+    "check_sample_weights_shape": test_sample_weight_of_wrong_shape_is_rejected,
+    "check_supervised_y_2d": test_column_vector_y_warns_and_fits_the_same,
+}
+
+
+def test_every_expected_failure_has_a_stand_in():
+    """Each check ProbabilityRegressor fails by design is covered above."""
+    assert STAND_INS.keys() == _PROBABILITY_REGRESSOR_EXPECTED_FAILURES.keys()
+    for check_name, stand_in in STAND_INS.items():
+        assert stand_in.__name__.startswith("test_"), check_name
+        assert stand_in.__doc__.startswith("Stands in for check_"), check_name
