@@ -34,9 +34,8 @@ minimum-norm solver does, and nothing is divided by zero.
 
 import numpy as np
 from scipy import sparse
-from scipy.linalg import eigh
 
-from ._objective import split_params
+from ._objective import row_blocks, split_params
 
 # Above this many features a dense p x p matrix (O(p^3) to factor) costs more
 # than the iterations it saves: Jacobi scaling alone is used.
@@ -51,10 +50,6 @@ MIN_SAMPLED_ROWS = 20_000
 # Curvatures below this fraction of the largest are rounding noise from
 # forming the matrix, not information in the data.
 RELATIVE_CURVATURE_FLOOR = 1e-11
-
-# Rows per block when reading X: 512 KiB of float64, small enough to stay in
-# cache between the operations on one block.
-BLOCK_ELEMENTS = 2**16
 
 
 class AffinePreconditioner:
@@ -113,12 +108,6 @@ class AffinePreconditioner:
         return self.coef_map.T @ coef_gradient
 
 
-def _row_blocks(n_samples, n_features):
-    rows = max(1, BLOCK_ELEMENTS // max(n_features, 1))
-    for start in range(0, n_samples, rows):
-        yield slice(start, min(start + rows, n_samples))
-
-
 def centred_weighted_gram(X, curvature_weights, center):
     """``(X - center).T @ diag(curvature_weights) @ (X - center)``, block by block.
 
@@ -128,7 +117,7 @@ def centred_weighted_gram(X, curvature_weights, center):
     """
     n_samples, n_features = X.shape
     gram = np.zeros((n_features, n_features))
-    for rows in _row_blocks(n_samples, n_features):
+    for rows in row_blocks(n_samples, n_features):
         block = X[rows] - center
         block *= np.sqrt(curvature_weights[rows])[:, np.newaxis]
         gram += block.T @ block
@@ -142,14 +131,21 @@ def _sampled_rows(n_samples, n_features):
 
 
 def weighted_moments(X, curvature_weights, reference):
-    """Weighted column sums of ``X - reference`` and of its square, block by block."""
+    """Weighted column sums of ``X - reference`` and of its square, block by block.
+
+    The squares of each block go to one reused buffer: a fresh temporary per
+    block would be paged in by the system every time.
+    """
     n_samples, n_features = X.shape
-    first = np.zeros(n_features)
+    first = -curvature_weights.sum() * reference
     second = np.zeros(n_features)
-    for rows in _row_blocks(n_samples, n_features):
-        block = X[rows] - reference
-        first += curvature_weights[rows] @ block
-        block *= block
+    buffer = np.empty((next(row_blocks(n_samples, n_features)).stop, n_features))
+    for rows in row_blocks(n_samples, n_features):
+        X_rows = X[rows]
+        block = buffer[: X_rows.shape[0]]
+        first += curvature_weights[rows] @ X_rows
+        np.subtract(X_rows, reference, out=block)
+        np.square(block, out=block)
         second += curvature_weights[rows] @ block
     return first, second
 
@@ -220,7 +216,7 @@ def _coef_map(X, curvature_weights, center, squares, alpha):
     scaled_hessian = sampled_correlation(X, curvature_weights, center)
     scaled_hessian *= np.outer(data_scale, data_scale)
     scaled_hessian[np.diag_indices(n_features)] += alpha / scale**2
-    eigenvalues, eigenvectors = eigh(scaled_hessian)
+    eigenvalues, eigenvectors = np.linalg.eigh(scaled_hessian)
     whitening = eigenvectors / np.sqrt(_curvatures_without_noise(eigenvalues))
     return whitening / scale[:, np.newaxis]
 

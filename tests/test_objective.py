@@ -3,6 +3,7 @@ import pytest
 from scipy.optimize import approx_fprime
 from scipy.special import expit
 
+from skxent import _objective
 from skxent._loss import cross_entropy_and_gradient
 from skxent._objective import (
     curvature_weights,
@@ -114,3 +115,25 @@ def test_finite_at_huge_raw_predictions():
     assert value == pytest.approx(1e4)
     assert np.all(np.isfinite(gradient))
     assert cross_entropy_and_gradient(1.0, 1e4)[0] == 0.0
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_blocks_of_rows_give_the_same_results(monkeypatch, fit_intercept):
+    # 4 features, 7 elements per block: one row per block, the last block
+    # of the 60 rows included.
+    X, targets, weights, params = make_problem(fit_intercept)
+    vector = np.linspace(-1.0, 1.0, params.shape[0])
+    hessian_weights = curvature_weights(params, X, weights, fit_intercept)
+
+    def evaluate():
+        value, gradient = objective_value_and_gradient(
+            params, X, targets, weights, 0.5, fit_intercept
+        )
+        product = hessian_vector_product(vector, X, hessian_weights, 0.5, fit_intercept)
+        return value, gradient, product
+
+    whole = evaluate()
+    monkeypatch.setattr(_objective, "BLOCK_ELEMENTS", 7)
+    assert len(list(_objective.row_blocks(*X.shape))) == X.shape[0]
+    for blocked, expected in zip(evaluate(), whole, strict=True):
+        np.testing.assert_allclose(blocked, expected, rtol=1e-13, atol=1e-16)

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from skxent import _preconditioning
+from skxent import _objective, _preconditioning
 from skxent._objective import hessian_vector_product
 from skxent._preconditioning import (
     build_preconditioner,
@@ -58,7 +58,7 @@ def test_centre_and_squares_from_sampled_reference(monkeypatch, fit_intercept):
 def test_gram_reads_x_in_blocks(monkeypatch):
     X, weights = make_design(n=50)
     expected = centred_weighted_gram(X, weights, np.zeros(X.shape[1]))
-    monkeypatch.setattr(_preconditioning, "BLOCK_ELEMENTS", 7)
+    monkeypatch.setattr(_objective, "BLOCK_ELEMENTS", 7)
     blocked = centred_weighted_gram(X, weights, np.zeros(X.shape[1]))
     np.testing.assert_allclose(blocked, expected, rtol=1e-12)
 

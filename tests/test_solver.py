@@ -1,8 +1,11 @@
+from pathlib import Path
+
 import numpy as np
 import pytest
 from sklearn.exceptions import ConvergenceWarning
+from threadpoolctl import threadpool_info
 
-from skxent._solver import minimize_smooth_convex
+from skxent._solver import _scipy_own_blas, minimize_smooth_convex
 
 
 def quadratic(hessian, minimiser):
@@ -72,3 +75,33 @@ def test_silent_when_not_verbose(capsys):
         logistic_like, logistic_like_hessian_at, 2, tol=1e-10, max_iter=100, verbose=0
     )
     assert capsys.readouterr().out == ""
+
+
+def test_holds_only_scipys_own_blas_to_one_thread_and_restores_it():
+    numpy_package = Path(np.__file__).parent
+    numpy_directories = (numpy_package, numpy_package.with_name("numpy.libs"))
+    for library in _scipy_own_blas().lib_controllers:
+        assert not any(
+            Path(library.filepath).is_relative_to(directory)
+            for directory in numpy_directories
+        )
+
+    threads_during_solve = []
+
+    def value_and_gradient(z):
+        threads_during_solve.append(
+            [library.num_threads for library in _scipy_own_blas().lib_controllers]
+        )
+        return logistic_like(z)
+
+    before = threadpool_info()
+    minimize_smooth_convex(
+        value_and_gradient,
+        logistic_like_hessian_at,
+        2,
+        tol=1e-10,
+        max_iter=100,
+        verbose=0,
+    )
+    assert threadpool_info() == before
+    assert all(threads == 1 for counts in threads_during_solve for threads in counts)
