@@ -94,8 +94,10 @@ class ProbabilityRegressor(CrossEntropyRegressorBase):
 
     For targets in [0, 1]: rates, shares, fractions of successes (with the
     number of trials as ``sample_weight``), soft labels. Predictions are
-    probabilities in (0, 1). For targets on another scale, see
-    :class:`CrossEntropyRegressor`.
+    probabilities in (0, 1), up to floating-point rounding: they round to
+    exactly 1 once the linear predictor exceeds about 37 (17 for float32
+    input), and to 0 only below about -709 (-89). For targets on another
+    scale, see :class:`CrossEntropyRegressor`.
 
     Parameters
     ----------
