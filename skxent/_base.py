@@ -19,6 +19,7 @@ from ._loss import mean_response
 from ._objective import (
     curvature_weights,
     hessian_vector_product,
+    join_params,
     objective_value_and_gradient,
     split_params,
 )
@@ -29,12 +30,13 @@ from ._validation import check_sample_weight
 
 def _cold_start(n_features, targets, weights, fit_intercept):
     """Zero coefficients; the intercept that fits the weighted mean target."""
-    if not fit_intercept:
-        return np.zeros(n_features)
-    # Targets all 0 (or all 1) have their optimum at intercept -inf (+inf):
-    # start at a finite point in that direction and let the solver go on.
-    mean_target = np.clip(weights @ targets, 1e-10, 1.0 - 1e-10)
-    return np.append(np.zeros(n_features), logit(mean_target))
+    intercept = 0.0
+    if fit_intercept:
+        # Targets all 0 (or all 1) have their optimum at intercept -inf
+        # (+inf): start at a finite point in that direction and let the
+        # solver go on.
+        intercept = logit(np.clip(weights @ targets, 1e-10, 1.0 - 1e-10))
+    return join_params(np.zeros(n_features), intercept, fit_intercept)
 
 
 def fit_cross_entropy(
@@ -151,10 +153,9 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
             n_features,
         ):
             return None
-        start = self.coef_.astype(np.float64)
-        if self.fit_intercept:
-            start = np.append(start, self.intercept_)
-        return start
+        return join_params(
+            self.coef_.astype(np.float64), self.intercept_, self.fit_intercept
+        )
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):

@@ -39,6 +39,11 @@ def split_params(params, fit_intercept):
     return params, 0.0
 
 
+def join_params(coef, intercept, fit_intercept):
+    """The flat vector ``[coef, intercept]`` (``coef`` alone without intercept)."""
+    return np.append(coef, intercept) if fit_intercept else coef
+
+
 def raw_prediction(params, X, fit_intercept):
     """The linear predictor ``X @ coef + intercept``."""
     coef, intercept = split_params(params, fit_intercept)
@@ -53,11 +58,6 @@ def _raw_prediction_blocks(params, X, fit_intercept):
     for rows in row_blocks(*X.shape):
         X_rows = X[rows]
         yield rows, X_rows, raw_prediction(params, X_rows, fit_intercept)
-
-
-def _join_params(coef, intercept, fit_intercept):
-    """The flat vector ``[coef, intercept]`` (``coef`` alone without intercept)."""
-    return np.append(coef, intercept) if fit_intercept else coef
 
 
 def objective_value_and_gradient(params, X, targets, weights, alpha, fit_intercept):
@@ -102,7 +102,7 @@ def objective_value_and_gradient(params, X, targets, weights, alpha, fit_interce
         residual = weights[rows] * loss_gradient
         coef_gradient += residual @ X_rows
         intercept_gradient += residual.sum()
-    return value, _join_params(coef_gradient, intercept_gradient, fit_intercept)
+    return value, join_params(coef_gradient, intercept_gradient, fit_intercept)
 
 
 def curvature_weights(params, X, weights, fit_intercept):
@@ -126,4 +126,4 @@ def hessian_vector_product(vector, X, hessian_weights, alpha, fit_intercept):
         residual = hessian_weights[rows] * direction
         coef_product += residual @ X_rows
         intercept_product += residual.sum()
-    return _join_params(coef_product, intercept_product, fit_intercept)
+    return join_params(coef_product, intercept_product, fit_intercept)

@@ -35,7 +35,7 @@ minimum-norm solver does, and nothing is divided by zero.
 import numpy as np
 from scipy import sparse
 
-from ._objective import row_blocks, split_params
+from ._objective import join_params, row_blocks, split_params
 
 # Above this many features a dense p x p matrix (O(p^3) to factor) costs more
 # than the iterations it saves: Jacobi scaling alone is used.
@@ -85,10 +85,12 @@ class AffinePreconditioner:
         """The parameter change ``T @ z``."""
         u, u0 = split_params(z, self.fit_intercept)
         coef_step = self.coef_map @ u
-        if self.fit_intercept:
-            intercept_step = self.intercept_scale * u0 - self.center @ coef_step
-            return np.append(coef_step, intercept_step)
-        return coef_step
+        intercept_step = (
+            self.intercept_scale * u0 - self.center @ coef_step
+            if self.fit_intercept
+            else 0.0
+        )
+        return join_params(coef_step, intercept_step, self.fit_intercept)
 
     def params(self, z):
         """Parameters ``origin + T @ z``."""
@@ -101,11 +103,11 @@ class AffinePreconditioner:
         )
         if self.fit_intercept:
             coef_gradient = coef_gradient - self.center * intercept_gradient
-            return np.append(
-                self.coef_map.T @ coef_gradient,
-                self.intercept_scale * intercept_gradient,
-            )
-        return self.coef_map.T @ coef_gradient
+        return join_params(
+            self.coef_map.T @ coef_gradient,
+            self.intercept_scale * intercept_gradient,
+            self.fit_intercept,
+        )
 
 
 def centred_weighted_gram(X, curvature_weights, center):
