@@ -240,7 +240,11 @@ def run_case(name, X, y, sample_weight, alpha):
     results = {}
     for solver, (fit, counted) in solvers(with_statsmodels=alpha == 0).items():
         results[solver] = timed(fit, X, y, sample_weight, alpha) + (counted,)
-    best = min(results.values(), key=lambda r: objective(X, y, weights, alpha, r[1]))
+    values = {
+        solver: objective(X, y, weights, alpha, result[1])
+        for solver, result in results.items()
+    }
+    best = results[min(values, key=values.get)]
     reference = newton_reference(X, y, weights, alpha, best[1])
     optimum = objective(X, y, weights, alpha, reference)
     base_seconds = results["skxent ProbabilityRegressor"][0]
@@ -250,7 +254,7 @@ def run_case(name, X, y, sample_weight, alpha):
     )
     errors = {}
     for solver, (seconds, params, count, counted) in results.items():
-        gap = objective(X, y, weights, alpha, params) - optimum
+        gap = values[solver] - optimum
         errors[solver] = float(np.max(np.abs(params - reference) / np.abs(reference)))
         print(
             f"{solver:34s} {seconds:8.3f} {seconds / pair:7.1f} "
