@@ -51,6 +51,7 @@ from scipy.special import expit, log_expit
 
 import skxent
 from skxent import ProbabilityRegressor
+from skxent._loss import BINARY_LOSSES
 from skxent._objective import objective_value_and_gradient
 
 EXACT = 1e-6
@@ -183,7 +184,7 @@ def solvers(with_statsmodels):
         "plain L-BFGS, skxent's objective": (
             plain_lbfgs(
                 lambda params, X, y, weights, alpha: objective_value_and_gradient(
-                    params, X, y, weights, alpha, True
+                    params, X, y, weights, alpha, True, BINARY_LOSSES["logit"]
                 )
             ),
             "evaluations",

@@ -10,14 +10,13 @@ from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
-from scipy.special import logit
 from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
-from sklearn.utils._param_validation import Interval
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from ._loss import mean_response
+from ._loss import BINARY_LOSSES, SOFTMAX_LOSS
 from ._objective import (
-    curvature_weights,
+    curvature_at,
     hessian_vector_product,
     join_params,
     objective_value_and_gradient,
@@ -28,70 +27,86 @@ from ._solver import minimize_smooth_convex
 from ._validation import check_sample_weight
 
 
-def _cold_start(n_features, targets, weights, fit_intercept):
+def _cold_start(n_features, targets, weights, fit_intercept, link):
     """Zero coefficients; the intercept that fits the weighted mean target."""
-    intercept = 0.0
+    coef = np.zeros((n_features,) + targets.shape[1:])
+    intercept = np.zeros(targets.shape[1:])
     if fit_intercept:
         # Targets all 0 (or all 1) have their optimum at intercept -inf
         # (+inf): start at a finite point in that direction and let the
         # solver go on.
-        intercept = logit(np.clip(weights @ targets, 1e-10, 1.0 - 1e-10))
-    return join_params(np.zeros(n_features), intercept, fit_intercept)
+        intercept = link.link(np.clip(weights @ targets, 1e-10, 1.0 - 1e-10))
+    return join_params(coef, intercept, fit_intercept)
 
 
 def fit_cross_entropy(
-    X, targets, sample_weight, *, alpha, fit_intercept, tol, max_iter, verbose, start
+    X,
+    targets,
+    sample_weight,
+    *,
+    loss,
+    alpha,
+    fit_intercept,
+    tol,
+    max_iter,
+    verbose,
+    start,
 ):
     """Minimise the penalised weighted mean cross-entropy of a linear model.
 
     Parameters
     ----------
     X : ndarray of shape (n_samples, n_features), float64
-    targets : ndarray of shape (n_samples,)
-        Probabilities in [0, 1].
+    targets : ndarray of shape (n_samples,) or (n_samples, n_classes)
+        Probabilities in [0, 1], or rows on the probability simplex.
     sample_weight : ndarray of shape (n_samples,)
         Non-negative, not all zero.
+    loss : CrossEntropyLoss
+        A binary loss for 1-D targets, the softmax loss for 2-D ones.
     alpha, fit_intercept, tol, max_iter, verbose
         As in the estimators.
-    start : ndarray of shape (n_features + fit_intercept,) or None
-        Parameters to start from; None for a cold start.
+    start : ndarray or None
+        Parameters to start from, of the shape returned; None for a cold start.
 
     Returns
     -------
-    params : ndarray of shape (n_features + fit_intercept,)
-        ``coef`` followed by the intercept when fitted.
+    params : ndarray of shape (n_features + fit_intercept,) or \
+            (n_features + fit_intercept, n_classes)
+        ``coef`` followed by the intercept row when fitted.
     n_iter : int
     """
     weights = sample_weight / sample_weight.sum()
     if start is None:
-        start = _cold_start(X.shape[1], targets, weights, fit_intercept)
+        start = _cold_start(X.shape[1], targets, weights, fit_intercept, loss.link)
     preconditioner = build_preconditioner(
         X,
-        curvature_weights(start, X, weights, fit_intercept),
+        *loss.curvature_factors(
+            curvature_at(start, X, targets, fit_intercept, loss), weights
+        ),
         alpha,
         fit_intercept,
         start,
     )
-    objective = partial(
-        objective_value_and_gradient,
-        X=X,
-        targets=targets,
-        weights=weights,
-        alpha=alpha,
-        fit_intercept=fit_intercept,
-    )
+    shared = {
+        "X": X,
+        "weights": weights,
+        "alpha": alpha,
+        "fit_intercept": fit_intercept,
+        "loss": loss,
+    }
+    objective = partial(objective_value_and_gradient, targets=targets, **shared)
 
     def value_and_gradient(z):
         value, gradient = objective(preconditioner.params(z))
         return value, preconditioner.gradient(gradient)
 
     def hessian_product_at(z):
-        hessian_weights = curvature_weights(
-            preconditioner.params(z), X, weights, fit_intercept
+        curvature = curvature_at(
+            preconditioner.params(z), X, targets, fit_intercept, loss
         )
         return lambda v: preconditioner.gradient(
             hessian_vector_product(
-                preconditioner.step(v), X, hessian_weights, alpha, fit_intercept
+                preconditioner.step(v), curvature=curvature, **shared
             )
         )
 
@@ -107,13 +122,14 @@ def fit_cross_entropy(
 
 
 class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
-    """Linear model with logistic link fitted by minimising cross-entropy.
+    """Linear model with a probability link fitted by minimising cross-entropy.
 
     Not for direct use: see ``ProbabilityRegressor`` and
     ``CrossEntropyRegressor``.
     """
 
     _parameter_constraints: dict = {
+        "link": [StrOptions(set(BINARY_LOSSES))],
         "alpha": [Interval(Real, 0.0, None, closed="left")],
         "fit_intercept": ["boolean"],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
@@ -125,6 +141,7 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
     def __init__(
         self,
         *,
+        link="logit",
         alpha=1e-4,
         fit_intercept=True,
         max_iter=100,
@@ -132,6 +149,7 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
         warm_start=False,
         verbose=0,
     ):
+        self.link = link
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self.max_iter = max_iter
@@ -147,15 +165,36 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
     def _probabilities_to_targets(self, probabilities):
         """Predicted probabilities -> predictions in the targets' units."""
 
-    def _warm_start_params(self, n_features):
-        """The previous solution when warm starting on data of the same width."""
+    def _loss_for(self, targets):
+        """The binary loss of ``link`` for 1-D targets, the softmax for 2-D."""
+        if targets.ndim == 1:
+            return BINARY_LOSSES[self.link]
+        if self.link != "logit":
+            raise ValueError(
+                f"link={self.link!r} applies to 1-D targets; 2-D targets (rows "
+                "of class probabilities) are fitted with the softmax, the "
+                "multinomial logit. Use link='logit' (the default)."
+            )
+        return SOFTMAX_LOSS
+
+    def _warm_start_params(self, n_features, targets):
+        """The previous solution when warm starting on data of the same shape."""
+        coef_shape = targets.shape[1:] + (n_features,)
         if not self.warm_start or getattr(self, "coef_", np.empty(0)).shape != (
-            n_features,
+            coef_shape
         ):
             return None
         return join_params(
-            self.coef_.astype(np.float64), self.intercept_, self.fit_intercept
+            self.coef_.T.astype(np.float64), self.intercept_, self.fit_intercept
         )
+
+    def _store_params(self, params, dtype):
+        """Set ``coef_`` (a row per class for the softmax) and ``intercept_``."""
+        coef, intercept = split_params(params, self.fit_intercept)
+        self.coef_ = coef.T.astype(dtype)
+        # split_params gives the scalar 0.0 without an intercept.
+        intercept = np.zeros(coef.shape[1:]) + intercept
+        self.intercept_ = float(intercept) if intercept.ndim == 0 else intercept
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -176,7 +215,17 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
         self : object
             Fitted estimator.
         """
-        X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], y_numeric=True)
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            dtype=[np.float64, np.float32],
+            y_numeric=True,
+            multi_output=self.__sklearn_tags__().target_tags.multi_output,
+        )
+        if y.ndim == 2 and y.shape[1] == 1:
+            # scikit-learn's convention: a column vector is 1-D y, with a warning.
+            y = column_or_1d(y, warn=True)
         fit_dtype = X.dtype
         # Solved in float64: float32 gradients are too coarse for the optimum.
         X = X.astype(np.float64, copy=False)
@@ -184,20 +233,20 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
         targets = self._targets_to_probabilities(
             y.astype(np.float64, copy=False), sample_weight
         )
+        self._fitted_loss = self._loss_for(targets)
         params, self.n_iter_ = fit_cross_entropy(
             X,
             targets,
             sample_weight,
+            loss=self._fitted_loss,
             alpha=self.alpha,
             fit_intercept=self.fit_intercept,
             tol=self.tol,
             max_iter=self.max_iter,
             verbose=self.verbose,
-            start=self._warm_start_params(X.shape[1]),
+            start=self._warm_start_params(X.shape[1], targets),
         )
-        coef, intercept = split_params(params, self.fit_intercept)
-        self.coef_ = coef.astype(fit_dtype)
-        self.intercept_ = float(intercept)
+        self._store_params(params, fit_dtype)
         return self
 
     def predict(self, X):
@@ -210,10 +259,12 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
 
         Returns
         -------
-        y_pred : ndarray of shape (n_samples,)
-            Predictions, in the units of the training targets.
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            Predictions, in the units (and shape) of the training targets.
         """
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
-        raw_prediction = X @ self.coef_ + X.dtype.type(self.intercept_)
-        return self._probabilities_to_targets(mean_response(raw_prediction))
+        raw_prediction = X @ self.coef_.T + np.asarray(self.intercept_, dtype=X.dtype)
+        return self._probabilities_to_targets(
+            self._fitted_loss.link.inverse(raw_prediction)
+        )

@@ -1,36 +1,44 @@
-"""Pointwise binary cross-entropy of a raw (linear) prediction under the logit link.
+"""Pointwise cross-entropy of a raw (linear) prediction, for each link.
 
-Everything here works on one-dimensional arrays of raw predictions
-``eta = x @ coef + intercept`` and knows nothing of ``X``, weights or penalties.
-The formulas follow scikit-learn's ``HalfBinomialLoss``: with
-``mu = expit(eta)`` the cross-entropy of a target ``t`` in [0, 1] is
+Everything here works on raw predictions ``eta = x @ coef + intercept`` (one
+per sample for a binary link, one per class for the softmax) and knows
+nothing of ``X``, weights or penalties. For a target ``t`` in [0, 1] and a
+predicted probability ``mu = g^-1(eta)``,
 
-    CE(t, eta) = -(t * log(mu) + (1 - t) * log(1 - mu))
-               = log(1 + exp(eta)) - t * eta,
+    CE(t, mu) = -(t * log(mu) + (1 - t) * log(1 - mu)),
 
-written below as ``log1p(exp(-|eta|)) + max(eta, 0) - t * eta`` so that no
-term overflows for any finite ``eta`` and the value is exact (no cancellation)
-when ``t`` is 0 or 1.
+and for a row ``t`` on the probability simplex, ``CE(t, mu) = -sum_k t_k
+log(mu_k)``. Each link gets the value, its derivative in ``eta`` and its
+second derivative (the *curvature*) in a form that neither overflows nor
+cancels, exact when ``t`` is 0 or 1. The cross-entropy is convex in ``eta``
+for all four links: the logit and the softmax are canonical, and the normal
+and Gumbel distribution functions behind probit and cloglog are log-concave
+on both sides.
+
+Each :class:`CrossEntropyLoss` bundles a link with these functions and with
+the factorisation of its curvature that the preconditioner needs.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import numpy as np
-from scipy.special import expit
+from scipy.special import expit, log_ndtr, softmax
+
+from ._link import CLOGLOG, LOGIT, PROBIT, SOFTMAX, Link
 
 
-def mean_response(raw_prediction):
-    """Inverse logit link: the predicted probability ``expit(eta)``."""
-    return expit(raw_prediction)
+def logit_cross_entropy(targets, raw_prediction):
+    """Cross-entropy against ``expit(eta)`` and its derivative ``expit(eta) - t``.
 
-
-def cross_entropy_and_gradient(targets, raw_prediction):
-    """Cross-entropy of each target against ``expit(raw_prediction)``, and its
-    derivative ``expit(raw_prediction) - targets``, from one exponential.
+    Written as ``log1p(exp(-|eta|)) + max(eta, 0) - t * eta`` (scikit-learn's
+    ``HalfBinomialLoss``), from one exponential.
 
     Examples
     --------
     >>> import numpy as np
-    >>> from skxent._loss import cross_entropy_and_gradient
-    >>> loss, gradient = cross_entropy_and_gradient(
+    >>> from skxent._loss import logit_cross_entropy
+    >>> loss, gradient = logit_cross_entropy(
     ...     np.array([1.0, 0.0, 0.5]), np.array([0.0, 1e4, 0.0])
     ... )
     >>> loss
@@ -52,10 +60,234 @@ def cross_entropy_and_gradient(targets, raw_prediction):
     return loss, mean - targets
 
 
-def cross_entropy_curvature(raw_prediction):
-    """Second derivative of :func:`cross_entropy`: ``mu * (1 - mu)``.
-
-    Computed as ``expit(eta) * expit(-eta)``, which keeps full relative
-    precision in both tails, where ``1 - mu`` would round to 0.
-    """
+def logit_curvature(targets, raw_prediction):
+    """``mu * (1 - mu)``, whatever the target, as ``expit(eta) * expit(-eta)``:
+    full relative precision in both tails, where ``1 - mu`` would round to 0."""
     return expit(raw_prediction) * expit(-raw_prediction)
+
+
+def _normal_hazard(x):
+    """``phi(x) / Phi(x)``, the normal density over the distribution function,
+    from logarithms so that neither underflows in the left tail."""
+    return np.exp(-0.5 * x**2 - 0.5 * np.log(2 * np.pi) - log_ndtr(x))
+
+
+def probit_cross_entropy(targets, raw_prediction):
+    """Cross-entropy against ``Phi(eta)``, the standard normal distribution
+    function, and its derivative in ``eta``.
+
+    ``log(Phi(eta))`` and ``log(1 - Phi(eta)) = log(Phi(-eta))`` come from
+    scipy's ``log_ndtr``, accurate far into both tails.
+    """
+    loss = -targets * log_ndtr(raw_prediction) - (1.0 - targets) * log_ndtr(
+        -raw_prediction
+    )
+    gradient = -targets * _normal_hazard(raw_prediction) + (
+        1.0 - targets
+    ) * _normal_hazard(-raw_prediction)
+    return loss, gradient
+
+
+def probit_curvature(targets, raw_prediction):
+    """Second derivative of :func:`probit_cross_entropy` in ``eta``.
+
+    With ``r(x) = phi(x) / Phi(x)``, ``d r / dx = -r (x + r)``, so the
+    curvature is ``t r(eta) (eta + r(eta)) + (1 - t) r(-eta) (r(-eta) - eta)``,
+    each term non-negative (``x + r(x) > 0``: the normal law is log-concave).
+    Far in a tail ``x + r(x)`` cancels; it is kept from going below zero.
+    """
+    hazard = _normal_hazard(raw_prediction)
+    complement_hazard = _normal_hazard(-raw_prediction)
+    curvature = targets * hazard * (raw_prediction + hazard) + (
+        1.0 - targets
+    ) * complement_hazard * (complement_hazard - raw_prediction)
+    return np.maximum(curvature, 0.0)
+
+
+def _cloglog_parts(raw_prediction):
+    """``s = exp(eta)`` and ``q = s / expm1(s)``.
+
+    ``q`` is written as ``exp(eta - s) / -expm1(-s)``, which neither
+    overflows for large ``s`` nor divides by zero once ``s`` underflows (its
+    limit there is 1). ``s`` itself is infinite above ``eta = 709``, where
+    the loss of any target below 1 is too.
+    """
+    with np.errstate(over="ignore"):
+        s = np.exp(raw_prediction)
+    q = np.divide(
+        np.exp(raw_prediction - s),
+        -np.expm1(-s),
+        out=np.ones_like(s),
+        where=s > 0,
+    )
+    return s, q
+
+
+def _cloglog_target_curvature(raw_prediction, s, q):
+    """``q (q exp(s) - 1)``, the curvature of ``-log(mu)``, for ``s = exp(eta)``.
+
+    For ``s > 1`` as ``exp(2 eta - s) / expm1(-s)**2 - q``, which stays finite
+    (and goes to 0) as ``s`` overflows; below, as ``q (s / -expm1(-s) - 1)``,
+    which neither underflows to 0 / 0 nor multiplies 0 by inf. It goes to
+    0 like ``s / 2`` with ``s``, cancelling to a relative precision of about
+    ``eps / s``: ample for a curvature.
+    """
+    curvature = np.zeros_like(s)
+    large = s > 1
+    curvature[large] = (
+        np.exp(2.0 * raw_prediction[large] - s[large]) / np.expm1(-s[large]) ** 2
+        - q[large]
+    )
+    small = ~large & (s > 0)
+    curvature[small] = q[small] * (s[small] / -np.expm1(-s[small]) - 1.0)
+    return curvature
+
+
+def _times_complement(targets, values):
+    """``(1 - t) * values`` with 0 where ``t = 1``, even if ``values`` is inf."""
+    return np.multiply(
+        1.0 - targets, values, out=np.zeros_like(values), where=targets < 1
+    )
+
+
+def cloglog_cross_entropy(targets, raw_prediction):
+    """Cross-entropy against ``1 - exp(-exp(eta))`` and its derivative in ``eta``.
+
+    With ``s = exp(eta)``: ``log(1 - mu) = -s`` exactly and ``log(mu) =
+    log(-expm1(-s))``, which is ``eta`` itself once ``s`` underflows. The
+    derivative is ``-t q + (1 - t) s`` with ``q = s / expm1(s)``.
+    """
+    s, q = _cloglog_parts(raw_prediction)
+    log_mu = np.log(
+        -np.expm1(-s), out=np.array(raw_prediction, dtype=s.dtype), where=s > 0
+    )
+    loss = -targets * log_mu + _times_complement(targets, s)
+    return loss, -targets * q + _times_complement(targets, s)
+
+
+def cloglog_curvature(targets, raw_prediction):
+    """Second derivative of :func:`cloglog_cross_entropy` in ``eta``:
+    ``t q (q exp(s) - 1) + (1 - t) s``; kept from going below zero."""
+    s, q = _cloglog_parts(raw_prediction)
+    curvature = targets * _cloglog_target_curvature(
+        raw_prediction, s, q
+    ) + _times_complement(targets, s)
+    return np.maximum(curvature, 0.0)
+
+
+def softmax_cross_entropy(targets, raw_prediction):
+    """Cross-entropy of probability rows ``t`` against ``softmax(eta)``, and
+    its gradient ``softmax(eta) - t``, row by row.
+
+    ``CE = logsumexp(eta) - t @ eta`` for rows ``t`` summing to 1, computed
+    with ``eta`` shifted by its row maximum so that nothing overflows.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skxent._loss import softmax_cross_entropy
+    >>> loss, gradient = softmax_cross_entropy(
+    ...     np.array([[1.0, 0.0, 0.0]]), np.array([[0.0, 0.0, 0.0]])
+    ... )
+    >>> loss.round(6), gradient.round(3)
+    (array([1.098612]), array([[-0.667,  0.333,  0.333]]))
+    """
+    shifted = raw_prediction - raw_prediction.max(axis=1, keepdims=True)
+    exp_shifted = np.exp(shifted)
+    total = exp_shifted.sum(axis=1)
+    loss = np.log(total) - np.einsum("ij,ij->i", targets, shifted)
+    return loss, exp_shifted / total[:, np.newaxis] - targets
+
+
+def softmax_curvature(targets, raw_prediction):
+    """The predicted rows ``mu``: each row's Hessian in ``eta`` is
+    ``diag(mu) - mu mu^T``, applied by :func:`softmax_curvature_product`."""
+    return softmax(raw_prediction, axis=1)
+
+
+def softmax_curvature_product(mean, direction):
+    """``(diag(mu) - mu mu^T) @ d`` for every row, without forming the matrix."""
+    return mean * (direction - np.einsum("ij,ij->i", mean, direction)[:, np.newaxis])
+
+
+def binary_curvature_factors(curvature, weights):
+    """Weighted curvature per row; a binary model has no class factor."""
+    return weights * curvature, None
+
+
+def softmax_curvature_factors(mean, weights):
+    """A Kronecker factorisation ``sum_i w_i (diag(mu_i) - mu_i mu_i^T) x_i x_i^T
+    ~ C (x) sum_i v_i x_i x_i^T`` of the softmax model's Hessian.
+
+    Returns the row weights ``v_i = w_i trace(diag(mu_i) - mu_i mu_i^T)`` and the
+    class matrix ``C = sum_i w_i (diag(mu_i) - mu_i mu_i^T)``, unnormalised. The
+    factorisation is exact when every row has the same ``mu``, as at a cold
+    start.
+    """
+    row_weights = weights * (1.0 - np.einsum("ij,ij->i", mean, mean))
+    weighted_mean = weights @ mean
+    class_curvature = np.diag(weighted_mean) - (mean.T * weights) @ mean
+    return row_weights, class_curvature
+
+
+@dataclass(frozen=True)
+class CrossEntropyLoss:
+    """A link with the cross-entropy functions of its raw prediction.
+
+    Attributes
+    ----------
+    link : Link
+    loss_and_gradient : callable
+        ``(targets, eta) -> (loss per sample, d loss / d eta)``.
+    curvature : callable
+        ``(targets, eta) -> curvature``, whatever ``curvature_product`` and
+        ``curvature_factors`` take.
+    curvature_product : callable
+        ``(curvature, direction) -> `` the second derivative in ``eta`` applied
+        to ``direction``, row by row.
+    curvature_factors : callable
+        ``(curvature, weights) -> (row weights, class matrix or None)``, for the
+        preconditioner.
+    """
+
+    link: Link
+    loss_and_gradient: Callable
+    curvature: Callable
+    curvature_product: Callable
+    curvature_factors: Callable
+
+
+BINARY_LOSSES = {
+    loss.link.name: loss
+    for loss in (
+        CrossEntropyLoss(
+            LOGIT,
+            logit_cross_entropy,
+            logit_curvature,
+            np.multiply,
+            binary_curvature_factors,
+        ),
+        CrossEntropyLoss(
+            PROBIT,
+            probit_cross_entropy,
+            probit_curvature,
+            np.multiply,
+            binary_curvature_factors,
+        ),
+        CrossEntropyLoss(
+            CLOGLOG,
+            cloglog_cross_entropy,
+            cloglog_curvature,
+            np.multiply,
+            binary_curvature_factors,
+        ),
+    )
+}
+
+SOFTMAX_LOSS = CrossEntropyLoss(
+    SOFTMAX,
+    softmax_cross_entropy,
+    softmax_curvature,
+    softmax_curvature_product,
+    softmax_curvature_factors,
+)

@@ -1,13 +1,15 @@
 """The linear-model objective: weighted mean cross-entropy plus an L2 penalty.
 
-The parameters are one flat vector ``params = [coef, intercept]`` (the
-intercept last, only when it is fitted), and for a design matrix ``X`` with
-targets ``t`` in [0, 1] and weights ``w`` summing to 1 the objective is
+The parameters are ``params = [coef, intercept]``, the intercept row last
+and only when it is fitted: a vector of shape (n_features + 1,) for a binary
+link, a matrix of shape (n_features + 1, n_classes) with a column per class
+for the softmax. For a design matrix ``X`` with targets ``t`` and weights
+``w`` summing to 1 the objective is
 
     f(params) = sum_i w_i * CE(t_i, x_i @ coef + intercept) + alpha / 2 * ||coef||^2,
 
 scikit-learn's GLM scaling (``PoissonRegressor``): the intercept is not
-penalised.
+penalised. ``CE`` and its derivatives come from a ``CrossEntropyLoss``.
 
 An evaluation needs ``X @ coef`` and then ``X.T @ residual``. Both are done
 block of rows by block of rows, the second product while the block is still
@@ -16,8 +18,6 @@ memory traffic, not arithmetic, bounds the time of a fit on large data.
 """
 
 import numpy as np
-
-from ._loss import cross_entropy_and_gradient, cross_entropy_curvature
 
 # Rows per block: 4 MiB of float64. Measured on 1M x 100: blocks of a few MiB
 # stay in the last-level cache between the two products, and are large
@@ -33,15 +33,22 @@ def row_blocks(n_samples, n_features):
 
 
 def split_params(params, fit_intercept):
-    """Return ``(coef, intercept)`` from the flat parameter vector."""
+    """Return ``(coef, intercept)`` from the parameters (intercept row last)."""
     if fit_intercept:
         return params[:-1], params[-1]
     return params, 0.0
 
 
 def join_params(coef, intercept, fit_intercept):
-    """The flat vector ``[coef, intercept]`` (``coef`` alone without intercept)."""
-    return np.append(coef, intercept) if fit_intercept else coef
+    """The parameters ``[coef, intercept]`` (``coef`` alone without intercept)."""
+    if not fit_intercept:
+        return coef
+    return np.concatenate((coef, np.asarray(intercept, dtype=coef.dtype)[np.newaxis]))
+
+
+def _scale_rows(weights, values):
+    """``values`` with row ``i`` multiplied by ``weights[i]``."""
+    return values * weights.reshape((-1,) + (1,) * (values.ndim - 1))
 
 
 def raw_prediction(params, X, fit_intercept):
@@ -49,7 +56,7 @@ def raw_prediction(params, X, fit_intercept):
     coef, intercept = split_params(params, fit_intercept)
     if not coef.any():
         # A cold start: no need to read X.
-        return np.full(X.shape[0], float(intercept))
+        return np.zeros((X.shape[0],) + coef.shape[1:]) + intercept
     return X @ coef + intercept
 
 
@@ -60,21 +67,25 @@ def _raw_prediction_blocks(params, X, fit_intercept):
         yield rows, X_rows, raw_prediction(params, X_rows, fit_intercept)
 
 
-def objective_value_and_gradient(params, X, targets, weights, alpha, fit_intercept):
+def objective_value_and_gradient(
+    params, X, targets, weights, alpha, fit_intercept, loss
+):
     """Objective value and its gradient in one read of ``X``.
 
     Parameters
     ----------
-    params : ndarray of shape (n_features + fit_intercept,)
-        ``coef`` followed by the intercept when ``fit_intercept``.
+    params : ndarray of shape (n_features + fit_intercept,) or \
+            (n_features + fit_intercept, n_classes)
+        ``coef`` followed by the intercept row when ``fit_intercept``.
     X : ndarray of shape (n_samples, n_features)
-    targets : ndarray of shape (n_samples,)
-        Probabilities in [0, 1].
+    targets : ndarray of shape (n_samples,) or (n_samples, n_classes)
+        Probabilities in [0, 1], or rows on the probability simplex.
     weights : ndarray of shape (n_samples,)
         Non-negative sample weights that sum to 1.
     alpha : float
         L2 penalty strength on ``coef``.
     fit_intercept : bool
+    loss : CrossEntropyLoss
 
     Returns
     -------
@@ -84,46 +95,50 @@ def objective_value_and_gradient(params, X, targets, weights, alpha, fit_interce
     Examples
     --------
     >>> import numpy as np
+    >>> from skxent._loss import BINARY_LOSSES
     >>> from skxent._objective import objective_value_and_gradient
     >>> X = np.array([[0.0], [1.0]])
     >>> value, gradient = objective_value_and_gradient(
-    ...     np.zeros(2), X, np.array([0.0, 1.0]), np.array([0.5, 0.5]), 0.0, True
+    ...     np.zeros(2), X, np.array([0.0, 1.0]), np.array([0.5, 0.5]), 0.0, True,
+    ...     BINARY_LOSSES["logit"],
     ... )
     >>> round(float(value), 6), gradient
     (0.693147, array([-0.25,  0.  ]))
     """
     coef, _ = split_params(params, fit_intercept)
-    value = 0.5 * alpha * (coef @ coef)
+    value = 0.5 * alpha * np.vdot(coef, coef)
     coef_gradient = alpha * coef
     intercept_gradient = 0.0
     for rows, X_rows, eta in _raw_prediction_blocks(params, X, fit_intercept):
-        loss, loss_gradient = cross_entropy_and_gradient(targets[rows], eta)
-        value += weights[rows] @ loss
-        residual = weights[rows] * loss_gradient
-        coef_gradient += residual @ X_rows
-        intercept_gradient += residual.sum()
+        sample_loss, loss_gradient = loss.loss_and_gradient(targets[rows], eta)
+        value += weights[rows] @ sample_loss
+        residual = _scale_rows(weights[rows], loss_gradient)
+        coef_gradient += X_rows.T @ residual
+        intercept_gradient += residual.sum(axis=0)
     return value, join_params(coef_gradient, intercept_gradient, fit_intercept)
 
 
-def curvature_weights(params, X, weights, fit_intercept):
-    """Per-sample Hessian weights ``w * mu * (1 - mu)`` at ``params``."""
-    return weights * cross_entropy_curvature(raw_prediction(params, X, fit_intercept))
+def curvature_at(params, X, targets, fit_intercept, loss):
+    """The loss's curvature (second derivative in ``eta``) at ``params``."""
+    return loss.curvature(targets, raw_prediction(params, X, fit_intercept))
 
 
-def hessian_vector_product(vector, X, hessian_weights, alpha, fit_intercept):
+def hessian_vector_product(vector, X, curvature, weights, alpha, fit_intercept, loss):
     """Product of the objective's Hessian with ``vector``, in one read of ``X``.
 
-    The Hessian is ``X1.T @ diag(hessian_weights) @ X1`` plus ``alpha`` on the
-    ``coef`` block, where ``X1`` is ``X`` with a column of ones appended when
-    ``fit_intercept`` and ``hessian_weights`` come from
-    :func:`curvature_weights` at the point of interest. ``X`` itself is never
-    copied or augmented.
+    The Hessian is ``X1.T @ diag(w) @ C @ X1`` plus ``alpha`` on the ``coef``
+    block, where ``X1`` is ``X`` with a column of ones appended when
+    ``fit_intercept`` and ``C`` applies the loss's ``curvature`` (from
+    :func:`curvature_at` at the point of interest) row by row. ``X`` itself is
+    never copied or augmented.
     """
     vector_coef, _ = split_params(vector, fit_intercept)
     coef_product = alpha * vector_coef
     intercept_product = 0.0
     for rows, X_rows, direction in _raw_prediction_blocks(vector, X, fit_intercept):
-        residual = hessian_weights[rows] * direction
-        coef_product += residual @ X_rows
-        intercept_product += residual.sum()
+        residual = _scale_rows(
+            weights[rows], loss.curvature_product(curvature[rows], direction)
+        )
+        coef_product += X_rows.T @ residual
+        intercept_product += residual.sum(axis=0)
     return join_params(coef_product, intercept_product, fit_intercept)

@@ -1,8 +1,10 @@
 """A change of variables that makes ill-conditioned problems easy for L-BFGS.
 
 Near a point ``params0`` the objective's Hessian is ``X1.T @ diag(v) @ X1``
-plus ``alpha`` on the ``coef`` block, with ``v = w * mu * (1 - mu)`` the
-curvature weights and ``X1`` the design with an intercept column. We write
+plus ``alpha`` on the ``coef`` block, with ``v`` the curvature weights (the
+sample weight times the loss's second derivative in the linear predictor,
+``w * mu * (1 - mu)`` for the logit) and ``X1`` the design with an
+intercept column. We write
 the parameters as an affine function of new variables ``z``,
 
     params = params0 + T @ z,
@@ -30,6 +32,14 @@ Directions with no curvature (constant or duplicate columns, ``p > n`` with
 ``alpha = 0``) get the scaling of the largest curvature: no data move them,
 so the solution keeps the starting point's component there, as a
 minimum-norm solver does, and nothing is divided by zero.
+
+A softmax model has a column of parameters per class, and its Hessian is
+approximately a Kronecker product ``C (x) G`` of a class matrix ``C`` and the
+feature part ``G`` above (exactly so at a cold start, where every row has the
+same predicted probabilities). ``T`` is then the feature map above applied to
+each column, after the columns are mixed by ``C^-1/2``. The softmax is
+unchanged by adding the same to every class: that direction has no curvature
+in ``C`` and, as above, keeps its starting value.
 """
 
 import numpy as np
@@ -65,13 +75,17 @@ class AffinePreconditioner:
         Column means ``m`` absorbed by the intercept; None without intercept.
     intercept_scale : float
         Step of the centred intercept per unit of ``u0``.
+    class_map : ndarray of shape (n_classes, n_classes) or None
+        Symmetric ``S`` mixing the columns of ``z`` (``z @ S``) when the
+        parameters have a column per class; None for a binary model.
     """
 
-    def __init__(self, origin, coef_map, center, intercept_scale):
+    def __init__(self, origin, coef_map, center, intercept_scale, class_map):
         self.origin = origin
         self.coef_map = coef_map
         self.center = center
         self.intercept_scale = intercept_scale
+        self.class_map = class_map
 
     @property
     def fit_intercept(self):
@@ -79,10 +93,14 @@ class AffinePreconditioner:
 
     @property
     def n_variables(self):
-        return self.origin.shape[0]
+        return self.origin.size
+
+    def _mix_classes(self, z):
+        return z if self.class_map is None else z @ self.class_map
 
     def step(self, z):
-        """The parameter change ``T @ z``."""
+        """The parameter change ``T @ z`` (``z`` flat or of the parameters' shape)."""
+        z = self._mix_classes(np.reshape(z, self.origin.shape))
         u, u0 = split_params(z, self.fit_intercept)
         coef_step = self.coef_map @ u
         intercept_step = (
@@ -97,17 +115,20 @@ class AffinePreconditioner:
         return self.origin + self.step(z)
 
     def gradient(self, params_gradient):
-        """Gradient with respect to ``z``: ``T.T @ params_gradient``."""
+        """Gradient with respect to ``z``, flat: ``T.T @ params_gradient``."""
         coef_gradient, intercept_gradient = split_params(
             params_gradient, self.fit_intercept
         )
         if self.fit_intercept:
-            coef_gradient = coef_gradient - self.center * intercept_gradient
-        return join_params(
+            coef_gradient = coef_gradient - np.multiply.outer(
+                self.center, intercept_gradient
+            )
+        z_gradient = join_params(
             self.coef_map.T @ coef_gradient,
             self.intercept_scale * intercept_gradient,
             self.fit_intercept,
         )
+        return self._mix_classes(z_gradient).ravel()
 
 
 def centred_weighted_gram(X, curvature_weights, center):
@@ -223,26 +244,56 @@ def _coef_map(X, curvature_weights, center, squares, alpha):
     return whitening / scale[:, np.newaxis]
 
 
-def build_preconditioner(X, curvature_weights, alpha, fit_intercept, origin):
-    """Preconditioner from the curvature weights ``w * mu * (1 - mu)`` at ``origin``.
+def _class_map(class_curvature):
+    """``S = C^-1/2`` on the classes, and the typical curvature of ``C``.
+
+    ``C`` is normalised to trace 1. The direction shared by all classes has no
+    curvature; it gets the scaling of the largest, like any direction the data
+    do not determine. The typical curvature is the mean over the others.
+    """
+    eigenvalues, eigenvectors = np.linalg.eigh(class_curvature)
+    curvatures = _curvatures_without_noise(eigenvalues)
+    informative = curvatures == eigenvalues
+    typical = eigenvalues[informative].mean() if informative.any() else 1.0
+    return (eigenvectors / np.sqrt(curvatures)) @ eigenvectors.T, typical
+
+
+def build_preconditioner(
+    X, row_curvature, class_curvature, alpha, fit_intercept, origin
+):
+    """Preconditioner from the curvature at ``origin``.
 
     Parameters
     ----------
     X : ndarray of shape (n_samples, n_features)
-    curvature_weights : ndarray of shape (n_samples,)
-        Sample weight times the loss curvature at the starting point.
+    row_curvature : ndarray of shape (n_samples,)
+        Sample weight times the loss curvature at the starting point (for the
+        softmax, times the trace of each row's class curvature).
+    class_curvature : ndarray of shape (n_classes, n_classes) or None
+        The class factor of the curvature for a softmax model (see
+        ``softmax_curvature_factors``); None for a binary one.
     alpha : float
     fit_intercept : bool
-    origin : ndarray of shape (n_features + fit_intercept,)
+    origin : ndarray of shape (n_features + fit_intercept,) or \
+            (n_features + fit_intercept, n_classes)
 
     Returns
     -------
     AffinePreconditioner
     """
-    center, squares = centre_and_squares(X, curvature_weights, fit_intercept)
-    coef_map = _coef_map(X, curvature_weights, center, squares, alpha)
+    class_map, feature_alpha = None, alpha
+    if class_curvature is not None:
+        total = row_curvature.sum()
+        class_map, typical = _class_map(
+            class_curvature / total if total > 0 else np.eye(len(class_curvature))
+        )
+        # In the class direction with curvature c the Hessian is
+        # c * (G + alpha / c): a typical c stands for all.
+        feature_alpha = alpha / typical
+    center, squares = centre_and_squares(X, row_curvature, fit_intercept)
+    coef_map = _coef_map(X, row_curvature, center, squares, feature_alpha)
     if not fit_intercept:
-        return AffinePreconditioner(origin, coef_map, None, 1.0)
-    total_curvature = curvature_weights.sum()
+        return AffinePreconditioner(origin, coef_map, None, 1.0, class_map)
+    total_curvature = row_curvature.sum()
     intercept_scale = 1.0 / np.sqrt(total_curvature) if total_curvature > 0 else 1.0
-    return AffinePreconditioner(origin, coef_map, center, intercept_scale)
+    return AffinePreconditioner(origin, coef_map, center, intercept_scale, class_map)

@@ -10,7 +10,14 @@ from ._validation import (
     check_targets_in_range,
 )
 
-_SHARED_PARAMETERS = """alpha : float, default=1e-4
+_SHARED_PARAMETERS = """link : {"logit", "probit", "cloglog"}, default="logit"
+        How the linear predictor ``eta = X @ coef_ + intercept_`` becomes a
+        probability ``mu``: ``"logit"``, ``mu = 1 / (1 + exp(-eta))``;
+        ``"probit"``, ``mu = Phi(eta)``, the standard normal distribution
+        function; ``"cloglog"``, ``mu = 1 - exp(-exp(eta))``. See Notes for
+        when each is the better model.
+
+    alpha : float, default=1e-4
         Strength of the L2 penalty ``alpha / 2 * ||coef||^2`` added to the
         weighted *mean* cross-entropy, the scaling of scikit-learn's
         ``PoissonRegressor``: ``alpha`` means the same there and here, and
@@ -39,12 +46,17 @@ _SHARED_PARAMETERS = """alpha : float, default=1e-4
         If positive, print the objective and the largest gradient entry after
         every iteration."""
 
-_SHARED_ATTRIBUTES = """coef_ : ndarray of shape (n_features,)
-        Coefficients of the linear predictor ``eta = X @ coef_ + intercept_``,
-        in the dtype of the training data (float32 stays float32).
+_SHARED_ATTRIBUTES = """\
+coef_ : ndarray of shape (n_features,) or (n_classes, n_features)
+        Coefficients of the linear predictor ``eta = X @ coef_.T + intercept_``,
+        in the dtype of the training data (float32 stays float32); a row per
+        class for 2-D targets.
 
-    intercept_ : float
+    intercept_ : float or ndarray of shape (n_classes,)
         Intercept of the linear predictor; 0.0 when ``fit_intercept=False``.
+        For 2-D targets, ``coef_`` and ``intercept_`` sum to zero over the
+        classes (up to rounding): the softmax is unchanged by adding the same
+        to every class, and this is the choice the penalty makes.
 
     n_iter_ : int
         Number of solver iterations run.
@@ -56,8 +68,33 @@ _SHARED_ATTRIBUTES = """coef_ : ndarray of shape (n_features,)
         Names of features seen during fit, when ``X`` has string column
         names (a pandas DataFrame, for example)."""
 
-_SHARED_NOTES = """The model predicts ``mu = expit(X @ coef_ + intercept_)`` and is
-    fitted by minimising, over ``coef_`` and ``intercept_``,
+_LINK_NOTES = """**Choosing a link.** The logit is the default and usually the right
+    choice: its coefficients are log odds ratios, it is the canonical link
+    (the best-conditioned problem, the fastest fit), and it is what
+    econometricians mean by the fractional logit. The probit assumes the
+    probability is that of a latent normal variable exceeding a threshold
+    (dose-response, psychometric and choice models written that way); its
+    tails are thinner, so it predicts values near 0 and 1 sooner, and its
+    coefficients are about those of the logit divided by 1.6. The
+    complementary log-log is asymmetric: it approaches 1 much faster than 0.
+    It is the natural model when the target is the chance of at least one
+    event with a rate ``exp(eta)`` per unit of exposure (infection given
+    contacts, a failure within an interval, the fraction of plots where a
+    species is found), and ``coef_`` are then log rate ratios. When the data
+    cannot tell the links apart, prefer the logit; compare them by
+    cross-validated cross-entropy (:mod:`skxent.metrics`) otherwise."""
+
+_SCORING_NOTES = """``score`` is :math:`R^2`, as for every scikit-learn regressor, so
+    model comparison scripts and ``GridSearchCV`` treat it like any other. To
+    select models by cross-entropy instead, pass
+    ``skxent.metrics.neg_cross_entropy_scorer`` or
+    ``skxent.metrics.d2_cross_entropy_scorer`` as ``scoring=``
+    (``"neg_log_loss"`` does not apply: it expects class labels and
+    ``predict_proba``)."""
+
+_SHARED_NOTES = """The model predicts ``mu = g^-1(X @ coef_ + intercept_)`` for the
+    inverse link ``g^-1`` and is fitted by minimising, over ``coef_`` and
+    ``intercept_``,
 
     .. math::
 
@@ -79,25 +116,37 @@ _SHARED_NOTES = """The model predicts ``mu = expit(X @ coef_ + intercept_)`` and
     objective. It reaches the exact optimum where plain L-BFGS stops far
     from it. Rank-deficient ``X`` (constant or duplicate columns, more
     features than samples) gives, with ``alpha=0``, the solution with no
-    component in the directions the data do not determine.
+    component in the directions the data do not determine."""
 
-    ``score`` is :math:`R^2`, as for every scikit-learn regressor, so model
-    comparison scripts and ``GridSearchCV`` treat it like any other. To
-    select models by cross-entropy instead, pass a scorer built with
-    :func:`sklearn.metrics.make_scorer` from a cross-entropy function of
-    ``(y_true, y_pred)`` as ``scoring=`` (``"neg_log_loss"`` does not apply:
-    it expects class labels and ``predict_proba``)."""
+
+_OTHER_SCALES = (
+    "For targets on another scale use CrossEntropyRegressor, which maps a "
+    "known or learned target_range onto [0, 1]."
+)
 
 
 class ProbabilityRegressor(CrossEntropyRegressorBase):
     __doc__ = f"""Linear model of probabilities and proportions fitted by cross-entropy.
 
     For targets in [0, 1]: rates, shares, fractions of successes (with the
-    number of trials as ``sample_weight``), soft labels. Predictions are
-    probabilities in (0, 1), up to floating-point rounding: they round to
-    exactly 1 once the linear predictor exceeds about 37 (17 for float32
-    input), and to 0 only below about -709 (-89). For targets on another
-    scale, see :class:`CrossEntropyRegressor`.
+    number of trials as ``sample_weight``), soft binary labels. Predictions
+    are probabilities in (0, 1), up to floating-point rounding: with the
+    logit link they round to exactly 1 once the linear predictor exceeds
+    about 37 (17 for float32 input), and to 0 only below about -709 (-89).
+    For targets on another scale, see :class:`CrossEntropyRegressor`.
+
+    For soft labels over ``n_classes >= 2`` classes (vote shares, annotators'
+    label distributions, a teacher model's probabilities), ``y`` is 2-D with a
+    row per sample: each row a probability vector, non-negative and summing
+    to 1 within ``max(1e-6, n_classes * eps)`` (``eps`` the machine epsilon of
+    ``y``'s dtype; rows are then divided by their sums). The model is then the
+    softmax (multinomial logit) ``mu = softmax(X @ coef_.T + intercept_)``,
+    fitted by the same weighted mean cross-entropy, ``CE(t, mu) = -sum_k t_k
+    log(mu_k)``, and penalty; ``predict`` returns rows on the simplex. With
+    one-hot rows it is scikit-learn's multinomial ``LogisticRegression`` with
+    ``C = 1 / (alpha * sum(sample_weight))``, without repeating a row per
+    class. A 2-D ``y`` with a single column is taken as 1-D, with scikit-learn's
+    ``DataConversionWarning``.
 
     Parameters
     ----------
@@ -117,6 +166,10 @@ class ProbabilityRegressor(CrossEntropyRegressorBase):
     -----
     {_SHARED_NOTES}
 
+    {_LINK_NOTES}
+
+    {_SCORING_NOTES}
+
     References
     ----------
     .. [1] L. E. Papke and J. M. Wooldridge, "Econometric methods for
@@ -132,6 +185,18 @@ class ProbabilityRegressor(CrossEntropyRegressorBase):
     >>> model = ProbabilityRegressor(alpha=0).fit(X, y)
     >>> model.predict([[1.5]]).round(3)
     array([0.429])
+
+    Rows of class probabilities (here vote shares of three parties) fit the
+    softmax model, with a row of coefficients per class:
+
+    >>> shares = np.array(
+    ...     [[0.7, 0.2, 0.1], [0.5, 0.3, 0.2], [0.3, 0.4, 0.3], [0.1, 0.5, 0.4]]
+    ... )
+    >>> soft = ProbabilityRegressor(alpha=0).fit(X, shares)
+    >>> soft.coef_.shape
+    (3, 1)
+    >>> soft.predict([[1.5]]).round(3)
+    array([[0.374, 0.374, 0.252]])
     """
 
     def fit(self, X, y, sample_weight=None):
@@ -141,8 +206,9 @@ class ProbabilityRegressor(CrossEntropyRegressorBase):
         ----------
         X : array-like of shape (n_samples, n_features)
             Training data.
-        y : array-like of shape (n_samples,)
-            Targets in [0, 1].
+        y : array-like of shape (n_samples,) or (n_samples, n_classes)
+            Targets in [0, 1], or rows of class probabilities, each summing
+            to 1.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights, such as trial counts when ``y`` is a
             proportion. None gives every sample weight 1.
@@ -153,10 +219,17 @@ class ProbabilityRegressor(CrossEntropyRegressorBase):
             Fitted estimator.
         """
         if y is not None:
-            check_probability_targets(y)
+            check_probability_targets(y, advice=_OTHER_SCALES)
         return super().fit(X, y, sample_weight)
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
+
     def _targets_to_probabilities(self, y, sample_weight):
+        if y.ndim == 2:
+            return y / y.sum(axis=1, keepdims=True)
         return y
 
     def _probabilities_to_targets(self, probabilities):
@@ -221,6 +294,7 @@ class CrossEntropyRegressor(CrossEntropyRegressorBase):
         self,
         *,
         target_range="auto",
+        link="logit",
         alpha=1e-4,
         fit_intercept=True,
         max_iter=100,
@@ -229,6 +303,7 @@ class CrossEntropyRegressor(CrossEntropyRegressorBase):
         verbose=0,
     ):
         super().__init__(
+            link=link,
             alpha=alpha,
             fit_intercept=fit_intercept,
             max_iter=max_iter,

@@ -9,6 +9,10 @@ import numpy as np
 from sklearn.utils import check_array
 from sklearn.utils.validation import _check_sample_weight
 
+# Rows of 2-D probability targets must sum to 1 within this (or the rounding
+# of their dtype over all classes, if larger); they are then normalised.
+SIMPLEX_TOLERANCE = 1e-6
+
 
 def _describe_values(values):
     """'min=..., max=...' over the finite values, plus NaN and inf counts."""
@@ -25,21 +29,61 @@ def _describe_values(values):
     return ", ".join(parts)
 
 
-def check_probability_targets(y):
-    """Raise a ValueError unless every target is a finite number in [0, 1].
+def check_probability_targets(y, input_name="y", advice=""):
+    """Raise a ValueError unless ``y`` holds probabilities.
 
-    Runs before scikit-learn's own finiteness check so that NaN and inf get
-    the same explanation as values outside the range.
+    1-D ``y`` (or a single column) must be finite numbers in [0, 1]; 2-D ``y``
+    with several columns must have rows on the probability simplex (see
+    :func:`check_probability_rows`). Runs before scikit-learn's own finiteness
+    check so that NaN and inf get the same explanation as other bad values.
+    ``advice`` is appended to the message.
     """
     values = check_array(
-        y, ensure_2d=False, dtype="numeric", ensure_all_finite=False, input_name="y"
-    ).astype(np.float64, copy=False)
+        y,
+        ensure_2d=False,
+        dtype="numeric",
+        ensure_all_finite=False,
+        input_name=input_name,
+    )
+    if values.ndim == 2 and values.shape[1] > 1:
+        check_probability_rows(values, input_name, advice)
+        return
+    values = values.astype(np.float64, copy=False)
     if not np.all((values >= 0.0) & (values <= 1.0)):
         raise ValueError(
-            "ProbabilityRegressor needs targets y in [0, 1] (probabilities or "
-            f"proportions); got {_describe_values(values.ravel())}. For targets "
-            "on another scale use CrossEntropyRegressor, which maps a known or "
-            "learned target_range onto [0, 1]."
+            f"{input_name} must hold probabilities in [0, 1] (rates, proportions, "
+            f"soft labels); got {_describe_values(values.ravel())}. {advice}".rstrip()
+        )
+
+
+def simplex_tolerance(n_classes, dtype):
+    """How far from 1 a row sum may be: 1e-6, or ``n_classes`` rounding
+    errors of ``dtype`` if that is more (float32 rows of many classes)."""
+    return max(SIMPLEX_TOLERANCE, n_classes * float(np.finfo(dtype).eps))
+
+
+def check_probability_rows(values, input_name, advice=""):
+    """Raise a ValueError, naming the first offending row, unless every row of
+    the 2-D ``values`` is finite, non-negative and sums to 1 within
+    :func:`simplex_tolerance`."""
+    n_samples, n_classes = values.shape
+    dtype = values.dtype if values.dtype.kind == "f" else np.float64
+    tolerance = simplex_tolerance(n_classes, dtype)
+    rows = values.astype(np.float64, copy=False)
+    sums = rows.sum(axis=1)
+    bad = (
+        ~np.isfinite(rows).all(axis=1)
+        | (rows < 0).any(axis=1)
+        | ~(np.abs(sums - 1.0) <= tolerance)
+    )
+    if bad.any():
+        first = np.flatnonzero(bad)[0]
+        shown = np.array2string(rows[first], precision=6, threshold=12)
+        raise ValueError(
+            f"{input_name} must have rows that are probability vectors: finite, "
+            f"non-negative, summing to 1 (within {tolerance:.1e}); "
+            f"{int(bad.sum())} of {n_samples} rows are not, the first is row "
+            f"{first}: {shown} (sum {sums[first]:.6g}). {advice}".rstrip()
         )
 
 

@@ -639,6 +639,17 @@ def test_column_vector_y_warns_and_fits_the_same(estimator):
     np.testing.assert_array_equal(model.predict(X), reference.predict(X))
 
 
+def test_probability_rows_give_predictions_of_their_shape():
+    """Stands in for check_regressor_multioutput."""
+    X, y = make_probability_data(n_samples=40)
+    rows = np.column_stack([y, 1 - y, np.zeros_like(y)]) * 0.8 + 0.2 / 3
+    model = ProbabilityRegressor().fit(X, rows)
+    predictions = model.predict(X)
+    assert get_tags(model).target_tags.multi_output
+    assert predictions.dtype == np.float64
+    assert predictions.shape == rows.shape
+
+
 STAND_INS = {
     "check_dict_unchanged": test_predict_does_not_change_dict,
     "check_dont_overwrite_parameters": (
@@ -667,6 +678,9 @@ STAND_INS = {
     "check_positive_only_tag_during_fit": test_negative_X_is_accepted,
     "check_readonly_memmap_input": test_readonly_memmap_input,
     "check_regressor_data_not_an_array": test_array_likes_give_the_ndarray_fit,
+    "check_regressor_multioutput": (
+        test_probability_rows_give_predictions_of_their_shape
+    ),
     "check_regressors_int": test_integer_X_and_y_give_the_float_fit,
     "check_regressors_no_decision_function": test_regressors_have_no_decision_function,
     "check_regressors_train": test_regressors_train,

@@ -2,88 +2,211 @@ import warnings
 
 import numpy as np
 import pytest
-from scipy.optimize import approx_fprime
-from sklearn._loss.loss import HalfBinomialLoss
+from scipy.special import log_softmax
+from sklearn._loss.loss import HalfBinomialLoss, HalfMultinomialLoss
 
 from skxent._loss import (
-    cross_entropy_and_gradient,
-    cross_entropy_curvature,
-    mean_response,
+    BINARY_LOSSES,
+    SOFTMAX_LOSS,
+    logit_cross_entropy,
+    logit_curvature,
+    softmax_curvature_factors,
 )
-
-
-def cross_entropy(targets, raw):
-    return cross_entropy_and_gradient(targets, raw)[0]
-
-
-def cross_entropy_gradient(targets, raw):
-    return cross_entropy_and_gradient(targets, raw)[1]
-
 
 RNG = np.random.default_rng(0)
 TARGETS = np.r_[0.0, 1.0, RNG.uniform(size=40)]
-RAW = np.r_[-3.0, 2.0, RNG.normal(scale=5.0, size=40)]
+RAW = np.r_[-3.0, 2.0, RNG.normal(scale=2.0, size=40)]
+LINKS = sorted(BINARY_LOSSES)
 
 
-def test_cross_entropy_matches_definition():
-    mu = mean_response(RAW)
+def central_difference(function, point, step):
+    return (function(point + step) - function(point - step)) / (2 * step)
+
+
+@pytest.mark.parametrize("link", LINKS)
+def test_binary_cross_entropy_matches_definition(link):
+    loss = BINARY_LOSSES[link]
+    # Where neither mu nor 1 - mu is too close to 0 to be computed as such,
+    # so that the definition is an accurate reference.
+    raw = np.clip(RAW, -3.0, 2.0)
+    mu = loss.link.inverse(raw)
     expected = -(TARGETS * np.log(mu) + (1 - TARGETS) * np.log1p(-mu))
-    np.testing.assert_allclose(cross_entropy(TARGETS, RAW), expected, rtol=1e-12)
-
-
-def test_loss_gradient_curvature_match_sklearn_half_binomial():
-    reference = HalfBinomialLoss()
-    loss, gradient, hessian = (
-        reference.loss(TARGETS, RAW),
-        *reference.gradient_hessian(TARGETS, RAW),
-    )
-    np.testing.assert_allclose(cross_entropy(TARGETS, RAW), loss, rtol=1e-12)
     np.testing.assert_allclose(
-        cross_entropy_gradient(TARGETS, RAW), gradient, rtol=1e-12, atol=1e-15
+        loss.loss_and_gradient(TARGETS, raw)[0], expected, rtol=1e-10
     )
-    np.testing.assert_allclose(cross_entropy_curvature(RAW), hessian, rtol=1e-12)
 
 
-@pytest.mark.parametrize("raw", [-20.0, -1.5, 0.0, 0.7, 25.0])
+def test_logit_matches_sklearn_half_binomial():
+    reference = HalfBinomialLoss()
+    gradient, hessian = reference.gradient_hessian(TARGETS, RAW)
+    loss, own_gradient = logit_cross_entropy(TARGETS, RAW)
+    np.testing.assert_allclose(loss, reference.loss(TARGETS, RAW), rtol=1e-12)
+    np.testing.assert_allclose(own_gradient, gradient, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(logit_curvature(TARGETS, RAW), hessian, rtol=1e-12)
+
+
+@pytest.mark.parametrize("link", LINKS)
+@pytest.mark.parametrize("raw", [-30.0, -6.0, -1.5, 0.0, 0.7, 3.0, 6.0])
 @pytest.mark.parametrize("target", [0.0, 0.3, 1.0])
-def test_derivatives_match_finite_differences(raw, target):
-    def loss(eta):
-        return cross_entropy(target, eta[0])
-
-    def gradient(eta):
-        return cross_entropy_gradient(target, eta[0])
-
-    step = 1e-6 * max(1.0, abs(raw))
+def test_binary_derivatives_match_finite_differences(link, raw, target):
+    loss = BINARY_LOSSES[link]
+    step = 1e-5 * max(1.0, abs(raw))
     point = np.array([raw])
-    assert cross_entropy_gradient(target, raw) == pytest.approx(
-        approx_fprime(point, loss, step)[0], rel=1e-5, abs=1e-9
+    target = np.array([target])
+    gradient = loss.loss_and_gradient(target, point)[1]
+    curvature = loss.curvature(target, point)
+    np.testing.assert_allclose(
+        gradient,
+        central_difference(lambda x: loss.loss_and_gradient(target, x)[0], point, step),
+        rtol=1e-6,
+        atol=1e-9,
     )
-    assert cross_entropy_curvature(raw) == pytest.approx(
-        approx_fprime(point, gradient, step)[0], rel=1e-5, abs=1e-9
+    np.testing.assert_allclose(
+        curvature,
+        central_difference(lambda x: loss.loss_and_gradient(target, x)[1], point, step),
+        rtol=1e-5,
+        atol=1e-9,
     )
 
 
-def test_stable_at_extreme_raw_predictions():
+@pytest.mark.parametrize("link", LINKS)
+def test_binary_curvature_is_non_negative_everywhere(link):
+    """The cross-entropy is convex in eta for every link."""
+    loss = BINARY_LOSSES[link]
+    raw = np.linspace(-50, 50, 2001)
+    for target in (0.0, 0.25, 0.5, 1.0):
+        assert np.all(loss.curvature(np.full_like(raw, target), raw) >= 0)
+
+
+@pytest.mark.parametrize("link", LINKS)
+def test_binary_losses_stable_at_extreme_raw_predictions(link):
+    loss = BINARY_LOSSES[link]
+    # -400: exp(eta) squared underflows to 0; 800: exp(eta) overflows.
+    raw = np.array([-1e4, -800.0, -400.0, -40.0, 40.0, 400.0, 800.0, 1e4])
+    for target in (0.0, 0.5, 1.0):
+        targets = np.full_like(raw, target)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            value, gradient = loss.loss_and_gradient(targets, raw)
+            curvature = loss.curvature(targets, raw)
+            mu = loss.link.inverse(raw)
+        # Infinite only where the true value exceeds the largest float: the
+        # cloglog loss of t < 1 grows like exp(eta).
+        moderate = np.abs(raw) < 700
+        for values in (value, gradient, curvature):
+            assert not np.any(np.isnan(values))
+            assert np.all(np.isfinite(values[moderate]))
+        assert np.all(value >= 0) and np.all(curvature >= 0)
+        assert np.all((mu >= 0) & (mu <= 1))
+
+
+def test_logit_stable_values_at_extreme_raw_predictions():
     raw = np.array([-1e4, 1e4, -800.0, 800.0])
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        loss = cross_entropy(np.array([1.0, 0.0, 0.0, 1.0]), raw)
-        gradient = cross_entropy_gradient(np.array([1.0, 0.0, 0.0, 1.0]), raw)
-        curvature = cross_entropy_curvature(raw)
+    targets = np.array([1.0, 0.0, 0.0, 1.0])
+    loss, gradient = logit_cross_entropy(targets, raw)
     np.testing.assert_array_equal(loss, [1e4, 1e4, 0.0, 0.0])
     np.testing.assert_array_equal(gradient, [-1.0, 1.0, 0.0, 0.0])
-    np.testing.assert_array_equal(gradient + [1.0, 0.0, 0.0, 1.0], mean_response(raw))
-    assert np.all(np.isfinite(curvature)) and np.all(curvature >= 0)
+    np.testing.assert_array_equal(
+        gradient + targets, BINARY_LOSSES["logit"].link.inverse(raw)
+    )
 
 
-@pytest.mark.parametrize("raw", [20.0, 30.0, 35.0])
-def test_exact_for_hard_labels_in_the_tail(raw):
-    # log(1 + exp(-eta)) is the whole loss of t = 1; it must not cancel to 0.
-    expected = np.log1p(np.exp(-raw))
-    assert cross_entropy(1.0, raw) == pytest.approx(expected, rel=1e-14)
-    assert cross_entropy(0.0, -raw) == pytest.approx(expected, rel=1e-14)
+@pytest.mark.parametrize(
+    "link, raw, expected",
+    [
+        # The whole loss of t = 1 far in the right tail: it must not cancel to 0.
+        ("logit", 30.0, np.log1p(np.exp(-30.0))),
+        ("probit", 8.0, 6.220960574271785e-16),  # Phi(-8)
+        ("cloglog", 3.0, np.exp(-np.exp(3.0))),
+    ],
+)
+def test_exact_for_hard_labels_in_the_tail(link, raw, expected):
+    loss = BINARY_LOSSES[link].loss_and_gradient(np.array([1.0]), np.array([raw]))[0]
+    assert loss[0] == pytest.approx(expected, rel=1e-9)
 
 
-def test_curvature_keeps_precision_in_the_tail():
-    assert cross_entropy_curvature(-40.0) == pytest.approx(np.exp(-40.0), rel=1e-12)
-    assert cross_entropy_curvature(40.0) == pytest.approx(np.exp(-40.0), rel=1e-12)
+def test_logit_curvature_keeps_precision_in_the_tail():
+    for raw in (-40.0, 40.0):
+        curvature = logit_curvature(0.0, np.array([raw]))[0]
+        assert curvature == pytest.approx(np.exp(-40.0), rel=1e-12)
+
+
+def test_probit_far_tail_is_quadratic():
+    # -log(Phi(-x)) ~ x**2 / 2 + log(x) + log(sqrt(2 pi)) for large x.
+    raw = np.array([1e3])
+    loss = BINARY_LOSSES["probit"].loss_and_gradient(np.array([0.0]), raw)[0]
+    expected = 0.5 * 1e6 + np.log(1e3) + 0.5 * np.log(2 * np.pi)
+    assert loss[0] == pytest.approx(expected, rel=1e-9)
+
+
+SOFT_TARGETS = RNG.dirichlet(np.ones(4), size=30)
+SOFT_RAW = RNG.normal(scale=3.0, size=(30, 4))
+
+
+def test_softmax_cross_entropy_matches_definition_and_sklearn():
+    loss, gradient = SOFTMAX_LOSS.loss_and_gradient(SOFT_TARGETS, SOFT_RAW)
+    expected = -(SOFT_TARGETS * log_softmax(SOFT_RAW, axis=1)).sum(axis=1)
+    np.testing.assert_allclose(loss, expected, rtol=1e-12)
+    # scikit-learn's multinomial loss takes class labels: compare on one-hot rows.
+    labels = RNG.integers(4, size=30)
+    reference = HalfMultinomialLoss(n_classes=4)
+    one_hot_loss, one_hot_gradient = SOFTMAX_LOSS.loss_and_gradient(
+        np.eye(4)[labels], SOFT_RAW
+    )
+    np.testing.assert_allclose(
+        one_hot_loss, reference.loss(labels.astype(float), SOFT_RAW), rtol=1e-12
+    )
+    np.testing.assert_allclose(
+        one_hot_gradient,
+        reference.gradient(labels.astype(float), SOFT_RAW),
+        rtol=1e-12,
+        atol=1e-15,
+    )
+
+
+@pytest.mark.parametrize("k", range(4))
+def test_softmax_derivatives_match_finite_differences(k):
+    targets, raw = SOFT_TARGETS[:1], SOFT_RAW[:1]
+    unit = np.zeros_like(raw)
+    unit[0, k] = 1.0
+
+    def along_unit(t):
+        return SOFTMAX_LOSS.loss_and_gradient(targets, raw + t * unit)
+
+    step = 1e-6
+    gradient = SOFTMAX_LOSS.loss_and_gradient(targets, raw)[1]
+    value_difference = central_difference(lambda t: along_unit(t)[0], 0.0, step)
+    assert gradient[0, k] == pytest.approx(value_difference[0], rel=1e-6, abs=1e-9)
+    np.testing.assert_allclose(
+        SOFTMAX_LOSS.curvature_product(SOFTMAX_LOSS.curvature(targets, raw), unit),
+        central_difference(lambda t: along_unit(t)[1], 0.0, step),
+        rtol=1e-5,
+        atol=1e-9,
+    )
+
+
+def test_softmax_stable_and_exact_at_extreme_raw_predictions():
+    raw = np.array([[1e4, 0.0, -1e4], [-800.0, 800.0, 0.0]])
+    targets = np.array([[1.0, 0.0, 0.0], [0.0, 0.5, 0.5]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loss, gradient = SOFTMAX_LOSS.loss_and_gradient(targets, raw)
+        mean = SOFTMAX_LOSS.link.inverse(raw)
+    np.testing.assert_array_equal(loss, [0.0, 400.0])
+    np.testing.assert_allclose(gradient, mean - targets)
+    np.testing.assert_allclose(mean.sum(axis=1), 1.0)
+
+
+def test_softmax_curvature_factors_are_exact_for_a_common_mean():
+    """At a cold start every row has the same mu: the Hessian is C (x) G."""
+    n_samples, n_features = 20, 3
+    X = RNG.normal(size=(n_samples, n_features))
+    weights = RNG.uniform(size=n_samples)
+    mean = np.tile(RNG.dirichlet(np.ones(4)), (n_samples, 1))
+    hessian = sum(
+        w * np.kron(np.diag(mu) - np.outer(mu, mu), np.outer(x, x))
+        for w, mu, x in zip(weights, mean, X, strict=True)
+    )
+    row_weights, class_curvature = softmax_curvature_factors(mean, weights)
+    kronecker = np.kron(class_curvature / row_weights.sum(), (X.T * row_weights) @ X)
+    np.testing.assert_allclose(kronecker, hessian, rtol=1e-12, atol=1e-14)

@@ -1,107 +1,133 @@
 import numpy as np
 import pytest
 from scipy.optimize import approx_fprime
-from scipy.special import expit
 
 from skxent import _objective
-from skxent._loss import cross_entropy_and_gradient
+from skxent._loss import BINARY_LOSSES, SOFTMAX_LOSS
 from skxent._objective import (
-    curvature_weights,
+    curvature_at,
     hessian_vector_product,
     objective_value_and_gradient,
 )
 
+LOSSES = {**BINARY_LOSSES, "softmax": SOFTMAX_LOSS}
 
-def make_problem(fit_intercept, seed=0, n=60, p=4):
+
+def make_problem(loss_name, fit_intercept, seed=0, n=60, p=4):
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(n, p)) * [1.0, 10.0, 0.1, 3.0][:p]
-    targets = rng.uniform(size=n)
-    targets[:5] = 0.0
-    targets[5:10] = 1.0
+    if loss_name == "softmax":
+        targets = rng.dirichlet(np.ones(3), size=n)
+        targets[:5] = np.eye(3)[rng.integers(3, size=5)]
+        params = rng.normal(scale=0.3, size=(p + fit_intercept, 3))
+    else:
+        targets = rng.uniform(size=n)
+        targets[:5] = 0.0
+        targets[5:10] = 1.0
+        params = rng.normal(scale=0.3, size=p + fit_intercept)
     weights = rng.uniform(0.0, 3.0, size=n)
     weights /= weights.sum()
-    params = rng.normal(scale=0.3, size=p + fit_intercept)
     return X, targets, weights, params
 
 
-@pytest.mark.parametrize("fit_intercept", [True, False])
-@pytest.mark.parametrize("alpha", [0.0, 0.5])
-def test_value_matches_definition(fit_intercept, alpha):
-    X, targets, weights, params = make_problem(fit_intercept)
+def definition(params, X, targets, weights, alpha, fit_intercept, loss):
+    """The objective written out from the link, without _loss's stable forms."""
     coef = params[: X.shape[1]]
     intercept = params[-1] if fit_intercept else 0.0
-    mu = expit(X @ coef + intercept)
-    expected = (
-        -weights @ (targets * np.log(mu) + (1 - targets) * np.log(1 - mu))
-        + 0.5 * alpha * coef @ coef
-    )
-    value, _ = objective_value_and_gradient(
-        params, X, targets, weights, alpha, fit_intercept
-    )
-    assert value == pytest.approx(expected, rel=1e-12)
+    mu = loss.link.inverse(X @ coef + intercept)
+    if targets.ndim == 2:
+        cross_entropy = -(targets * np.log(mu)).sum(axis=1)
+    else:
+        cross_entropy = -(targets * np.log(mu) + (1 - targets) * np.log(1 - mu))
+    return weights @ cross_entropy + 0.5 * alpha * np.sum(coef**2)
 
 
+def evaluate(params, X, targets, weights, alpha, fit_intercept, loss):
+    return objective_value_and_gradient(
+        params, X, targets, weights, alpha, fit_intercept, loss
+    )
+
+
+@pytest.mark.parametrize("loss_name", LOSSES)
 @pytest.mark.parametrize("fit_intercept", [True, False])
 @pytest.mark.parametrize("alpha", [0.0, 0.5])
-def test_gradient_matches_finite_differences(fit_intercept, alpha):
-    X, targets, weights, params = make_problem(fit_intercept)
+def test_value_matches_definition(loss_name, fit_intercept, alpha):
+    X, targets, weights, params = make_problem(loss_name, fit_intercept)
+    # Small enough that no predicted probability rounds to 0 or 1, where
+    # the definition is no reference.
+    params = 0.1 * params
+    args = (X, targets, weights, alpha, fit_intercept, LOSSES[loss_name])
+    value, _ = evaluate(params, *args)
+    assert value == pytest.approx(definition(params, *args), rel=1e-12)
 
-    def value(p):
-        return objective_value_and_gradient(
-            p, X, targets, weights, alpha, fit_intercept
-        )[0]
 
-    _, gradient = objective_value_and_gradient(
-        params, X, targets, weights, alpha, fit_intercept
-    )
+@pytest.mark.parametrize("loss_name", LOSSES)
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("alpha", [0.0, 0.5])
+def test_gradient_matches_finite_differences(loss_name, fit_intercept, alpha):
+    X, targets, weights, params = make_problem(loss_name, fit_intercept)
+    args = (X, targets, weights, alpha, fit_intercept, LOSSES[loss_name])
+
+    def value(flat):
+        return evaluate(flat.reshape(params.shape), *args)[0]
+
+    _, gradient = evaluate(params, *args)
+    assert gradient.shape == params.shape
     np.testing.assert_allclose(
-        gradient, approx_fprime(params, value, 1e-7), rtol=1e-5, atol=1e-7
+        gradient.ravel(),
+        approx_fprime(params.ravel(), value, 1e-7),
+        rtol=1e-5,
+        atol=1e-7,
     )
 
 
+@pytest.mark.parametrize("loss_name", LOSSES)
 @pytest.mark.parametrize("fit_intercept", [True, False])
 @pytest.mark.parametrize("alpha", [0.0, 0.5])
-def test_hessian_vector_product_matches_gradient_differences(fit_intercept, alpha):
-    X, targets, weights, params = make_problem(fit_intercept)
+def test_hessian_vector_product_matches_gradient_differences(
+    loss_name, fit_intercept, alpha
+):
+    X, targets, weights, params = make_problem(loss_name, fit_intercept)
+    loss = LOSSES[loss_name]
     vector = np.random.default_rng(1).normal(size=params.shape)
 
     def gradient(p):
-        return objective_value_and_gradient(
-            p, X, targets, weights, alpha, fit_intercept
-        )[1]
+        return evaluate(p, X, targets, weights, alpha, fit_intercept, loss)[1]
 
     step = 1e-6
     expected = (gradient(params + step * vector) - gradient(params - step * vector)) / (
         2 * step
     )
-    hessian_weights = curvature_weights(params, X, weights, fit_intercept)
-    product = hessian_vector_product(vector, X, hessian_weights, alpha, fit_intercept)
+    curvature = curvature_at(params, X, targets, fit_intercept, loss)
+    product = hessian_vector_product(
+        vector, X, curvature, weights, alpha, fit_intercept, loss
+    )
     np.testing.assert_allclose(product, expected, rtol=1e-6, atol=1e-9)
 
 
-def test_intercept_is_not_penalised():
-    X, targets, weights, params = make_problem(True)
-    _, gradient_free = objective_value_and_gradient(
-        params, X, targets, weights, 0.0, True
-    )
-    _, gradient_penalised = objective_value_and_gradient(
-        params, X, targets, weights, 2.0, True
-    )
-    assert gradient_penalised[-1] == gradient_free[-1]
+@pytest.mark.parametrize("loss_name", ["logit", "softmax"])
+def test_intercept_is_not_penalised(loss_name):
+    X, targets, weights, params = make_problem(loss_name, True)
+    loss = LOSSES[loss_name]
+    _, gradient_free = evaluate(params, X, targets, weights, 0.0, True, loss)
+    _, gradient_penalised = evaluate(params, X, targets, weights, 2.0, True, loss)
+    np.testing.assert_array_equal(gradient_penalised[-1], gradient_free[-1])
     np.testing.assert_allclose(
         gradient_penalised[:-1] - gradient_free[:-1], 2.0 * params[:-1]
     )
 
 
-def test_weights_act_like_repeated_rows():
-    X, targets, _, params = make_problem(True, n=20)
+@pytest.mark.parametrize("loss_name", LOSSES)
+def test_weights_act_like_repeated_rows(loss_name):
+    X, targets, _, params = make_problem(loss_name, True, n=20)
+    loss = LOSSES[loss_name]
     counts = np.arange(20) % 3
     weights = counts / counts.sum()
     repeated = np.repeat(np.arange(20), counts)
     uniform = np.full(repeated.size, 1.0 / repeated.size)
-    weighted = objective_value_and_gradient(params, X, targets, weights, 0.1, True)
-    expanded = objective_value_and_gradient(
-        params, X[repeated], targets[repeated], uniform, 0.1, True
+    weighted = evaluate(params, X, targets, weights, 0.1, True, loss)
+    expanded = evaluate(
+        params, X[repeated], targets[repeated], uniform, 0.1, True, loss
     )
     assert weighted[0] == pytest.approx(expanded[0], rel=1e-12)
     np.testing.assert_allclose(weighted[1], expanded[1], rtol=1e-10, atol=1e-14)
@@ -109,31 +135,49 @@ def test_weights_act_like_repeated_rows():
 
 def test_finite_at_huge_raw_predictions():
     X = np.array([[1.0], [-1.0]])
-    value, gradient = objective_value_and_gradient(
-        np.array([1e4, 0.0]), X, np.array([0.0, 1.0]), np.array([0.5, 0.5]), 0.0, True
+    value, gradient = evaluate(
+        np.array([1e4, 0.0]),
+        X,
+        np.array([0.0, 1.0]),
+        np.array([0.5, 0.5]),
+        0.0,
+        True,
+        BINARY_LOSSES["logit"],
     )
     assert value == pytest.approx(1e4)
     assert np.all(np.isfinite(gradient))
-    assert cross_entropy_and_gradient(1.0, 1e4)[0] == 0.0
 
 
+def test_softmax_is_unchanged_by_a_shift_shared_by_all_classes():
+    X, targets, weights, params = make_problem("softmax", True)
+    value, gradient = evaluate(params, X, targets, weights, 0.0, True, SOFTMAX_LOSS)
+    shifted, _ = evaluate(params + 5.0, X, targets, weights, 0.0, True, SOFTMAX_LOSS)
+    assert shifted == pytest.approx(value, rel=1e-12)
+    # ... so the gradient has no component along that shift.
+    np.testing.assert_allclose(gradient.sum(axis=1), 0.0, atol=1e-13)
+
+
+@pytest.mark.parametrize("loss_name", LOSSES)
 @pytest.mark.parametrize("fit_intercept", [True, False])
-def test_blocks_of_rows_give_the_same_results(monkeypatch, fit_intercept):
+def test_blocks_of_rows_give_the_same_results(monkeypatch, loss_name, fit_intercept):
     # 4 features, 7 elements per block: one row per block, the last block
     # of the 60 rows included.
-    X, targets, weights, params = make_problem(fit_intercept)
-    vector = np.linspace(-1.0, 1.0, params.shape[0])
-    hessian_weights = curvature_weights(params, X, weights, fit_intercept)
+    X, targets, weights, params = make_problem(loss_name, fit_intercept)
+    loss = LOSSES[loss_name]
+    vector = np.linspace(-1.0, 1.0, params.size).reshape(params.shape)
+    curvature = curvature_at(params, X, targets, fit_intercept, loss)
 
-    def evaluate():
-        value, gradient = objective_value_and_gradient(
-            params, X, targets, weights, 0.5, fit_intercept
+    def evaluate_all():
+        value, gradient = evaluate(
+            params, X, targets, weights, 0.5, fit_intercept, loss
         )
-        product = hessian_vector_product(vector, X, hessian_weights, 0.5, fit_intercept)
+        product = hessian_vector_product(
+            vector, X, curvature, weights, 0.5, fit_intercept, loss
+        )
         return value, gradient, product
 
-    whole = evaluate()
+    whole = evaluate_all()
     monkeypatch.setattr(_objective, "BLOCK_ELEMENTS", 7)
     assert len(list(_objective.row_blocks(*X.shape))) == X.shape[0]
-    for blocked, expected in zip(evaluate(), whole, strict=True):
+    for blocked, expected in zip(evaluate_all(), whole, strict=True):
         np.testing.assert_allclose(blocked, expected, rtol=1e-13, atol=1e-16)

@@ -8,6 +8,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 
 from skxent import CrossEntropyRegressor, ProbabilityRegressor
+from skxent.metrics import cross_entropy_loss
 
 
 def make_proportions(n=300, p=5, seed=0, scales=None):
@@ -295,3 +296,252 @@ def test_verbose_prints_progress(capsys):
     assert "objective" in lines[-1] and "max |gradient|" in lines[-1]
     ProbabilityRegressor().fit(X, y, sample_weight=trials)
     assert capsys.readouterr().out == ""
+
+
+# Links
+
+
+@pytest.mark.parametrize(
+    "link, statsmodels_link", [("probit", "Probit"), ("cloglog", "CLogLog")]
+)
+def test_star98_other_links_match_statsmodels(star98, link, statsmodels_link):
+    sm = pytest.importorskip("statsmodels.api")
+    X, y, trials = star98
+    family = sm.families.Binomial(link=getattr(sm.families.links, statsmodels_link)())
+    reference = sm.GLM(y, sm.add_constant(X), family=family, var_weights=trials).fit(
+        tol=1e-14, maxiter=200
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = ProbabilityRegressor(link=link, alpha=0).fit(X, y, sample_weight=trials)
+    expected = np.r_[reference.params[1:], reference.params[0]]
+    np.testing.assert_allclose(params_of(model), expected, rtol=1e-6)
+
+
+@pytest.mark.parametrize("link", ["probit", "cloglog"])
+def test_other_links_on_scaled_features_reach_the_optimum(link):
+    scales = 10.0 ** np.linspace(-2, 2, 5)
+    X, y, trials = make_proportions(scales=scales)
+    model = ProbabilityRegressor(link=link, alpha=0).fit(X, y, sample_weight=trials)
+    rescaled = ProbabilityRegressor(link=link, alpha=0).fit(
+        X / scales, y, sample_weight=trials
+    )
+    np.testing.assert_allclose(model.coef_ * scales, rescaled.coef_, rtol=1e-7)
+    predictions = model.predict(X)
+    assert np.all((predictions > 0) & (predictions < 1))
+
+
+@pytest.mark.parametrize("link", ["logit", "probit", "cloglog"])
+def test_separable_targets_give_finite_fits_for_every_link(link):
+    """The linear predictor runs to hundreds: no overflow warning, no NaN."""
+    X = np.random.default_rng(0).normal(size=(200, 3))
+    y = (X[:, 0] > 0).astype(float)
+    model = ProbabilityRegressor(link=link, alpha=0).fit(X, y)
+    assert np.all(np.isfinite(model.coef_))
+    predictions = model.predict(X)
+    assert np.all((predictions >= 0) & (predictions <= 1))
+    np.testing.assert_allclose(predictions, y, atol=1e-6)
+
+
+@pytest.mark.parametrize("link", ["logit", "probit", "cloglog"])
+def test_cross_entropy_regressor_takes_the_same_links(link):
+    X, y, trials = make_proportions()
+    scores = 100 * y
+    model = CrossEntropyRegressor(target_range=(0, 100), link=link).fit(
+        X, scores, sample_weight=trials
+    )
+    probability = ProbabilityRegressor(link=link).fit(X, y, sample_weight=trials)
+    np.testing.assert_allclose(params_of(model), params_of(probability), rtol=1e-7)
+    np.testing.assert_allclose(model.predict(X), 100 * probability.predict(X))
+
+
+def test_links_give_different_models_of_the_same_data():
+    X, y, trials = make_proportions()
+    predictions = {
+        link: ProbabilityRegressor(link=link).fit(X, y, sample_weight=trials)
+        for link in ("logit", "probit", "cloglog")
+    }
+    logit, probit = predictions["logit"], predictions["probit"]
+    # The usual rule of thumb: logit coefficients are about 1.6 probit ones.
+    ratio = logit.coef_ / probit.coef_
+    assert np.all((ratio > 1.5) & (ratio < 1.9))
+    assert not np.allclose(predictions["cloglog"].coef_, logit.coef_, rtol=0.1)
+
+
+# Soft labels: 2-D targets, rows on the probability simplex
+
+
+def make_soft_labels(n=400, p=4, k=4, seed=0, scales=None):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, p))
+    eta = X @ rng.normal(size=(p, k)) + np.log(np.linspace(0.5, 1.5, k))
+    if scales is not None:
+        X *= scales
+    rows = np.exp(eta) / np.exp(eta).sum(axis=1, keepdims=True)
+    labels = np.array([rng.choice(k, p=row) for row in rows])
+    # Noisy annotators: Dirichlet rows around the model's, from gamma draws.
+    draws = rng.gamma(5 * rows.mean(axis=0) + 10 * rows)
+    soft = draws / draws.sum(axis=1, keepdims=True)
+    return X, soft, labels, rng.uniform(0.5, 2.0, size=n)
+
+
+def test_soft_label_fit_has_a_row_per_class():
+    X, soft, _, weights = make_soft_labels()
+    model = ProbabilityRegressor().fit(X, soft, sample_weight=weights)
+    assert model.coef_.shape == (4, 4)
+    assert model.intercept_.shape == (4,)
+    predictions = model.predict(X)
+    assert predictions.shape == soft.shape
+    np.testing.assert_allclose(predictions.sum(axis=1), 1.0, rtol=1e-12)
+    assert np.all(predictions > 0)
+    # The shift shared by all classes is left at zero.
+    np.testing.assert_allclose(model.coef_.sum(axis=0), 0.0, atol=1e-10)
+    assert abs(model.intercept_.sum()) < 1e-10
+
+
+def multinomial_logistic_regression(X, labels, weights, alpha, solver):
+    return LogisticRegression(
+        C=1.0 / (alpha * weights.sum()), solver=solver, tol=1e-12, max_iter=10_000
+    ).fit(X, labels, sample_weight=weights)
+
+
+@pytest.mark.parametrize("alpha", [1e-4, 1e-2])
+def test_one_hot_targets_match_multinomial_logistic_regression(alpha):
+    X, _, labels, weights = make_soft_labels(k=3)
+    reference = multinomial_logistic_regression(X, labels, weights, alpha, "lbfgs")
+    model = ProbabilityRegressor(alpha=alpha).fit(
+        X, np.eye(3)[labels], sample_weight=weights
+    )
+    np.testing.assert_allclose(model.predict(X), reference.predict_proba(X), rtol=1e-6)
+    np.testing.assert_allclose(model.coef_, reference.coef_, rtol=1e-5, atol=1e-8)
+
+
+@pytest.mark.parametrize("alpha", [1e-4, 1e-2])
+def test_one_hot_targets_reach_a_lower_objective_than_lbfgs(alpha):
+    """With 5 classes scikit-learn's lbfgs stops at max |gradient| ~1e-8, with
+    predictions 4e-6 (relative) from the optimum; Newton-Cholesky reaches it,
+    and so does skxent."""
+    X, _, labels, weights = make_soft_labels(k=5)
+    one_hot = np.eye(5)[labels]
+    model = ProbabilityRegressor(alpha=alpha).fit(X, one_hot, sample_weight=weights)
+    exact = multinomial_logistic_regression(
+        X, labels, weights, alpha, "newton-cholesky"
+    )
+    np.testing.assert_allclose(model.predict(X), exact.predict_proba(X), rtol=1e-7)
+    lbfgs = multinomial_logistic_regression(X, labels, weights, alpha, "lbfgs")
+    objective = {
+        name: cross_entropy_loss(one_hot, predictions, weights)
+        + alpha / 2 * np.sum(coef**2)
+        for name, predictions, coef in [
+            ("skxent", model.predict(X), model.coef_),
+            ("lbfgs", lbfgs.predict_proba(X), lbfgs.coef_),
+        ]
+    }
+    assert objective["skxent"] <= objective["lbfgs"]
+    np.testing.assert_allclose(model.predict(X), lbfgs.predict_proba(X), rtol=1e-5)
+
+
+@pytest.mark.parametrize("scales", [None, 10.0 ** np.linspace(-2, 2, 4)])
+def test_soft_targets_match_logistic_regression_on_repeated_rows(scales):
+    """Newton-Cholesky for the reference: lbfgs stalls on badly scaled columns."""
+    X, soft, _, weights = make_soft_labels(scales=scales)
+    n, k = soft.shape
+    alpha = 1e-3
+    repeated_weights = (weights[:, np.newaxis] * soft).ravel()
+    reference = LogisticRegression(
+        C=1.0 / (alpha * repeated_weights.sum()),
+        solver="newton-cholesky",
+        tol=1e-12,
+        max_iter=1000,
+    ).fit(np.repeat(X, k, axis=0), np.tile(np.arange(k), n), repeated_weights)
+    model = ProbabilityRegressor(alpha=alpha).fit(X, soft, sample_weight=weights)
+    np.testing.assert_allclose(model.predict(X), reference.predict_proba(X), rtol=1e-6)
+
+
+def test_two_classes_are_the_binary_model_with_half_the_penalty():
+    """The symmetric softmax penalises both rows: alpha / 4 * ||difference||^2."""
+    X, soft, _, weights = make_soft_labels(k=2)
+    two_rows = ProbabilityRegressor(alpha=1e-2).fit(X, soft, sample_weight=weights)
+    binary = ProbabilityRegressor(alpha=5e-3).fit(X, soft[:, 1], sample_weight=weights)
+    np.testing.assert_allclose(two_rows.predict(X)[:, 1], binary.predict(X), rtol=1e-7)
+    np.testing.assert_allclose(
+        two_rows.coef_[1] - two_rows.coef_[0], binary.coef_, rtol=1e-6
+    )
+
+
+def test_soft_labels_on_star98_scale_data_reach_the_optimum(star98):
+    """Three classes from star98's counts: badly scaled, collinear columns."""
+    X, y, trials = star98
+    rows = np.column_stack([y * 0.5, y * 0.5, 1 - y])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = ProbabilityRegressor(alpha=0).fit(X, rows, sample_weight=trials)
+    binary = ProbabilityRegressor(alpha=0).fit(X, y, sample_weight=trials)
+    # Classes 0 and 1 always split y evenly: the model is the binary one.
+    np.testing.assert_allclose(
+        model.predict(X)[:, :2].sum(axis=1), binary.predict(X), rtol=1e-7
+    )
+
+
+def test_rows_within_the_tolerance_are_normalised():
+    X, soft, _, _ = make_soft_labels()
+    nudged = soft * (1 + 5e-7)
+    model = ProbabilityRegressor().fit(X, nudged)
+    reference = ProbabilityRegressor().fit(X, soft)
+    np.testing.assert_allclose(model.coef_, reference.coef_, rtol=1e-8, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "change, found",
+    [
+        (lambda rows: rows.__setitem__((3, 0), rows[3, 0] + 1e-4), "row 3:"),
+        (lambda rows: rows.__setitem__(5, [1.2, -0.2, 0.0, 0.0]), "row 5:"),
+        (lambda rows: rows.__setitem__((7, 2), np.nan), "row 7:"),
+        (lambda rows: rows.__setitem__((2, 1), np.inf), "row 2:"),
+    ],
+    ids=["sum", "negative", "nan", "inf"],
+)
+def test_rows_off_the_simplex_are_rejected_naming_the_first(change, found):
+    X, soft, _, _ = make_soft_labels()
+    change(soft)
+    soft[9] = [0.5, 0.5, 0.5, 0.5]  # a later offending row
+    with pytest.raises(ValueError, match="rows that are probability vectors") as error:
+        ProbabilityRegressor().fit(X, soft)
+    assert found in str(error.value)
+    assert "2 of 400 rows" in str(error.value)
+
+
+@pytest.mark.parametrize("link", ["probit", "cloglog"])
+def test_other_links_refuse_soft_label_rows(link):
+    X, soft, _, _ = make_soft_labels()
+    with pytest.raises(ValueError, match=f"link='{link}' applies to 1-D targets"):
+        ProbabilityRegressor(link=link).fit(X, soft)
+
+
+def test_cross_entropy_regressor_refuses_2d_targets():
+    X, soft, _, _ = make_soft_labels()
+    with pytest.raises(ValueError, match="1d array"):
+        CrossEntropyRegressor().fit(X, soft)
+
+
+def test_soft_labels_warm_start_and_float32():
+    X, soft, _, _ = make_soft_labels()
+    model = ProbabilityRegressor(warm_start=True).fit(X, soft)
+    first = model.coef_.copy()
+    assert model.fit(X, soft).n_iter_ <= 1
+    np.testing.assert_allclose(model.coef_, first, rtol=1e-8, atol=1e-12)
+    single = ProbabilityRegressor().fit(X.astype(np.float32), soft.astype(np.float32))
+    assert single.coef_.dtype == np.float32
+    assert single.predict(X.astype(np.float32)).dtype == np.float32
+    np.testing.assert_allclose(single.predict(X), model.predict(X), atol=1e-5)
+
+
+def test_soft_labels_from_pandas():
+    pd = pytest.importorskip("pandas")
+    X, soft, _, _ = make_soft_labels()
+    frame = pd.DataFrame(X, columns=[f"x{i}" for i in range(4)])
+    targets = pd.DataFrame(soft, columns=list("abcd"))
+    model = ProbabilityRegressor().fit(frame, targets)
+    reference = ProbabilityRegressor().fit(X, soft)
+    # A DataFrame's values are column-major: BLAS sums in another order.
+    np.testing.assert_allclose(model.predict(frame), reference.predict(X), rtol=1e-9)

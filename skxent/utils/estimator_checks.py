@@ -13,6 +13,9 @@ from .._regressors import ProbabilityRegressor
 _LABELS = "trains on class labels (0..3) as y, which are not probabilities"
 _NOISE = "trains on standardised y (negative and above 1), which are not probabilities"
 _SCALED = "trains on y = X[:, 0] * 4 or integer targets above 1"
+_MULTIOUTPUT = (
+    "trains on 2-D y from make_regression, whose rows are not probability vectors"
+)
 
 _PROBABILITY_REGRESSOR_EXPECTED_FAILURES = {
     "check_dict_unchanged": _LABELS,
@@ -38,6 +41,7 @@ _PROBABILITY_REGRESSOR_EXPECTED_FAILURES = {
     "check_positive_only_tag_during_fit": _LABELS,
     "check_readonly_memmap_input": _LABELS,
     "check_regressor_data_not_an_array": _NOISE,
+    "check_regressor_multioutput": _MULTIOUTPUT,
     "check_regressors_int": _LABELS,
     "check_regressors_no_decision_function": _NOISE,
     "check_regressors_train": _NOISE,
