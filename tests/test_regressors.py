@@ -6,6 +6,7 @@ import pytest
 from scipy.special import expit
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import r2_score
 
 from skxent import CrossEntropyRegressor, ProbabilityRegressor
 from skxent.metrics import cross_entropy_loss
@@ -545,3 +546,11 @@ def test_soft_labels_from_pandas():
     reference = ProbabilityRegressor().fit(X, soft)
     # A DataFrame's values are column-major: BLAS sums in another order.
     np.testing.assert_allclose(model.predict(frame), reference.predict(X), rtol=1e-9)
+
+
+def test_score_on_soft_labels_is_r2_averaged_over_classes():
+    X, soft, _, weights = make_soft_labels()
+    model = ProbabilityRegressor().fit(X, soft)
+    assert model.score(X, soft, sample_weight=weights) == pytest.approx(
+        r2_score(soft, model.predict(X), sample_weight=weights)
+    )
