@@ -1,8 +1,10 @@
 """The fit flow shared by both estimators: validate, build the objective, solve, store.
 
-Subclasses say only how targets become probabilities in [0, 1]
-(``_targets_to_probabilities``) and how predicted probabilities become
-predictions (``_probabilities_to_targets``).
+Subclasses say only how targets become probabilities in [0, 1], or rows of
+class probabilities (``_targets_to_probabilities``), and how predicted
+probabilities become predictions (``_probabilities_to_targets``). The shape
+of the probabilities picks the loss: the binary loss of ``link`` for 1-D, the
+softmax for 2-D.
 """
 
 from abc import abstractmethod
