@@ -66,25 +66,28 @@ def logit_curvature(targets, raw_prediction):
     return expit(raw_prediction) * expit(-raw_prediction)
 
 
-def _normal_hazard(x):
-    """``phi(x) / Phi(x)``, the normal density over the distribution function,
-    from logarithms so that neither underflows in the left tail."""
-    return np.exp(-0.5 * x**2 - 0.5 * np.log(2 * np.pi) - log_ndtr(x))
+def _probit_parts(raw_prediction):
+    """``log(Phi(eta))``, ``log(Phi(-eta))`` and the normal hazards
+    ``phi(eta) / Phi(eta)`` and ``phi(eta) / Phi(-eta)``.
+
+    The hazards are taken from logarithms so that neither underflows in a
+    tail; scipy's ``log_ndtr`` is accurate far into both.
+    """
+    log_cdf = log_ndtr(raw_prediction)
+    log_complement = log_ndtr(-raw_prediction)
+    log_density = -0.5 * raw_prediction**2 - 0.5 * np.log(2 * np.pi)
+    hazard = np.exp(log_density - log_cdf)
+    complement_hazard = np.exp(log_density - log_complement)
+    return log_cdf, log_complement, hazard, complement_hazard
 
 
 def probit_cross_entropy(targets, raw_prediction):
     """Cross-entropy against ``Phi(eta)``, the standard normal distribution
-    function, and its derivative in ``eta``.
-
-    ``log(Phi(eta))`` and ``log(1 - Phi(eta)) = log(Phi(-eta))`` come from
-    scipy's ``log_ndtr``, accurate far into both tails.
-    """
-    loss = -targets * log_ndtr(raw_prediction) - (1.0 - targets) * log_ndtr(
-        -raw_prediction
-    )
-    gradient = -targets * _normal_hazard(raw_prediction) + (
-        1.0 - targets
-    ) * _normal_hazard(-raw_prediction)
+    function, and its derivative in ``eta``, with ``log(1 - Phi(eta)) =
+    log(Phi(-eta))``."""
+    log_cdf, log_complement, hazard, complement_hazard = _probit_parts(raw_prediction)
+    loss = -targets * log_cdf - (1.0 - targets) * log_complement
+    gradient = -targets * hazard + (1.0 - targets) * complement_hazard
     return loss, gradient
 
 
@@ -96,8 +99,7 @@ def probit_curvature(targets, raw_prediction):
     each term non-negative (``x + r(x) > 0``: the normal law is log-concave).
     Far in a tail ``x + r(x)`` cancels; it is kept from going below zero.
     """
-    hazard = _normal_hazard(raw_prediction)
-    complement_hazard = _normal_hazard(-raw_prediction)
+    _, _, hazard, complement_hazard = _probit_parts(raw_prediction)
     curvature = targets * hazard * (raw_prediction + hazard) + (
         1.0 - targets
     ) * complement_hazard * (complement_hazard - raw_prediction)
@@ -105,41 +107,36 @@ def probit_curvature(targets, raw_prediction):
 
 
 def _cloglog_parts(raw_prediction):
-    """``s = exp(eta)`` and ``q = s / expm1(s)``.
+    """``s = exp(eta)``, ``mu = -expm1(-s)`` and ``q = s / expm1(s)``.
 
-    ``q`` is written as ``exp(eta - s) / -expm1(-s)``, which neither
-    overflows for large ``s`` nor divides by zero once ``s`` underflows (its
-    limit there is 1). ``s`` itself is infinite above ``eta = 709``, where
-    the loss of any target below 1 is too.
+    ``q`` is written as ``exp(eta - s) / mu``, which neither overflows for
+    large ``s`` nor divides by zero once ``s`` underflows (its limit there is
+    1). ``s`` itself is infinite above ``eta = 709``, where the loss of any
+    target below 1 is too.
     """
     with np.errstate(over="ignore"):
         s = np.exp(raw_prediction)
-    q = np.divide(
-        np.exp(raw_prediction - s),
-        -np.expm1(-s),
-        out=np.ones_like(s),
-        where=s > 0,
-    )
-    return s, q
+    mu = -np.expm1(-s)
+    q = np.divide(np.exp(raw_prediction - s), mu, out=np.ones_like(s), where=s > 0)
+    return s, mu, q
 
 
-def _cloglog_target_curvature(raw_prediction, s, q):
+def _cloglog_target_curvature(raw_prediction, s, mu, q):
     """``q (q exp(s) - 1)``, the curvature of ``-log(mu)``, for ``s = exp(eta)``.
 
-    For ``s > 1`` as ``exp(2 eta - s) / expm1(-s)**2 - q``, which stays finite
-    (and goes to 0) as ``s`` overflows; below, as ``q (s / -expm1(-s) - 1)``,
-    which neither underflows to 0 / 0 nor multiplies 0 by inf. It goes to
-    0 like ``s / 2`` with ``s``, cancelling to a relative precision of about
-    ``eps / s``: ample for a curvature.
+    For ``s > 1`` as ``exp(2 eta - s) / mu**2 - q``, which stays finite (and
+    goes to 0) as ``s`` overflows; below, as ``q (s / mu - 1)``, which neither
+    underflows to 0 / 0 nor multiplies 0 by inf. It goes to 0 like ``s / 2``
+    with ``s``, cancelling to a relative precision of about ``eps / s``: ample
+    for a curvature.
     """
     curvature = np.zeros_like(s)
     large = s > 1
     curvature[large] = (
-        np.exp(2.0 * raw_prediction[large] - s[large]) / np.expm1(-s[large]) ** 2
-        - q[large]
+        np.exp(2.0 * raw_prediction[large] - s[large]) / mu[large] ** 2 - q[large]
     )
     small = ~large & (s > 0)
-    curvature[small] = q[small] * (s[small] / -np.expm1(-s[small]) - 1.0)
+    curvature[small] = q[small] * (s[small] / mu[small] - 1.0)
     return curvature
 
 
@@ -157,10 +154,8 @@ def cloglog_cross_entropy(targets, raw_prediction):
     log(-expm1(-s))``, which is ``eta`` itself once ``s`` underflows. The
     derivative is ``-t q + (1 - t) s`` with ``q = s / expm1(s)``.
     """
-    s, q = _cloglog_parts(raw_prediction)
-    log_mu = np.log(
-        -np.expm1(-s), out=np.array(raw_prediction, dtype=s.dtype), where=s > 0
-    )
+    s, mu, q = _cloglog_parts(raw_prediction)
+    log_mu = np.log(mu, out=np.array(raw_prediction, dtype=s.dtype), where=s > 0)
     loss = -targets * log_mu + _times_complement(targets, s)
     return loss, -targets * q + _times_complement(targets, s)
 
@@ -168,9 +163,9 @@ def cloglog_cross_entropy(targets, raw_prediction):
 def cloglog_curvature(targets, raw_prediction):
     """Second derivative of :func:`cloglog_cross_entropy` in ``eta``:
     ``t q (q exp(s) - 1) + (1 - t) s``; kept from going below zero."""
-    s, q = _cloglog_parts(raw_prediction)
+    s, mu, q = _cloglog_parts(raw_prediction)
     curvature = targets * _cloglog_target_curvature(
-        raw_prediction, s, q
+        raw_prediction, s, mu, q
     ) + _times_complement(targets, s)
     return np.maximum(curvature, 0.0)
 
@@ -257,30 +252,19 @@ class CrossEntropyLoss:
     curvature_factors: Callable
 
 
+def _binary_loss(link, loss_and_gradient, curvature):
+    """A binary link's loss: its curvature is one number per row."""
+    return CrossEntropyLoss(
+        link, loss_and_gradient, curvature, np.multiply, binary_curvature_factors
+    )
+
+
 BINARY_LOSSES = {
     loss.link.name: loss
     for loss in (
-        CrossEntropyLoss(
-            LOGIT,
-            logit_cross_entropy,
-            logit_curvature,
-            np.multiply,
-            binary_curvature_factors,
-        ),
-        CrossEntropyLoss(
-            PROBIT,
-            probit_cross_entropy,
-            probit_curvature,
-            np.multiply,
-            binary_curvature_factors,
-        ),
-        CrossEntropyLoss(
-            CLOGLOG,
-            cloglog_cross_entropy,
-            cloglog_curvature,
-            np.multiply,
-            binary_curvature_factors,
-        ),
+        _binary_loss(LOGIT, logit_cross_entropy, logit_curvature),
+        _binary_loss(PROBIT, probit_cross_entropy, probit_curvature),
+        _binary_loss(CLOGLOG, cloglog_cross_entropy, cloglog_curvature),
     )
 }
 

@@ -281,11 +281,13 @@ def build_preconditioner(
     -------
     AffinePreconditioner
     """
+    total_curvature = row_curvature.sum()
     class_map, feature_alpha = None, alpha
     if class_curvature is not None:
-        total = row_curvature.sum()
         class_map, typical = _class_map(
-            class_curvature / total if total > 0 else np.eye(len(class_curvature))
+            class_curvature / total_curvature
+            if total_curvature > 0
+            else np.eye(len(class_curvature))
         )
         # In the class direction with curvature c the Hessian is
         # c * (G + alpha / c): a typical c stands for all.
@@ -294,6 +296,5 @@ def build_preconditioner(
     coef_map = _coef_map(X, row_curvature, center, squares, feature_alpha)
     if not fit_intercept:
         return AffinePreconditioner(origin, coef_map, None, 1.0, class_map)
-    total_curvature = row_curvature.sum()
     intercept_scale = 1.0 / np.sqrt(total_curvature) if total_curvature > 0 else 1.0
     return AffinePreconditioner(origin, coef_map, center, intercept_scale, class_map)
