@@ -58,7 +58,10 @@ def fit_cross_entropy(
 
     Parameters
     ----------
-    X : ndarray of shape (n_samples, n_features), float64
+    X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+        float64, or float32: then L-BFGS and the Hessian products read it as
+        float32 (half the bytes) and only the Newton steps' gradients, which
+        decide ``tol``, are taken in float64.
     targets : ndarray of shape (n_samples,) or (n_samples, n_classes)
         Probabilities in [0, 1], or rows on the probability simplex.
     sample_weight : ndarray of shape (n_samples,)
@@ -98,8 +101,8 @@ def fit_cross_entropy(
     }
     objective = partial(objective_value_and_gradient, targets=targets, **shared)
 
-    def value_and_gradient(z):
-        value, gradient = objective(preconditioner.params(z))
+    def value_and_gradient(z, dtype=X.dtype):
+        value, gradient = objective(preconditioner.params(z), dtype=dtype)
         return value, preconditioner.gradient(gradient)
 
     def hessian_product_at(z):
@@ -119,6 +122,11 @@ def fit_cross_entropy(
         tol=tol,
         max_iter=max_iter,
         verbose=verbose,
+        exact_value_and_gradient=(
+            None
+            if X.dtype == np.float64
+            else partial(value_and_gradient, dtype=np.float64)
+        ),
     )
     return preconditioner.params(result.solution), result.n_iter
 
@@ -204,8 +212,10 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Training data.
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data. float64 and float32 data are used as they are (no
+            copy); float32 is fitted with float32 products. Sparse data in
+            CSR or CSC format are never densified.
         y : array-like of shape (n_samples,)
             Target values.
         sample_weight : array-like of shape (n_samples,), default=None
@@ -221,6 +231,7 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
             self,
             X,
             y,
+            accept_sparse=["csr", "csc"],
             dtype=[np.float64, np.float32],
             y_numeric=True,
             multi_output=self.__sklearn_tags__().target_tags.multi_output,
@@ -228,9 +239,6 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
         if y.ndim == 2 and y.shape[1] == 1:
             # scikit-learn's convention: a column vector is 1-D y, with a warning.
             y = column_or_1d(y, warn=True)
-        fit_dtype = X.dtype
-        # Solved in float64: float32 gradients are too coarse for the optimum.
-        X = X.astype(np.float64, copy=False)
         sample_weight = check_sample_weight(sample_weight, X)
         targets = self._targets_to_probabilities(
             y.astype(np.float64, copy=False), sample_weight
@@ -248,15 +256,20 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
             verbose=self.verbose,
             start=self._warm_start_params(X.shape[1], targets),
         )
-        self._store_params(params, fit_dtype)
+        self._store_params(params, X.dtype)
         return self
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
 
     def predict(self, X):
         """Predict with the fitted model.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Samples.
 
         Returns
@@ -265,7 +278,13 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
             Predictions, in the units (and shape) of the training targets.
         """
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        X = validate_data(
+            self,
+            X,
+            reset=False,
+            accept_sparse=["csr", "csc"],
+            dtype=[np.float64, np.float32],
+        )
         raw_prediction = X @ self.coef_.T + np.asarray(self.intercept_, dtype=X.dtype)
         return self._probabilities_to_targets(
             self._fitted_loss.link.inverse(raw_prediction)

@@ -136,12 +136,17 @@ def centred_weighted_gram(X, curvature_weights, center):
 
     Each block of rows is centred and scaled in a small temporary, so the
     result stays accurate when column means dwarf their spread, and ``X`` is
-    never copied whole.
+    never copied whole. A sparse ``X`` is not centred (that would make it
+    dense): its Gram matrix is corrected for the centre afterwards.
     """
+    if sparse.issparse(X):
+        return _sparse_centred_weighted_gram(X, curvature_weights, center)
     n_samples, n_features = X.shape
     gram = np.zeros((n_features, n_features))
+    buffer = np.empty((next(row_blocks(n_samples, n_features)).stop, n_features))
     for rows in row_blocks(n_samples, n_features):
-        block = X[rows] - center
+        block = buffer[: rows.stop - rows.start]
+        np.subtract(X[rows], center, out=block)
         block *= np.sqrt(curvature_weights[rows])[:, np.newaxis]
         gram += block.T @ block
     return gram
@@ -156,20 +161,25 @@ def _sampled_rows(n_samples, n_features):
 def weighted_moments(X, curvature_weights, reference):
     """Weighted column sums of ``X - reference`` and of its square, block by block.
 
+    Computed in ``X``'s dtype (a float32 ``X`` is not converted: a
+    preconditioner need not be exact), and summed over blocks in float64.
     The squares of each block go to one reused buffer: a fresh temporary per
     block would be paged in by the system every time.
     """
     n_samples, n_features = X.shape
+    weights = curvature_weights.astype(X.dtype, copy=False)
     first = -curvature_weights.sum() * reference
     second = np.zeros(n_features)
-    buffer = np.empty((next(row_blocks(n_samples, n_features)).stop, n_features))
+    buffer = np.empty(
+        (next(row_blocks(n_samples, n_features)).stop, n_features), dtype=X.dtype
+    )
     for rows in row_blocks(n_samples, n_features):
         X_rows = X[rows]
         block = buffer[: X_rows.shape[0]]
-        first += curvature_weights[rows] @ X_rows
-        np.subtract(X_rows, reference, out=block)
+        first += weights[rows] @ X_rows
+        np.subtract(X_rows, reference.astype(X.dtype), out=block)
         np.square(block, out=block)
-        second += curvature_weights[rows] @ block
+        second += weights[rows] @ block
     return first, second
 
 
@@ -182,16 +192,49 @@ def centre_and_squares(X, curvature_weights, fit_intercept):
     dwarf their spread. Without an intercept the centre is zero.
     """
     n_samples, n_features = X.shape
+    if sparse.issparse(X):
+        return _sparse_centre_and_squares(X, curvature_weights, fit_intercept)
     sampled = _sampled_rows(n_samples, n_features)
     sampled_weights = curvature_weights[sampled]
     if not (fit_intercept and sampled_weights.sum() > 0):
         reference = np.zeros(n_features)
         return reference, weighted_moments(X, curvature_weights, reference)[1]
-    reference = (X[sampled].T @ sampled_weights) / sampled_weights.sum()
+    reference = (X[sampled].T @ sampled_weights.astype(X.dtype)) / sampled_weights.sum()
     first, second = weighted_moments(X, curvature_weights, reference)
     shift = first / curvature_weights.sum()
     squares = second - curvature_weights.sum() * shift**2
     return reference + shift, np.maximum(squares, 0.0)
+
+
+def _squared_entries(X):
+    """A sparse ``X`` with its stored values squared, sharing its indices."""
+    return type(X)((np.square(X.data), X.indices, X.indptr), shape=X.shape)
+
+
+def _sparse_centre_and_squares(X, curvature_weights, fit_intercept):
+    """:func:`centre_and_squares` for a sparse ``X``, from its uncentred sums.
+
+    ``sum(v (x - m)^2) = sum(v x^2) - sum(v) m^2`` cancels only when a
+    column's mean dwarfs its spread, which sparse columns, mostly zeros,
+    cannot do.
+    """
+    total = curvature_weights.sum()
+    squares = _squared_entries(X).T @ curvature_weights
+    if not (fit_intercept and total > 0):
+        return np.zeros(X.shape[1]), squares
+    center = (X.T @ curvature_weights) / total
+    return center, np.maximum(squares - total * center**2, 0.0)
+
+
+def _sparse_centred_weighted_gram(X, curvature_weights, center):
+    """``(X - m).T V (X - m) = X.T V X - s m.T - m s.T + sum(v) m m.T``, with
+    ``s = X.T v``: one sparse product, never a dense copy of ``X``."""
+    weighted_sums = X.T @ curvature_weights
+    gram = (X.T @ (X.multiply(curvature_weights[:, np.newaxis]))).toarray()
+    gram -= np.multiply.outer(weighted_sums, center)
+    gram -= np.multiply.outer(center, weighted_sums)
+    gram += curvature_weights.sum() * np.multiply.outer(center, center)
+    return gram
 
 
 def sampled_correlation(X, curvature_weights, center):

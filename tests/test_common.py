@@ -222,16 +222,20 @@ SPARSE_CONTAINERS = [
 
 @pytest.mark.parametrize("container", SPARSE_CONTAINERS, ids=lambda c: c.__name__)
 @pytest.mark.parametrize("estimator", ESTIMATORS, ids=_name)
-def test_sparse_X_is_rejected_with_a_clear_error(estimator, container):
+def test_sparse_X_gives_the_dense_fit(estimator, container):
     """Stands in for check_estimator_sparse_array, _matrix and _tag."""
-    assert get_tags(estimator).input_tags.sparse is False
+    assert get_tags(estimator).input_tags.sparse is True
     X, y = make_probability_data(n_samples=40)
     X[X < 0.6] = 0.0
-    with pytest.raises(TypeError, match="[Ss]parse"):
-        clone(estimator).fit(container(X), y)
-    model = clone(estimator).fit(X, y)
-    with pytest.raises(TypeError, match="[Ss]parse"):
-        model.predict(container(X))
+    dense = clone(estimator).fit(X, y)
+    model = clone(estimator).fit(container(X), y)
+    np.testing.assert_allclose(model.coef_, dense.coef_, rtol=1e-9, atol=1e-12)
+    assert model.intercept_ == pytest.approx(dense.intercept_, rel=1e-9)
+    np.testing.assert_allclose(model.predict(container(X)), dense.predict(X), rtol=1e-9)
+    # Other sparse formats are converted to CSR.
+    np.testing.assert_allclose(
+        clone(estimator).fit(sparse.coo_array(X), y).coef_, dense.coef_, rtol=1e-9
+    )
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int32, np.int64])
@@ -523,10 +527,11 @@ def test_regressors_train(estimator, readonly_memmap, X_dtype):
     assert reference.score(X, y) > 0.5
 
 
+@pytest.mark.parametrize("container", [np.asarray, sparse.csr_array])
 @pytest.mark.parametrize("n_features", [5, 30])
 @pytest.mark.parametrize("estimator", ESTIMATORS, ids=_name)
-def test_integer_weights_equal_repeated_rows(estimator, n_features):
-    """Stands in for check_sample_weight_equivalence_on_dense_data."""
+def test_integer_weights_equal_repeated_rows(estimator, n_features, container):
+    """Stands in for check_sample_weight_equivalence_on_dense_data and _sparse_data."""
     rng = np.random.RandomState(42)
     n_samples = 15
     X = rng.rand(n_samples, n_features)
@@ -538,8 +543,10 @@ def test_integer_weights_equal_repeated_rows(estimator, n_features):
     X_repeated = X.repeat(weights, axis=0)
     y_repeated = y.repeat(weights)
     order = np.random.RandomState(0).permutation(n_samples)
-    repeated = clone(estimator).fit(X_repeated, y_repeated)
-    weighted = clone(estimator).fit(X[order], y[order], sample_weight=weights[order])
+    repeated = clone(estimator).fit(container(X_repeated), y_repeated)
+    weighted = clone(estimator).fit(
+        container(X[order]), y[order], sample_weight=weights[order]
+    )
     np.testing.assert_allclose(
         weighted.predict(X), repeated.predict(X), rtol=1e-6, atol=1e-8
     )
@@ -656,9 +663,9 @@ STAND_INS = {
         test_fit_sets_only_trailing_underscore_attributes
     ),
     "check_dtype_object": test_object_dtype_is_numeric,
-    "check_estimator_sparse_array": test_sparse_X_is_rejected_with_a_clear_error,
-    "check_estimator_sparse_matrix": test_sparse_X_is_rejected_with_a_clear_error,
-    "check_estimator_sparse_tag": test_sparse_X_is_rejected_with_a_clear_error,
+    "check_estimator_sparse_array": test_sparse_X_gives_the_dense_fit,
+    "check_estimator_sparse_matrix": test_sparse_X_gives_the_dense_fit,
+    "check_estimator_sparse_tag": test_sparse_X_gives_the_dense_fit,
     "check_estimators_dtypes": test_X_dtypes,
     "check_estimators_fit_returns_self": test_fit_returns_self,
     "check_estimators_overwrite_params": test_fit_does_not_change_parameters,
@@ -685,6 +692,9 @@ STAND_INS = {
     "check_regressors_no_decision_function": test_regressors_have_no_decision_function,
     "check_regressors_train": test_regressors_train,
     "check_sample_weight_equivalence_on_dense_data": (
+        test_integer_weights_equal_repeated_rows
+    ),
+    "check_sample_weight_equivalence_on_sparse_data": (
         test_integer_weights_equal_repeated_rows
     ),
     "check_sample_weights_list": test_sample_weight_as_list,

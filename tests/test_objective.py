@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+from scipy import sparse
 from scipy.optimize import approx_fprime
 
 from skxent import _objective
@@ -181,3 +182,49 @@ def test_blocks_of_rows_give_the_same_results(monkeypatch, loss_name, fit_interc
     assert len(list(_objective.row_blocks(*X.shape))) == X.shape[0]
     for blocked, expected in zip(evaluate_all(), whole, strict=True):
         np.testing.assert_allclose(blocked, expected, rtol=1e-13, atol=1e-16)
+
+
+@pytest.mark.parametrize("loss_name", LOSSES)
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+def test_sparse_X_gives_the_dense_values(loss_name, fmt):
+    X, targets, weights, params = make_problem(loss_name, True)
+    X[np.abs(X) < 1.0] = 0.0
+    X_sparse = sparse.csr_array(X).asformat(fmt)
+    args = (targets, weights, 0.3, True, LOSSES[loss_name])
+    value, gradient = evaluate(params, X, *args)
+    sparse_value, sparse_gradient = evaluate(params, X_sparse, *args)
+    assert sparse_value == pytest.approx(value, rel=1e-14)
+    np.testing.assert_allclose(sparse_gradient, gradient, rtol=1e-12, atol=1e-15)
+    curvature = curvature_at(params, X, targets, True, LOSSES[loss_name])
+    np.testing.assert_allclose(
+        curvature_at(params, X_sparse, targets, True, LOSSES[loss_name]), curvature
+    )
+    vector = np.ones_like(params)
+    np.testing.assert_allclose(
+        hessian_vector_product(vector, X_sparse, curvature, *args[1:]),
+        hessian_vector_product(vector, X, curvature, *args[1:]),
+        rtol=1e-12,
+        atol=1e-15,
+    )
+
+
+@pytest.mark.parametrize("loss_name", LOSSES)
+@pytest.mark.parametrize("make_sparse", [np.asarray, sparse.csr_array])
+def test_float32_products_round_the_gradient_and_float64_ones_do_not(
+    loss_name, make_sparse
+):
+    X, targets, weights, params = make_problem(loss_name, True, n=3000)
+    X32 = X.astype(np.float32)
+    args = (targets, weights, 0.1, True, LOSSES[loss_name])
+    # The float32 data read in float64: the reference.
+    value, gradient = evaluate(params, X32.astype(np.float64), *args)
+    rounded_value, rounded_gradient = evaluate(params, make_sparse(X32), *args)
+    exact_value, exact_gradient = objective_value_and_gradient(
+        params, make_sparse(X32), *args, dtype=np.float64
+    )
+    assert exact_value == pytest.approx(value, rel=1e-14)
+    np.testing.assert_allclose(exact_gradient, gradient, rtol=1e-12, atol=1e-15)
+    assert rounded_value == pytest.approx(value, rel=1e-6)
+    rounding = np.max(np.abs(rounded_gradient - gradient))
+    # scipy sums a sparse product in one float32 accumulator per column.
+    assert 1e-12 < rounding < 1e-5

@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+from scipy import sparse
 from scipy.linalg import null_space
 
 from skxent import _objective, _preconditioning
@@ -206,3 +207,25 @@ def test_softmax_gradient_is_the_adjoint_of_step():
         z @ preconditioner.gradient(g)
     )
     assert preconditioner.step(z).shape == origin.shape
+
+
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_sparse_moments_and_gram_equal_the_dense_ones(fmt, fit_intercept):
+    X, curvature_weights = make_design()
+    X[np.abs(X) < 0.8] = 0.0
+    X_sparse = sparse.csr_array(X).asformat(fmt)
+    center, squares = _preconditioning.centre_and_squares(
+        X, curvature_weights, fit_intercept
+    )
+    sparse_center, sparse_squares = _preconditioning.centre_and_squares(
+        X_sparse, curvature_weights, fit_intercept
+    )
+    np.testing.assert_allclose(sparse_center, center, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(sparse_squares, squares, rtol=1e-10)
+    np.testing.assert_allclose(
+        _preconditioning.centred_weighted_gram(X_sparse, curvature_weights, center),
+        _preconditioning.centred_weighted_gram(X, curvature_weights, center),
+        rtol=1e-10,
+        atol=1e-14,
+    )

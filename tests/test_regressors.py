@@ -1,8 +1,10 @@
 import re
+import tracemalloc
 import warnings
 
 import numpy as np
 import pytest
+from scipy import sparse
 from scipy.special import expit
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
@@ -553,4 +555,57 @@ def test_score_on_soft_labels_is_r2_averaged_over_classes():
     model = ProbabilityRegressor().fit(X, soft)
     assert model.score(X, soft, sample_weight=weights) == pytest.approx(
         r2_score(soft, model.predict(X), sample_weight=weights)
+    )
+
+
+def peak_allocated_during(function):
+    """Peak bytes numpy and Python allocate while ``function`` runs."""
+    tracemalloc.start()
+    try:
+        function()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_dense_X_is_not_copied(order, dtype):
+    X, y, trials = make_proportions(n=200_000, p=100)
+    X = np.asarray(X, dtype=dtype, order=order)
+    model = ProbabilityRegressor()
+    peak = peak_allocated_during(lambda: model.fit(X, y, sample_weight=trials))
+    assert peak < 0.2 * X.nbytes
+    assert model.coef_.dtype == dtype
+
+
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+def test_sparse_X_is_not_densified(fmt):
+    rng = np.random.default_rng(0)
+    X = sparse.random_array(
+        (20_000, 5_000), density=0.005, format=fmt, rng=rng, dtype=np.float64
+    )
+    y = rng.uniform(size=20_000)
+    model = ProbabilityRegressor()
+    peak = peak_allocated_during(lambda: model.fit(X, y))
+    assert peak < X.data.nbytes + X.indices.nbytes + X.indptr.nbytes
+    np.testing.assert_allclose(
+        model.predict(X[:5]), model.predict(X[:5].toarray()), rtol=1e-12
+    )
+
+
+def test_float32_fit_reaches_the_float64_optimum_of_the_same_data():
+    X, y, trials = make_proportions(n=5000, p=20, scales=10.0 ** np.linspace(-2, 2, 20))
+    X32 = X.astype(np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model32 = ProbabilityRegressor(alpha=0.0).fit(X32, y, sample_weight=trials)
+    model64 = ProbabilityRegressor(alpha=0.0).fit(
+        X32.astype(np.float64), y, sample_weight=trials
+    )
+    # Both solve the same problem to tol: coefficients agree to float32's
+    # own resolution, predictions far within 1e-5.
+    np.testing.assert_allclose(model32.coef_, model64.coef_, rtol=1e-5)
+    np.testing.assert_allclose(
+        model32.predict(X32), model64.predict(X32.astype(np.float64)), atol=1e-6
     )

@@ -105,3 +105,42 @@ def test_holds_only_scipys_own_blas_to_one_thread_and_restores_it():
     )
     assert threadpool_info() == before
     assert all(threads == 1 for counts in threads_during_solve for threads in counts)
+
+
+def rounded(value_and_gradient):
+    """The function with the rounding of float32 products: an error of fixed
+    size (not relative to the gradient), which does not vary smoothly in z."""
+
+    def rounded_value_and_gradient(z):
+        value, gradient = value_and_gradient(z)
+        noise = np.sin(1e9 * z)
+        return value + 1e-12 * noise.sum(), gradient + 1e-8 * noise
+
+    return rounded_value_and_gradient
+
+
+def test_newton_steps_on_the_exact_gradient_refine_a_rounded_lbfgs():
+    rng = np.random.default_rng(0)
+    hessian = np.diag(np.geomspace(1.0, 10.0, 6))
+    minimiser = rng.normal(size=6) * 100
+    value_and_gradient, hessian_product_at = quadratic(hessian, minimiser)
+    with pytest.warns(ConvergenceWarning):
+        minimize_smooth_convex(
+            rounded(value_and_gradient),
+            hessian_product_at,
+            6,
+            tol=1e-10,
+            max_iter=100,
+            verbose=0,
+        )
+    result = minimize_smooth_convex(
+        rounded(value_and_gradient),
+        hessian_product_at,
+        6,
+        tol=1e-10,
+        max_iter=100,
+        verbose=0,
+        exact_value_and_gradient=value_and_gradient,
+    )
+    assert result.gradient_max <= 1e-10
+    np.testing.assert_allclose(result.solution, minimiser, rtol=1e-12)

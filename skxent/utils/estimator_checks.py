@@ -46,6 +46,7 @@ _PROBABILITY_REGRESSOR_EXPECTED_FAILURES = {
     "check_regressors_no_decision_function": _NOISE,
     "check_regressors_train": _NOISE,
     "check_sample_weight_equivalence_on_dense_data": _LABELS,
+    "check_sample_weight_equivalence_on_sparse_data": _LABELS,
     "check_sample_weights_list": _LABELS,
     "check_sample_weights_not_an_array": _SCALED,
     "check_sample_weights_not_overwritten": _SCALED,
