@@ -33,6 +33,18 @@ def row_blocks(n_samples, n_features):
         yield slice(start, min(start + rows, n_samples))
 
 
+def block_buffer(X, dtype):
+    """An array for one block of rows of ``X``, in ``X``'s memory order.
+
+    Copying a block of a Fortran-ordered ``X`` into a C-ordered buffer (or
+    back) would transpose it element by element, far slower than the
+    products it serves.
+    """
+    order = "F" if X.flags.f_contiguous and not X.flags.c_contiguous else "C"
+    rows = next(row_blocks(*X.shape)).stop
+    return np.empty((rows, X.shape[1]), dtype=dtype, order=order)
+
+
 def split_params(params, fit_intercept):
     """Return ``(coef, intercept)`` from the parameters (intercept row last)."""
     if fit_intercept:
@@ -77,7 +89,7 @@ def _blocks(X, dtype):
         for rows in blocks:
             yield rows, X[rows]
         return
-    buffer = np.empty((next(row_blocks(*X.shape)).stop, X.shape[1]), dtype=dtype)
+    buffer = block_buffer(X, dtype)
     for rows in blocks:
         X_rows = buffer[: rows.stop - rows.start]
         np.copyto(X_rows, X[rows])

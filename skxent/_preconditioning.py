@@ -45,7 +45,7 @@ in ``C`` and, as above, keeps its starting value.
 import numpy as np
 from scipy import sparse
 
-from ._objective import join_params, row_blocks, split_params
+from ._objective import block_buffer, join_params, row_blocks, split_params
 
 # Above this many features a dense p x p matrix (O(p^3) to factor) costs more
 # than the iterations it saves: Jacobi scaling alone is used.
@@ -143,7 +143,7 @@ def centred_weighted_gram(X, curvature_weights, center):
         return _sparse_centred_weighted_gram(X, curvature_weights, center)
     n_samples, n_features = X.shape
     gram = np.zeros((n_features, n_features))
-    buffer = np.empty((next(row_blocks(n_samples, n_features)).stop, n_features))
+    buffer = block_buffer(X, np.float64)
     for rows in row_blocks(n_samples, n_features):
         block = buffer[: rows.stop - rows.start]
         np.subtract(X[rows], center, out=block)
@@ -170,9 +170,7 @@ def weighted_moments(X, curvature_weights, reference):
     weights = curvature_weights.astype(X.dtype, copy=False)
     first = -curvature_weights.sum() * reference
     second = np.zeros(n_features)
-    buffer = np.empty(
-        (next(row_blocks(n_samples, n_features)).stop, n_features), dtype=X.dtype
-    )
+    buffer = block_buffer(X, X.dtype)
     for rows in row_blocks(n_samples, n_features):
         X_rows = X[rows]
         block = buffer[: X_rows.shape[0]]

@@ -116,8 +116,10 @@ _SHARED_NOTES = """The model predicts ``mu = g^-1(X @ coef_ + intercept_)`` for 
     objective. It reaches the exact optimum where plain L-BFGS stops far
     from it. ``X`` may be float64 or float32 (fitted with float32 products,
     then refined with float64 gradients to the same ``tol``), in C or
-    Fortran order, or sparse CSR or CSC (never densified). Rank-deficient ``X`` (constant or duplicate columns, more
-    features than samples) gives, with ``alpha=0``, the solution with no
+    Fortran order, or sparse CSR or CSC (never densified).
+
+    Rank-deficient ``X`` (constant or duplicate columns, more features than
+    samples) gives, with ``alpha=0``, the solution with no
     component in the directions the data do not determine."""
 
 
