@@ -163,17 +163,11 @@ def soft_labels(n_samples, n_features, n_classes, seed=0):
 
 def objective(problem, coef, intercept):
     """Weighted mean cross-entropy plus ``alpha / 2 * ||coef||^2``, in float64."""
-    eta = problem.X @ coef.T.astype(np.float64) + intercept
-    if problem.targets.ndim == 1:
-        t = problem.targets
-        loss = -(t * log_expit(eta) + (1.0 - t) * log_expit(-eta))
-    else:
-        loss = logsumexp(eta, axis=1) - np.einsum("ij,ij->i", problem.targets, eta)
-    return problem.weights @ loss + 0.5 * problem.alpha * np.sum(coef**2)
+    return _textbook_value_gradient(problem)(_flat(coef, intercept))[0]
 
 
 def _flat(coef, intercept):
-    return np.append(np.ravel(coef), intercept)
+    return np.append(np.ravel(coef), intercept).astype(np.float64)
 
 
 def _unflat(problem, params):
@@ -235,7 +229,8 @@ def reference_optimum(problem, start):
         penalty = np.diag(np.append(np.full(problem.X.shape[1], problem.alpha), 0.0))
         params = start.copy()
         for _ in range(8):
-            curvature = problem.weights * expit(X1 @ params) * expit(-(X1 @ params))
+            eta = X1 @ params
+            curvature = problem.weights * expit(eta) * expit(-eta)
             hessian = X1.T @ (curvature[:, np.newaxis] * X1) + penalty
             step = np.linalg.lstsq(hessian, value_gradient(params)[1], rcond=None)[0]
             params = params - step
