@@ -23,25 +23,28 @@ For every solver: seconds (best of 3, one run when a run takes over 10 s),
 skxent's seconds / its seconds, the objective reached, its excess over the
 optimum relative to the optimum, the largest relative coefficient difference
 from the optimum (a Newton reference solve started from the best solution
-found), and the peak memory added during the fit (the process's resident
-set high-water mark, reset before each fit, minus what was resident before).
-For skxent also the passes over ``X`` (one per objective-and-gradient or
-Hessian product, half for ``X @ coef`` alone, one for the preconditioner's
-column moments) and the time of one bare ``X.T @ (X @ v)``. The last section
+found), and the peak memory added during one fit, measured in a fresh
+process per solver (the resident set's high-water mark minus what was
+resident before, with freed arrays returned to the system). For skxent also
+the passes over ``X`` (one per objective-and-gradient or Hessian product,
+half for ``X @ coef`` alone, one for the preconditioner's column moments)
+and the time of one bare ``X.T @ (X @ v)`` (``v`` with one column per class
+for soft labels). The last section
 checks the targets of issue 4 against these numbers, and fits case a at four
 sizes for the scaling exponent.
 
 Run from the repository root with the ``bench`` extra installed
 (``pip install ".[bench]"``)::
 
-    python benchmarks/bench_suite.py            # ~15 minutes, ~8 GiB
-    python benchmarks/bench_suite.py --quick    # ~3 minutes
+    python benchmarks/bench_suite.py            # ~25 minutes, ~8 GiB
+    python benchmarks/bench_suite.py --quick    # ~6 minutes
     python benchmarks/bench_suite.py --cases d,e
 """
 
 import argparse
 import os
 import platform
+import subprocess
 import sys
 import time
 import warnings
@@ -90,7 +93,7 @@ class Result:
     coef: np.ndarray
     intercept: np.ndarray
     count: str
-    memory: float
+    memory: float = np.nan
     passes: float = np.nan
     bare: float = np.nan
     efficiency: float = np.nan
@@ -199,54 +202,69 @@ def _textbook_value_gradient(problem):
 
 
 def _textbook_hessian_product(problem, params):
-    X, t, w, alpha = problem.X, problem.targets, problem.weights, problem.alpha
+    """The binary objective's Hessian times a vector, for sparse ``X``."""
+    X, w, alpha = problem.X, problem.weights, problem.alpha
     coef, intercept = _unflat(problem, params)
-    eta = X @ coef.T + intercept
+    eta = X @ coef + intercept
+    curvature = w * expit(eta) * expit(-eta)
 
     def product(vector):
         direction_coef, direction_intercept = _unflat(problem, vector)
-        direction = X @ direction_coef.T + direction_intercept
-        if t.ndim == 1:
-            curved = w * expit(eta) * expit(-eta) * direction
-        else:
-            mean = softmax(eta, axis=1)
-            curved = (
-                w[:, np.newaxis]
-                * mean
-                * (direction - np.einsum("ij,ij->i", mean, direction)[:, np.newaxis])
-            )
-        return _flat((X.T @ curved).T + alpha * direction_coef, curved.sum(axis=0))
+        curved = curvature * (X @ direction_coef + direction_intercept)
+        return _flat(X.T @ curved + alpha * direction_coef, curved.sum())
 
     return product
 
 
+def _dense_hessian(problem, params):
+    """The objective's Hessian in the flat parameters, for dense ``X``."""
+    X1 = np.column_stack([problem.X, np.ones(problem.X.shape[0])])
+    n_features = problem.X.shape[1]
+    coef, intercept = _unflat(problem, params)
+    eta = problem.X @ coef.T + intercept
+    if problem.targets.ndim == 1:
+        curvature = problem.weights * expit(eta) * expit(-eta)
+        penalty = np.append(np.full(n_features, problem.alpha), 0.0)
+        return X1.T @ (curvature[:, np.newaxis] * X1) + np.diag(penalty)
+    # Class blocks: X1' diag(w * (mu_j [j == k] - mu_j mu_k)) X1.
+    mean = softmax(eta, axis=1)
+    n_classes = mean.shape[1]
+    hessian = np.zeros((params.size, params.size))
+    rows = [
+        np.append(
+            np.arange(j * n_features, (j + 1) * n_features), n_classes * n_features + j
+        )
+        for j in range(n_classes)
+    ]
+    for j in range(n_classes):
+        for k in range(j, n_classes):
+            curvature = problem.weights * mean[:, j] * ((j == k) - mean[:, k])
+            block = X1.T @ (curvature[:, np.newaxis] * X1)
+            hessian[np.ix_(rows[j], rows[k])] = block
+            hessian[np.ix_(rows[k], rows[j])] = block.T
+    coef_entries = np.arange(n_classes * n_features)
+    hessian[coef_entries, coef_entries] += problem.alpha
+    return hessian
+
+
 def reference_optimum(problem, start):
-    """Newton's method from ``start``: dense and exact for a dense binary
-    problem, truncated (conjugate gradients) for sparse or soft-label ones."""
-    if problem.targets.ndim == 1 and not sparse.issparse(problem.X):
-        X1 = np.column_stack([problem.X, np.ones(problem.X.shape[0])])
-        value_gradient = _textbook_value_gradient(problem)
-        penalty = np.diag(np.append(np.full(problem.X.shape[1], problem.alpha), 0.0))
-        params = start.copy()
-        for _ in range(8):
-            eta = X1 @ params
-            curvature = problem.weights * expit(eta) * expit(-eta)
-            hessian = X1.T @ (curvature[:, np.newaxis] * X1) + penalty
-            step = np.linalg.lstsq(hessian, value_gradient(params)[1], rcond=None)[0]
-            params = params - step
-            if np.max(np.abs(step)) <= 1e-15 * np.max(np.abs(params)):
-                break
-        return params
+    """Newton's method from ``start``: with the dense Hessian (least squares
+    for its null directions) for dense ``X``, truncated (conjugate gradients)
+    for sparse ``X``."""
     value_gradient = _textbook_value_gradient(problem)
     params = start.copy()
     for _ in range(8):
         gradient = value_gradient(params)[1]
-        hessian = LinearOperator(
-            (params.size, params.size),
-            matvec=_textbook_hessian_product(problem, params),
-            dtype=np.float64,
-        )
-        step = cg(hessian, gradient, rtol=1e-12, maxiter=10 * params.size)[0]
+        if sparse.issparse(problem.X):
+            hessian = LinearOperator(
+                (params.size, params.size),
+                matvec=_textbook_hessian_product(problem, params),
+                dtype=np.float64,
+            )
+            step = cg(hessian, gradient, rtol=1e-12, maxiter=10 * params.size)[0]
+        else:
+            hessian = _dense_hessian(problem, params)
+            step = np.linalg.lstsq(hessian, gradient, rcond=None)[0]
         params = params - step
         if np.max(np.abs(step)) <= 1e-15 * np.max(np.abs(params)):
             break
@@ -394,22 +412,46 @@ def _reset_peak_memory():
 
 
 def measure(fit, problem):
-    """Best time of up to 3 runs, the first run's peak extra memory."""
-    best, memory = np.inf, None
+    """Best time of up to 3 runs."""
+    best = np.inf
     for _ in range(3):
-        _reset_peak_memory()
-        before, _ = _resident_mib()
         start = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             coef, intercept, count = fit(problem)
         seconds = time.perf_counter() - start
         best = min(best, seconds)
-        if memory is None:
-            memory = _resident_mib()[1] - before
         if seconds > 10:
             break
-    return Result(best, np.asarray(coef), np.asarray(intercept), count, memory)
+    return Result(best, np.asarray(coef), np.asarray(intercept), count)
+
+
+def peak_extra_memory(case, n_samples, solver):
+    """Peak resident memory (MiB) one fit adds, measured in a fresh process.
+
+    The child's glibc returns every freed array over 128 KiB to the system,
+    so the resident set's high-water mark counts what the fit holds at its
+    peak and nothing freed before. (Timing runs in this process with the
+    default allocator, which keeps large blocks for reuse, as users have it.)
+    """
+    command = [sys.executable, __file__, "--memory-of", case, solver]
+    command += ["--n-samples", str(n_samples)] if n_samples else []
+    environment = dict(os.environ, MALLOC_MMAP_THRESHOLD_=str(2**17))
+    output = subprocess.run(
+        command, env=environment, capture_output=True, text=True, check=True
+    )
+    return float(output.stdout)
+
+
+def _child_memory(case, n_samples, solver):
+    problem = CASES[case][0](n_samples)
+    fit = solvers_for(problem)[solver]
+    _reset_peak_memory()
+    before, _ = _resident_mib()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit(problem)
+    print(_resident_mib()[1] - before)
 
 
 def count_passes(fit, problem):
@@ -445,9 +487,10 @@ def count_passes(fit, problem):
     return passes[0]
 
 
-def bare_pass_seconds(X):
-    """One bare ``X.T @ (X @ v)`` in ``X``'s dtype: best of 5."""
-    v = np.ones(X.shape[1], dtype=X.dtype)
+def bare_pass_seconds(X, n_outputs=()):
+    """One bare ``X.T @ (X @ v)`` in ``X``'s dtype, ``v`` of shape
+    ``(n_features, *n_outputs)`` like the coefficients: best of 5."""
+    v = np.ones((X.shape[1], *n_outputs), dtype=X.dtype)
     best = np.inf
     for _ in range(5):
         start = time.perf_counter()
@@ -462,18 +505,27 @@ def _nbytes(X):
     return X.nbytes
 
 
-def run_case(problem):
+def solvers_for(problem):
+    """skxent (and its variants) and every peer, by name."""
+    solvers = {"skxent": skxent_on(problem.X)}
+    for name, X_variant in problem.skxent_variants.items():
+        solvers[name] = skxent_on(X_variant)
+    solvers.update(problem.peers)
+    return solvers
+
+
+def run_case(case, n_samples):
     """Fit with skxent (and its variants) and every peer; print the table."""
+    problem = CASES[case][0](n_samples)
     X = problem.X
     print(
         f"\n== {problem.name}: X {X.shape[0]} x {X.shape[1]} {X.dtype} "
         f"{_layout(X)}, {_nbytes(X) / 2**20:.0f} MiB, alpha={problem.alpha:g}"
     )
-    solvers = {"skxent": skxent_on(X)}
-    for name, X_variant in problem.skxent_variants.items():
-        solvers[name] = skxent_on(X_variant)
-    solvers.update(problem.peers)
+    solvers = solvers_for(problem)
     results = {name: measure(fit, problem) for name, fit in solvers.items()}
+    for name, result in results.items():
+        result.memory = peak_extra_memory(case, n_samples, name)
     values = {
         name: objective(problem, result.coef, result.intercept)
         for name, result in results.items()
@@ -506,7 +558,7 @@ def run_case(problem):
         if hasattr(fit, "X"):
             result = results[name]
             result.passes = count_passes(fit, problem)
-            result.bare = bare_pass_seconds(fit.X)
+            result.bare = bare_pass_seconds(fit.X, problem.targets.shape[1:])
             result.efficiency = result.seconds / (result.passes * result.bare)
             result.X_mib = _nbytes(fit.X) / 2**20
             print(
@@ -514,6 +566,11 @@ def run_case(problem):
                 f"over X, one bare X.T @ (X @ v) {result.bare * 1e3:.1f} ms; fit / "
                 f"(passes x bare) = {result.efficiency:.2f}"
             )
+    if "skxent, float64 copy" in results:
+        float32, float64 = results["skxent"], results["skxent, float64 copy"]
+        float32.prediction_difference = float(
+            np.max(np.abs(_predict(problem, float32) - _predict(problem, float64)))
+        )
     return results
 
 
@@ -725,7 +782,18 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="n divided by 5")
     parser.add_argument("--cases", default="abcdef", help="e.g. a,c,d")
+    parser.add_argument(
+        "--memory-of",
+        nargs=2,
+        metavar=("CASE", "SOLVER"),
+        help="print one solver's peak extra memory (used by the run itself)",
+    )
+    parser.add_argument("--n-samples", type=int, help="with --memory-of")
     args = parser.parse_args()
+    if args.memory_of:
+        case, solver = args.memory_of
+        _child_memory(case, args.n_samples, solver)
+        return
     print(
         f"skxent {skxent.__version__}, numpy {np.__version__}, scipy "
         f"{scipy.__version__}, scikit-learn {sklearn.__version__}, Python "
@@ -733,21 +801,10 @@ def main():
     )
     results = {}
     for case in args.cases.replace(",", ""):
-        build, n_samples = CASES[case]
+        n_samples = CASES[case][1]
         if n_samples and args.quick:
             n_samples //= 5
-        problem = build(n_samples)
-        results[case] = run_case(problem)
-        if case == "b":
-            results[case]["skxent"].prediction_difference = float(
-                np.max(
-                    np.abs(
-                        _predict(problem, results[case]["skxent"])
-                        - _predict(problem, results[case]["skxent, float64 copy"])
-                    )
-                )
-            )
-        del problem
+        results[case] = run_case(case, n_samples)
     check_targets(results)
     if "a" in results:
         n_max = CASES["a"][1] // (5 if args.quick else 1)
@@ -764,10 +821,4 @@ def _predict(problem, result):
 
 
 if __name__ == "__main__":
-    # Freed memory must leave the process for the resident-set peaks to mean
-    # anything: glibc otherwise raises its mmap threshold after each large
-    # free and keeps later arrays in its heap, where freed pages stay resident.
-    if "MALLOC_MMAP_THRESHOLD_" not in os.environ:
-        os.environ["MALLOC_MMAP_THRESHOLD_"] = str(2**17)
-        os.execv(sys.executable, [sys.executable, *sys.argv])
     main()

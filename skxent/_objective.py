@@ -64,6 +64,12 @@ def _scale_rows(weights, values):
     return values * weights.reshape((-1,) + (1,) * (values.ndim - 1))
 
 
+def column_sums(values):
+    """``values.sum(axis=0)`` as a product with ones: several times faster
+    than numpy's reduction for a few columns of many rows."""
+    return np.ones(values.shape[0], dtype=values.dtype) @ values
+
+
 def raw_prediction(params, X, fit_intercept):
     """The linear predictor ``X @ coef + intercept``."""
     coef, intercept = split_params(params, fit_intercept)
@@ -159,7 +165,7 @@ def objective_value_and_gradient(
         value += weights[rows] @ sample_loss
         residual = _scale_rows(weights[rows], loss_gradient)
         coef_gradient += X_rows.T @ residual.astype(X_rows.dtype, copy=False)
-        intercept_gradient += residual.sum(axis=0)
+        intercept_gradient += column_sums(residual)
     return value, join_params(coef_gradient, intercept_gradient, fit_intercept)
 
 
@@ -188,5 +194,5 @@ def hessian_vector_product(vector, X, curvature, weights, alpha, fit_intercept, 
             weights[rows], loss.curvature_product(curvature[rows], direction)
         )
         coef_product += X_rows.T @ residual.astype(X_rows.dtype, copy=False)
-        intercept_product += residual.sum(axis=0)
+        intercept_product += column_sums(residual)
     return join_params(coef_product, intercept_product, fit_intercept)
