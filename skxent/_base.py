@@ -25,6 +25,7 @@ from ._objective import (
     split_params,
 )
 from ._preconditioning import build_preconditioner
+from ._row_blocks import parallel_row_blocks
 from ._solver import minimize_smooth_convex
 from ._validation import check_sample_weight
 
@@ -83,51 +84,52 @@ def fit_cross_entropy(
     weights = sample_weight / sample_weight.sum()
     if start is None:
         start = _cold_start(X.shape[1], targets, weights, fit_intercept, loss.link)
-    preconditioner = build_preconditioner(
-        X,
-        *loss.curvature_factors(
-            curvature_at(start, X, targets, fit_intercept, loss), weights
-        ),
-        alpha,
-        fit_intercept,
-        start,
-    )
-    shared = {
-        "X": X,
-        "weights": weights,
-        "alpha": alpha,
-        "fit_intercept": fit_intercept,
-        "loss": loss,
-    }
-    objective = partial(objective_value_and_gradient, targets=targets, **shared)
-
-    def value_and_gradient(z, dtype=X.dtype):
-        value, gradient = objective(preconditioner.params(z), dtype=dtype)
-        return value, preconditioner.gradient(gradient)
-
-    def hessian_product_at(z):
-        curvature = curvature_at(
-            preconditioner.params(z), X, targets, fit_intercept, loss
+    with parallel_row_blocks(X) as blocks:
+        preconditioner = build_preconditioner(
+            blocks,
+            *loss.curvature_factors(
+                curvature_at(start, blocks, targets, fit_intercept, loss), weights
+            ),
+            alpha,
+            fit_intercept,
+            start,
         )
-        return lambda v: preconditioner.gradient(
-            hessian_vector_product(
-                preconditioner.step(v), curvature=curvature, **shared
+        shared = {
+            "blocks": blocks,
+            "weights": weights,
+            "alpha": alpha,
+            "fit_intercept": fit_intercept,
+            "loss": loss,
+        }
+        objective = partial(objective_value_and_gradient, targets=targets, **shared)
+
+        def value_and_gradient(z, dtype=X.dtype):
+            value, gradient = objective(preconditioner.params(z), dtype=dtype)
+            return value, preconditioner.gradient(gradient)
+
+        def hessian_product_at(z):
+            curvature = curvature_at(
+                preconditioner.params(z), blocks, targets, fit_intercept, loss
             )
-        )
+            return lambda v: preconditioner.gradient(
+                hessian_vector_product(
+                    preconditioner.step(v), curvature=curvature, **shared
+                )
+            )
 
-    result = minimize_smooth_convex(
-        value_and_gradient,
-        hessian_product_at,
-        preconditioner.n_variables,
-        tol=tol,
-        max_iter=max_iter,
-        verbose=verbose,
-        exact_value_and_gradient=(
-            None
-            if X.dtype == np.float64
-            else partial(value_and_gradient, dtype=np.float64)
-        ),
-    )
+        result = minimize_smooth_convex(
+            value_and_gradient,
+            hessian_product_at,
+            preconditioner.n_variables,
+            tol=tol,
+            max_iter=max_iter,
+            verbose=verbose,
+            exact_value_and_gradient=(
+                None
+                if X.dtype == np.float64
+                else partial(value_and_gradient, dtype=np.float64)
+            ),
+        )
     return preconditioner.params(result.solution), result.n_iter
 
 

@@ -45,7 +45,8 @@ in ``C`` and, as above, keeps its starting value.
 import numpy as np
 from scipy import sparse
 
-from ._objective import block_buffer, join_params, row_blocks, split_params
+from ._objective import join_params, split_params
+from ._row_blocks import RowBlocks
 
 # Above this many features a dense p x p matrix (O(p^3) to factor) costs more
 # than the iterations it saves: Jacobi scaling alone is used.
@@ -56,6 +57,14 @@ MAX_FEATURES_FOR_WHITENING = 1000
 # fraction of the O(n p^2) cost of the full matrix.
 ROWS_PER_FEATURE = 50
 MIN_SAMPLED_ROWS = 20_000
+
+# The squares of a block of rows are formed this many elements at a time.
+SQUARED_ROWS_ELEMENTS = 2**18
+
+# The centred column sums of squares are computed from uncentred sums where
+# that keeps at least this many significant digits (a preconditioner needs
+# few), from the centred sampled rows otherwise.
+CENTRED_DIGITS = 4
 
 # Curvatures below this fraction of the largest are rounding noise from
 # forming the matrix, not information in the data.
@@ -134,22 +143,20 @@ class AffinePreconditioner:
 def centred_weighted_gram(X, curvature_weights, center):
     """``(X - center).T @ diag(curvature_weights) @ (X - center)``, block by block.
 
-    Each block of rows is centred and scaled in a small temporary, so the
-    result stays accurate when column means dwarf their spread, and ``X`` is
-    never copied whole. A sparse ``X`` is not centred (that would make it
-    dense): its Gram matrix is corrected for the centre afterwards.
+    Each block of rows is centred and scaled in a temporary, so the result
+    stays accurate when column means dwarf their spread, and ``X`` is never
+    copied whole. A sparse ``X`` is not centred (that would make it dense):
+    its Gram matrix is corrected for the centre afterwards.
     """
     if sparse.issparse(X):
         return _sparse_centred_weighted_gram(X, curvature_weights, center)
-    n_samples, n_features = X.shape
-    gram = np.zeros((n_features, n_features))
-    buffer = block_buffer(X, np.float64)
-    for rows in row_blocks(n_samples, n_features):
-        block = buffer[: rows.stop - rows.start]
-        np.subtract(X[rows], center, out=block)
-        block *= np.sqrt(curvature_weights[rows])[:, np.newaxis]
-        gram += block.T @ block
-    return gram
+
+    def block_terms(X_rows, weights_rows):
+        centred = X_rows - center
+        centred *= np.sqrt(weights_rows)[:, np.newaxis]
+        return (centred.T @ centred,)
+
+    return RowBlocks(X).sum(block_terms, (curvature_weights,), np.float64)[0]
 
 
 def _sampled_rows(n_samples, n_features):
@@ -158,70 +165,60 @@ def _sampled_rows(n_samples, n_features):
     return slice(None, None, -(-n_samples // max_rows))
 
 
-def weighted_moments(X, curvature_weights, reference):
-    """Weighted column sums of ``X - reference`` and of its square, block by block.
+def _weighted_sums_and_squares(X_rows, weights_rows):
+    """``v @ X`` and ``v @ X**2`` on a block, in its dtype (a preconditioner
+    need not be exact: float32 data are not converted).
 
-    Computed in ``X``'s dtype (a float32 ``X`` is not converted: a
-    preconditioner need not be exact), and summed over blocks in float64.
-    The squares of each block go to one reused buffer: a fresh temporary per
-    block would be paged in by the system every time.
+    A dense block is squared a slice of ``SQUARED_ROWS_ELEMENTS`` at a time,
+    so the squares never take as much memory as the block.
     """
-    n_samples, n_features = X.shape
-    weights = curvature_weights.astype(X.dtype, copy=False)
-    first = -curvature_weights.sum() * reference
-    second = np.zeros(n_features)
-    buffer = block_buffer(X, X.dtype)
-    for rows in row_blocks(n_samples, n_features):
-        X_rows = X[rows]
-        block = buffer[: X_rows.shape[0]]
-        first += weights[rows] @ X_rows
-        np.subtract(X_rows, reference.astype(X.dtype), out=block)
-        np.square(block, out=block)
-        second += weights[rows] @ block
-    return first, second
+    weights_rows = weights_rows.astype(X_rows.dtype, copy=False)
+    if sparse.issparse(X_rows):
+        squared = type(X_rows)(
+            (np.square(X_rows.data), X_rows.indices, X_rows.indptr),
+            shape=X_rows.shape,
+        )
+        return X_rows.T @ weights_rows, squared.T @ weights_rows
+    squares = 0.0
+    step = max(1, SQUARED_ROWS_ELEMENTS // max(X_rows.shape[1], 1))
+    for start in range(0, X_rows.shape[0], step):
+        rows = slice(start, start + step)
+        squares = squares + weights_rows[rows] @ np.square(X_rows[rows])
+    return X_rows.T @ weights_rows, squares
 
 
-def centre_and_squares(X, curvature_weights, fit_intercept):
+def centre_and_squares(blocks, curvature_weights, fit_intercept):
     """Curvature-weighted column means and sums of squares about them.
 
-    One pass over ``X``. The sums are taken about means estimated from the
-    sampled rows and then corrected by the (small) remaining shift, which
-    avoids the cancellation of ``sum(v x^2) - sum(v) m^2`` when column means
-    dwarf their spread. Without an intercept the centre is zero.
+    One pass over ``X``, for the uncentred sums ``s1 = v @ X`` and
+    ``s2 = v @ X**2``; the centred squares are ``s2 - s1**2 / sum(v)``.
+    That difference loses the digits by which a column's mean dwarfs its
+    spread: the columns where it would keep fewer than ``CENTRED_DIGITS`` (a
+    constant column with an offset, a year) are summed again, centred, in a
+    second pass over those columns alone. Without an intercept the centre is
+    zero and nothing cancels.
     """
-    n_samples, n_features = X.shape
-    if sparse.issparse(X):
-        return _sparse_centre_and_squares(X, curvature_weights, fit_intercept)
-    sampled = _sampled_rows(n_samples, n_features)
-    sampled_weights = curvature_weights[sampled]
-    if not (fit_intercept and sampled_weights.sum() > 0):
-        reference = np.zeros(n_features)
-        return reference, weighted_moments(X, curvature_weights, reference)[1]
-    reference = (X[sampled].T @ sampled_weights.astype(X.dtype)) / sampled_weights.sum()
-    first, second = weighted_moments(X, curvature_weights, reference)
-    shift = first / curvature_weights.sum()
-    squares = second - curvature_weights.sum() * shift**2
-    return reference + shift, np.maximum(squares, 0.0)
-
-
-def _squared_entries(X):
-    """A sparse ``X`` with its stored values squared, sharing its indices."""
-    return type(X)((np.square(X.data), X.indices, X.indptr), shape=X.shape)
-
-
-def _sparse_centre_and_squares(X, curvature_weights, fit_intercept):
-    """:func:`centre_and_squares` for a sparse ``X``, from its uncentred sums.
-
-    ``sum(v (x - m)^2) = sum(v x^2) - sum(v) m^2`` cancels only when a
-    column's mean dwarfs its spread, which sparse columns, mostly zeros,
-    cannot do.
-    """
+    first, second = blocks.sum(_weighted_sums_and_squares, (curvature_weights,))
     total = curvature_weights.sum()
-    squares = _squared_entries(X).T @ curvature_weights
     if not (fit_intercept and total > 0):
-        return np.zeros(X.shape[1]), squares
-    center = (X.T @ curvature_weights) / total
-    return center, np.maximum(squares - total * center**2, 0.0)
+        return np.zeros(blocks.shape[1]), second
+    center = first / total
+    squares = second - total * center**2
+    # Sums over blocks of thousands of rows keep about two digits less than
+    # the dtype's precision.
+    rounding = np.finfo(blocks.dtype).eps * 10.0 ** (2 + CENTRED_DIGITS)
+    cancelled = np.flatnonzero(squares < rounding * second)
+    if cancelled.size:
+
+        def centred_squares(X_rows, weights_rows):
+            values = X_rows[:, cancelled]
+            values = values.toarray() if sparse.issparse(values) else values
+            return (weights_rows @ np.square(values - center[cancelled]),)
+
+        squares[cancelled] = blocks.sum(
+            centred_squares, (curvature_weights,), np.float64
+        )[0]
+    return center, np.maximum(squares, 0.0)
 
 
 def _sparse_centred_weighted_gram(X, curvature_weights, center):
@@ -300,13 +297,14 @@ def _class_map(class_curvature):
 
 
 def build_preconditioner(
-    X, row_curvature, class_curvature, alpha, fit_intercept, origin
+    blocks, row_curvature, class_curvature, alpha, fit_intercept, origin
 ):
     """Preconditioner from the curvature at ``origin``.
 
     Parameters
     ----------
-    X : ndarray of shape (n_samples, n_features)
+    blocks : RowBlocks
+        The design matrix ``X`` of shape (n_samples, n_features).
     row_curvature : ndarray of shape (n_samples,)
         Sample weight times the loss curvature at the starting point (for the
         softmax, times the trace of each row's class curvature).
@@ -333,8 +331,8 @@ def build_preconditioner(
         # In the class direction with curvature c the Hessian is
         # c * (G + alpha / c): a typical c stands for all.
         feature_alpha = alpha / typical
-    center, squares = centre_and_squares(X, row_curvature, fit_intercept)
-    coef_map = _coef_map(X, row_curvature, center, squares, feature_alpha)
+    center, squares = centre_and_squares(blocks, row_curvature, fit_intercept)
+    coef_map = _coef_map(blocks.X, row_curvature, center, squares, feature_alpha)
     if not fit_intercept:
         return AffinePreconditioner(origin, coef_map, None, 1.0, class_map)
     intercept_scale = 1.0 / np.sqrt(total_curvature) if total_curvature > 0 else 1.0

@@ -1,4 +1,4 @@
-"""The solver: L-BFGS, finished by Newton steps where L-BFGS stalls.
+"""The solver: L-BFGS, finished by steps driven by the gradient alone.
 
 It sees only a function of a vector ``z`` with its gradient, and a Hessian
 product at a point; it knows nothing of ``X`` or of cross-entropy.
@@ -7,32 +7,39 @@ L-BFGS stops when its objective no longer decreases by more than float64 can
 resolve. Near the optimum the objective gap is half the squared (scaled)
 gradient, so in float64 that happens once the gradient is about ``1e-8``,
 and coefficients are then exact to only about six digits. Where ``tol``
-asks for more, a few Newton steps follow, solved by conjugate gradients with
-Hessian products: they are driven by the gradient, which keeps full
-precision, and converge quadratically from where L-BFGS left off.
+asks for more, the solver goes on with steps that need no function values:
+they are driven by the gradient, which keeps full precision. Each is first
+the quasi-Newton step of L-BFGS's own inverse Hessian approximation (one
+evaluation), kept if it makes the gradient smaller; otherwise a Newton step
+solved by conjugate gradients with Hessian products (a few evaluations'
+worth), which converges quadratically.
 """
 
 import warnings
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
 import numpy as np
 import scipy
-from scipy.optimize import minimize
-from scipy.sparse.linalg import LinearOperator, cg
+from scipy.optimize import LbfgsInvHessProduct, minimize
+from scipy.sparse.linalg import LinearOperator, aslinearoperator, cg
 from sklearn.exceptions import ConvergenceWarning
 
-# scikit-learn depends on threadpoolctl.
-from threadpoolctl import ThreadpoolController
+from ._row_blocks import bundled_blas
 
 # A relative decrease of a few ulps is all float64 can still resolve
 # (scikit-learn's GLMs use the same ftol).
 FUNCTION_TOLERANCE = 64 * np.finfo(np.float64).eps
 
-# Each accepted Newton step at least squares the gradient's relative size;
-# more than a handful means the problem is not where Newton steps apply.
-MAX_NEWTON_STEPS = 5
+# Each accepted finishing step shrinks the gradient (a Newton step at least
+# squares its relative size); more than a handful means the problem is not
+# where such steps apply.
+MAX_FINISHING_STEPS = 8
+
+# A quasi-Newton step costs one evaluation, a Newton step about four (a
+# curvature, two or three Hessian products, an evaluation) and near the
+# optimum divides the gradient by far more: quasi-Newton steps are worth
+# taking while each divides it by at least this.
+QUASI_NEWTON_REDUCTION = 10.0
 
 # L-BFGS on a rounded function stops at this gradient: float32 products round
 # the objective to 1e-12 or more and its gradient to 1e-9 or more (measured;
@@ -66,13 +73,19 @@ class _Progress:
         self.z = None
         self.value = np.inf
         self.gradient = None
+        self.previous = (None, np.inf, None)
         self.n_iter = 0
 
     def __call__(self, z):
         if self.z is None or not np.array_equal(z, self.z):
+            self.previous = (self.z, self.value, self.gradient)
             self.z = z.copy()
             self.value, self.gradient = self.value_and_gradient(z)
         return self.value, self.gradient
+
+    def revert(self):
+        """Back to the evaluation before the latest, without evaluating again."""
+        self.z, self.value, self.gradient = self.previous
 
     def use(self, value_and_gradient):
         """Evaluate with ``value_and_gradient`` from now on."""
@@ -93,7 +106,6 @@ class _Progress:
             )
 
 
-@cache
 def _scipy_own_blas():
     """The BLAS libraries scipy bundles apart from numpy's (none if they share one).
 
@@ -104,23 +116,12 @@ def _scipy_own_blas():
     Holding scipy's pool to one thread while the solver runs removes the
     contention.
     """
-    controller = ThreadpoolController()
-    scipy_package = Path(scipy.__file__).parent
-    scipy_directories = (scipy_package, scipy_package.with_name("scipy.libs"))
-    return controller.select(
-        filepath=[
-            library.filepath
-            for library in controller.lib_controllers
-            if library.user_api == "blas"
-            and any(
-                Path(library.filepath).is_relative_to(directory)
-                for directory in scipy_directories
-            )
-        ],
-    )
+    return bundled_blas(scipy)
 
 
 def _lbfgs(progress, n_variables, tol, max_iter):
+    """L-BFGS from ``z = 0``: the point it ends at and its inverse Hessian
+    approximation."""
     # scipy's L-BFGS-B first tries a step of length one along -g / ||g||. The
     # problems here are scaled so that their Hessian is near the identity,
     # where the right first step is -g itself: working in y = z / ||g(0)||
@@ -150,19 +151,95 @@ def _lbfgs(progress, n_variables, tol, max_iter):
     # its own, not a rejected line-search trial's (usually already cached).
     z = scale * result.x
     progress(z)
-    return z
+    # Its steps and gradient changes in z: s_z = scale s_y, y_z = y_y / scale.
+    memory = result.hess_inv
+    return z, _InverseHessian(scale * memory.sk, memory.yk / scale)
 
 
-def _newton_step(progress, z, hessian_product_at, tol):
-    """A Newton step from ``z``, solved to the accuracy ``tol`` calls for."""
+class _InverseHessian:
+    """L-BFGS's inverse Hessian approximation from its latest steps ``s`` and
+    gradient changes ``y``; the identity (the preconditioned Hessian's
+    target) without any."""
+
+    def __init__(self, steps, gradient_changes):
+        self.steps = steps
+        self.gradient_changes = gradient_changes
+        n_variables = steps.shape[1]
+        self.operator = (
+            LbfgsInvHessProduct(steps, gradient_changes)
+            if len(steps)
+            else aslinearoperator(np.eye(n_variables))
+        )
+
+    def updated(self, step, gradient_change):
+        """With the pair ``(step, gradient_change)`` added, the oldest dropped
+        once memory is full; unchanged if the pair shows no positive curvature
+        (rounding)."""
+        if not step @ gradient_change > 0:
+            return self
+        memory = max(len(self.steps), 1)
+        return _InverseHessian(
+            np.vstack([self.steps, step])[-memory:],
+            np.vstack([self.gradient_changes, gradient_change])[-memory:],
+        )
+
+
+def _newton_step(progress, z, hessian_product_at, tol, inverse_hessian):
+    """A Newton step from ``z``, solved to the accuracy ``tol`` calls for by
+    conjugate gradients preconditioned with ``inverse_hessian``."""
     gradient = progress.gradient
     hessian = LinearOperator(
         (z.shape[0], z.shape[0]), matvec=hessian_product_at(z), dtype=np.float64
     )
     # Inexact Newton: the linear model need only bring the gradient below tol.
     rtol = min(0.5, 0.5 * tol / progress.gradient_max)
-    step, _ = cg(hessian, -gradient, rtol=rtol, maxiter=10 * z.shape[0])
+    step, _ = cg(
+        hessian,
+        -gradient,
+        rtol=rtol,
+        maxiter=10 * z.shape[0],
+        M=inverse_hessian.operator,
+    )
     return z + step
+
+
+def _finish(progress, z, inverse_hessian, hessian_product_at, tol, max_iter):
+    """Steps driven by the gradient alone from ``z`` until max |gradient| <= tol.
+
+    Quasi-Newton steps while each divides the gradient by at least
+    ``QUASI_NEWTON_REDUCTION``; Newton steps once one does not (or does not
+    reduce it at all), which then converge quadratically.
+    """
+    steps = 0
+    newton = False
+    while (
+        progress.gradient_max > tol
+        and progress.n_iter < max_iter
+        and steps < MAX_FINISHING_STEPS
+    ):
+        gradient, gradient_max = progress.gradient, progress.gradient_max
+        steps += 1
+        if not newton:
+            trial = z - inverse_hessian.operator @ gradient
+            progress(trial)
+            newton = not (progress.gradient_max * QUASI_NEWTON_REDUCTION < gradient_max)
+            if not progress.gradient_max < gradient_max:
+                progress.revert()
+                continue
+            stage = "quasi-Newton"
+        else:
+            trial = _newton_step(progress, z, hessian_product_at, tol, inverse_hessian)
+            progress(trial)
+            if not progress.gradient_max < gradient_max:
+                progress.revert()
+                break
+            stage = "Newton"
+        inverse_hessian = inverse_hessian.updated(
+            trial - z, progress.gradient - gradient
+        )
+        z = trial
+        progress.end_of_iteration(stage)
+    return z
 
 
 def minimize_smooth_convex(
@@ -182,10 +259,10 @@ def minimize_smooth_convex(
     function, and fastest for those.
 
     L-BFGS may run on a cheaper, rounded ``value_and_gradient`` (float32
-    products): it only has to come close. The Newton steps and the test of
-    ``tol`` then use ``exact_value_and_gradient``; Newton's method converges
-    with Hessian products rounded to a relative ``1e-7`` as with exact ones,
-    only the gradient must be exact (mixed-precision iterative refinement).
+    products): it only has to come close. The finishing steps and the test of
+    ``tol`` then use ``exact_value_and_gradient``; they converge with Hessian
+    products rounded to a relative ``1e-7`` as with exact ones, only the
+    gradient must be exact (mixed-precision iterative refinement).
 
     Parameters
     ----------
@@ -197,7 +274,7 @@ def minimize_smooth_convex(
     tol : float
         Converged when the largest absolute gradient entry is at most ``tol``.
     max_iter : int
-        Most L-BFGS iterations plus Newton steps.
+        Most L-BFGS iterations plus finishing steps.
     verbose : int
         Print the objective and gradient size after each iteration when > 0.
     exact_value_and_gradient : callable, default=None
@@ -214,24 +291,10 @@ def minimize_smooth_convex(
             if exact_value_and_gradient is None
             else max(tol, ROUNDED_GRADIENT_TOLERANCE)
         )
-        z = _lbfgs(progress, n_variables, lbfgs_tol, max_iter)
+        z, inverse_hessian = _lbfgs(progress, n_variables, lbfgs_tol, max_iter)
         progress.use(exact_value_and_gradient or value_and_gradient)
         progress(z)
-        newton_steps = 0
-        while (
-            progress.gradient_max > tol
-            and progress.n_iter < max_iter
-            and newton_steps < MAX_NEWTON_STEPS
-        ):
-            gradient_max = progress.gradient_max
-            trial = _newton_step(progress, z, hessian_product_at, tol)
-            progress(trial)
-            newton_steps += 1
-            if not progress.gradient_max < gradient_max:
-                progress(z)
-                break
-            z = trial
-            progress.end_of_iteration("Newton")
+        z = _finish(progress, z, inverse_hessian, hessian_product_at, tol, max_iter)
     if progress.gradient_max > tol:
         warnings.warn(
             f"The solver stopped after {progress.n_iter} iterations with max "

@@ -1,15 +1,18 @@
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pytest
 from scipy import sparse
 from scipy.optimize import approx_fprime
 
-from skxent import _objective
+from skxent import _row_blocks
 from skxent._loss import BINARY_LOSSES, SOFTMAX_LOSS
 from skxent._objective import (
     curvature_at,
     hessian_vector_product,
     objective_value_and_gradient,
 )
+from skxent._row_blocks import RowBlocks
 
 LOSSES = {**BINARY_LOSSES, "softmax": SOFTMAX_LOSS}
 
@@ -45,7 +48,7 @@ def definition(params, X, targets, weights, alpha, fit_intercept, loss):
 
 def evaluate(params, X, targets, weights, alpha, fit_intercept, loss):
     return objective_value_and_gradient(
-        params, X, targets, weights, alpha, fit_intercept, loss
+        params, RowBlocks(X), targets, weights, alpha, fit_intercept, loss
     )
 
 
@@ -99,9 +102,9 @@ def test_hessian_vector_product_matches_gradient_differences(
     expected = (gradient(params + step * vector) - gradient(params - step * vector)) / (
         2 * step
     )
-    curvature = curvature_at(params, X, targets, fit_intercept, loss)
+    curvature = curvature_at(params, RowBlocks(X), targets, fit_intercept, loss)
     product = hessian_vector_product(
-        vector, X, curvature, weights, alpha, fit_intercept, loss
+        vector, RowBlocks(X), curvature, weights, alpha, fit_intercept, loss
     )
     np.testing.assert_allclose(product, expected, rtol=1e-6, atol=1e-9)
 
@@ -160,28 +163,43 @@ def test_softmax_is_unchanged_by_a_shift_shared_by_all_classes():
 
 @pytest.mark.parametrize("loss_name", LOSSES)
 @pytest.mark.parametrize("fit_intercept", [True, False])
-def test_blocks_of_rows_give_the_same_results(monkeypatch, loss_name, fit_intercept):
-    # 4 features, 7 elements per block: one row per block, the last block
-    # of the 60 rows included.
+@pytest.mark.parametrize("make_X", [np.asarray, np.asfortranarray, sparse.csr_array])
+def test_blocks_and_threads_give_the_same_results(
+    monkeypatch, loss_name, fit_intercept, make_X
+):
     X, targets, weights, params = make_problem(loss_name, fit_intercept)
+    X[np.abs(X) < 0.5] = 0.0
+    X = make_X(X)
     loss = LOSSES[loss_name]
     vector = np.linspace(-1.0, 1.0, params.size).reshape(params.shape)
-    curvature = curvature_at(params, X, targets, fit_intercept, loss)
 
-    def evaluate_all():
-        value, gradient = evaluate(
-            params, X, targets, weights, 0.5, fit_intercept, loss
+    def evaluate_all(blocks):
+        curvature = curvature_at(params, blocks, targets, fit_intercept, loss)
+        value, gradient = objective_value_and_gradient(
+            params, blocks, targets, weights, 0.5, fit_intercept, loss
         )
         product = hessian_vector_product(
-            vector, X, curvature, weights, 0.5, fit_intercept, loss
+            vector, blocks, curvature, weights, 0.5, fit_intercept, loss
         )
-        return value, gradient, product
+        return curvature, value, gradient, product
 
-    whole = evaluate_all()
-    monkeypatch.setattr(_objective, "BLOCK_ELEMENTS", 7)
-    assert len(list(_objective.row_blocks(*X.shape))) == X.shape[0]
-    for blocked, expected in zip(evaluate_all(), whole, strict=True):
-        np.testing.assert_allclose(blocked, expected, rtol=1e-13, atol=1e-16)
+    whole = evaluate_all(RowBlocks(X))
+    # About one row per block, and three chunks of rows in three threads.
+    monkeypatch.setattr(_row_blocks, "BLOCK_ELEMENTS", 3)
+    with ThreadPoolExecutor(3) as executor:
+        blocks = RowBlocks(X, executor, n_chunks=3)
+        assert len(blocks.chunks) == 3
+        n_blocks = sum(
+            len(list(blocks.blocks(chunk, X.dtype))) for chunk in blocks.chunks
+        )
+        assert n_blocks > 50
+        blocked = evaluate_all(blocks)
+    # The probit's curvature cancels in its tails, amplifying the rounding
+    # of X @ coef, which is summed in another order row by row.
+    for blocked_result, expected, rtol in zip(
+        blocked, whole, [1e-11, 1e-13, 1e-13, 1e-13], strict=True
+    ):
+        np.testing.assert_allclose(blocked_result, expected, rtol=rtol, atol=1e-16)
 
 
 @pytest.mark.parametrize("loss_name", LOSSES)
@@ -195,14 +213,16 @@ def test_sparse_X_gives_the_dense_values(loss_name, fmt):
     sparse_value, sparse_gradient = evaluate(params, X_sparse, *args)
     assert sparse_value == pytest.approx(value, rel=1e-14)
     np.testing.assert_allclose(sparse_gradient, gradient, rtol=1e-12, atol=1e-15)
-    curvature = curvature_at(params, X, targets, True, LOSSES[loss_name])
+    blocks, sparse_blocks = RowBlocks(X), RowBlocks(X_sparse)
+    curvature = curvature_at(params, blocks, targets, True, LOSSES[loss_name])
     np.testing.assert_allclose(
-        curvature_at(params, X_sparse, targets, True, LOSSES[loss_name]), curvature
+        curvature_at(params, sparse_blocks, targets, True, LOSSES[loss_name]),
+        curvature,
     )
     vector = np.ones_like(params)
     np.testing.assert_allclose(
-        hessian_vector_product(vector, X_sparse, curvature, *args[1:]),
-        hessian_vector_product(vector, X, curvature, *args[1:]),
+        hessian_vector_product(vector, sparse_blocks, curvature, *args[1:]),
+        hessian_vector_product(vector, blocks, curvature, *args[1:]),
         rtol=1e-12,
         atol=1e-15,
     )
@@ -220,7 +240,7 @@ def test_float32_products_round_the_gradient_and_float64_ones_do_not(
     value, gradient = evaluate(params, X32.astype(np.float64), *args)
     rounded_value, rounded_gradient = evaluate(params, make_sparse(X32), *args)
     exact_value, exact_gradient = objective_value_and_gradient(
-        params, make_sparse(X32), *args, dtype=np.float64
+        params, RowBlocks(make_sparse(X32)), *args, dtype=np.float64
     )
     assert exact_value == pytest.approx(value, rel=1e-14)
     np.testing.assert_allclose(exact_gradient, gradient, rtol=1e-12, atol=1e-15)

@@ -1,0 +1,234 @@
+"""``X`` in blocks of rows, and sums over the blocks computed by parallel threads.
+
+Everything the solver needs from ``X`` (the objective and its gradient,
+Hessian products, the preconditioner's column moments) is a sum over rows of
+terms that depend on one row at a time. :class:`RowBlocks` splits the rows
+into one contiguous chunk per thread; each thread walks its chunk a block of
+rows at a time, computing both products with a block and the elementwise
+loss between them, and the threads' partial sums are added at the end.
+
+Why threads of our own rather than BLAS's: numpy computes the elementwise
+loss on one core, and OpenBLAS wakes and synchronises its threads at every
+call, which on blocks of a few MiB costs as much as the product. With a chunk
+of rows per thread and BLAS held to one thread, each core reads its own rows,
+computes their loss, and no call waits for another thread. numpy's and
+scipy's products and numpy's loops over arrays release the GIL; blocks of
+several MiB keep the Python between them, which holds it, negligible.
+Measured on 1M x 100 float64 on two cores: one objective-and-gradient
+evaluation took 78 ms this way against 93 ms with BLAS's threads (blocks of
+2**20 elements; 2**18 were 119 ms, the Python between blocks then
+serialising the threads).
+
+A sparse ``X`` in CSR format is blocked the same way, by views of its rows
+(sharing its arrays); a CSC matrix cannot be split by rows without a copy and
+is one block in one thread.
+"""
+
+import functools
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+from threadpoolctl import ThreadpoolController
+
+# Rows per block: about this many stored elements (8 MiB of float64).
+BLOCK_ELEMENTS = 2**20
+
+# Threads are started only for at least this many elements per thread: on
+# less, starting and joining them costs more than they save.
+MIN_ELEMENTS_PER_THREAD = 2**18
+
+
+def _row_slices(start, stop, rows_per_block):
+    for first in range(start, stop, rows_per_block):
+        yield slice(first, min(first + rows_per_block, stop))
+
+
+def _csr_rows(X, rows):
+    """Rows ``rows`` of a CSR matrix as a view sharing its arrays."""
+    first, last = X.indptr[rows.start], X.indptr[rows.stop]
+    return type(X)(
+        (
+            X.data[first:last],
+            X.indices[first:last],
+            X.indptr[rows.start : rows.stop + 1] - first,
+        ),
+        shape=(rows.stop - rows.start, X.shape[1]),
+        copy=False,
+    )
+
+
+def _stored_elements(X):
+    return X.nnz if sparse.issparse(X) else X.size
+
+
+class RowBlocks:
+    """``X`` split into chunks of rows, each summed over a block at a time.
+
+    Parameters
+    ----------
+    X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+        float64 or float32; C or Fortran order, CSR or CSC. Never copied.
+    executor : concurrent.futures.Executor, default=None
+        Runs one chunk per task; None sums the chunks in the calling thread.
+    n_chunks : int, default=1
+        Contiguous chunks of rows (one for a CSC matrix).
+    """
+
+    def __init__(self, X, executor=None, n_chunks=1):
+        self.X = X
+        if sparse.issparse(X) and X.format != "csr":
+            n_chunks = 1
+        n_samples = X.shape[0]
+        n_chunks = max(1, min(n_chunks, n_samples))
+        bounds = np.linspace(0, n_samples, n_chunks + 1).astype(int)
+        self.chunks = [
+            slice(start, stop)
+            for start, stop in zip(bounds[:-1], bounds[1:], strict=True)
+        ]
+        self._executor = executor if n_chunks > 1 else None
+        # One conversion buffer per chunk and dtype: a fresh array per block
+        # would be paged in by the system every time.
+        self._buffers = {}
+
+    @property
+    def shape(self):
+        return self.X.shape
+
+    @property
+    def dtype(self):
+        return self.X.dtype
+
+    def _rows_per_block(self, dtype):
+        """Rows holding about ``BLOCK_ELEMENTS`` stored elements, fewer when
+        converted to a wider ``dtype``, so that a block's buffer takes no
+        more memory than a block of ``X`` itself."""
+        n_samples = max(self.X.shape[0], 1)
+        per_row = _stored_elements(self.X) / n_samples
+        elements = BLOCK_ELEMENTS * self.X.dtype.itemsize / np.dtype(dtype).itemsize
+        return max(1, int(min(elements, BLOCK_ELEMENTS) / max(per_row, 1.0)))
+
+    def blocks(self, chunk, dtype):
+        """Yield ``(rows, X[rows])`` over ``chunk``, converted to ``dtype``."""
+        X = self.X
+        if sparse.issparse(X) and X.format != "csr":
+            yield chunk, _converted_sparse(X, dtype)
+            return
+        row_slices = _row_slices(chunk.start, chunk.stop, self._rows_per_block(dtype))
+        if sparse.issparse(X):
+            for rows in row_slices:
+                yield rows, _converted_sparse(_csr_rows(X, rows), dtype)
+        elif X.dtype == dtype:
+            for rows in row_slices:
+                yield rows, X[rows]
+        else:
+            buffer = self._buffer(chunk, dtype)
+            for rows in row_slices:
+                X_rows = buffer[: rows.stop - rows.start]
+                np.copyto(X_rows, X[rows])
+                yield rows, X_rows
+
+    def _buffer(self, chunk, dtype):
+        """The chunk's array for one block of rows, in ``X``'s memory order.
+
+        Copying a block of a Fortran-ordered ``X`` into a C-ordered buffer
+        would transpose it element by element, far slower than the products
+        it serves.
+        """
+        key = (chunk.start, np.dtype(dtype))
+        if key not in self._buffers:
+            X = self.X
+            order = "F" if X.flags.f_contiguous and not X.flags.c_contiguous else "C"
+            rows = min(self._rows_per_block(dtype), chunk.stop - chunk.start)
+            self._buffers[key] = np.empty((rows, X.shape[1]), dtype=dtype, order=order)
+        return self._buffers[key]
+
+    def _results(self, block_function, row_arrays, dtype):
+        """``block_function(X[rows], *(a[rows] for a in row_arrays))`` for
+        every block, in the order of the rows, each chunk in its own task."""
+        dtype = self.X.dtype if dtype is None else np.dtype(dtype)
+
+        def chunk_results(chunk):
+            return [
+                block_function(X_rows, *(values[rows] for values in row_arrays))
+                for rows, X_rows in self.blocks(chunk, dtype)
+            ]
+
+        if self._executor is None:
+            per_chunk = map(chunk_results, self.chunks)
+        else:
+            per_chunk = self._executor.map(chunk_results, self.chunks)
+        return [result for results in per_chunk for result in results]
+
+    def sum(self, block_terms, row_arrays=(), dtype=None):
+        """Sum ``block_terms(X[rows], *(a[rows] for a in row_arrays))`` over
+        all blocks of rows.
+
+        ``block_terms`` returns a tuple of numbers or arrays, summed term by
+        term. ``X[rows]`` is in ``dtype`` (``X``'s own by default), through a
+        buffer if ``X`` is converted.
+        """
+        results = self._results(block_terms, row_arrays, dtype)
+        terms = zip(*results, strict=True)
+        return tuple(functools.reduce(np.add, term) for term in terms)
+
+    def map(self, row_values, row_arrays=(), dtype=None):
+        """``row_values(X[rows], *(a[rows] for a in row_arrays))`` for all
+        blocks, concatenated along the rows."""
+        return np.concatenate(self._results(row_values, row_arrays, dtype))
+
+
+def _converted_sparse(X, dtype):
+    """``X`` with its stored values in ``dtype``, sharing its indices."""
+    if X.dtype == dtype:
+        return X
+    if X.format == "csr" or X.format == "csc":
+        return type(X)(
+            (X.data.astype(dtype), X.indices, X.indptr), shape=X.shape, copy=False
+        )
+    return X.astype(dtype)
+
+
+@functools.cache
+def bundled_blas(package):
+    """The BLAS libraries bundled in ``package``'s folder (a pip wheel's), as
+    a threadpoolctl selection; empty when it uses a shared one."""
+    controller = ThreadpoolController()
+    folder = Path(package.__file__).parent
+    folders = (folder, folder.with_name(f"{folder.name}.libs"))
+    return controller.select(
+        filepath=[
+            library.filepath
+            for library in controller.lib_controllers
+            if library.user_api == "blas"
+            and any(Path(library.filepath).is_relative_to(f) for f in folders)
+        ],
+    )
+
+
+@functools.cache
+def _numpy_blas():
+    """The BLAS numpy's products use: its own, or every one loaded."""
+    own = bundled_blas(np)
+    if own.lib_controllers:
+        return own
+    return ThreadpoolController().select(user_api="blas")
+
+
+@contextmanager
+def parallel_row_blocks(X):
+    """:class:`RowBlocks` of ``X`` over as many threads as numpy's BLAS would
+    use (so ``OMP_NUM_THREADS`` and threadpoolctl limits are respected), with
+    BLAS held to one thread meanwhile."""
+    blas = _numpy_blas()
+    n_threads = max(
+        (library.num_threads for library in blas.lib_controllers), default=1
+    )
+    n_threads = min(n_threads, _stored_elements(X) // MIN_ELEMENTS_PER_THREAD)
+    if n_threads <= 1:
+        yield RowBlocks(X)
+        return
+    with ThreadPoolExecutor(n_threads) as executor, blas.limit(limits=1):
+        yield RowBlocks(X, executor, n_threads)
