@@ -20,13 +20,16 @@ centred. Its parts, for ``z = [u, u0]``:
 
 - centring: the intercept absorbs the curvature-weighted column means ``m``,
   which decouples it from the coefficients (``intercept = ... - m @ dcoef``);
-- Jacobi scaling by ``D``, the square root of the Hessian's diagonal, computed
-  exactly from all rows;
+- Jacobi scaling by ``D``, the square root of the Hessian's diagonal;
 - whitening by the eigen-decomposition ``V Lambda V.T`` of the correlation
-  part ``D^-1 H D^-1``, so ``dcoef = D^-1 V Lambda^-1/2 u``. The correlation
-  part is estimated from an evenly spaced subset of rows when there are many
-  (it only has to be close, the optimum does not depend on it), and skipped
-  when there are too many features for a dense ``p x p`` matrix.
+  part ``D^-1 H D^-1``, so ``dcoef = D^-1 V Lambda^-1/2 u``, skipped when
+  there are too many features for a dense ``p x p`` matrix.
+
+All of these are estimated from an evenly spaced subset of rows when there
+are many (they only have to be close, the optimum does not depend on them),
+so that building ``T`` costs no pass over a dense ``X``; the columns the
+subset would estimate poorly (rare values, heavy tails) get exact means and
+scales from one pass over those columns.
 
 Directions with no curvature (constant or duplicate columns, ``p > n`` with
 ``alpha = 0``) get the scaling of the largest curvature: no data move them,
@@ -41,6 +44,8 @@ each column, after the columns are mixed by ``C^-1/2``. The softmax is
 unchanged by adding the same to every class: that direction has no curvature
 in ``C`` and, as above, keeps its starting value.
 """
+
+from typing import NamedTuple
 
 import numpy as np
 from scipy import sparse
@@ -58,8 +63,12 @@ MAX_FEATURES_FOR_WHITENING = 1000
 ROWS_PER_FEATURE = 50
 MIN_SAMPLED_ROWS = 20_000
 
-# The squares of a block of rows are formed this many elements at a time.
-SQUARED_ROWS_ELEMENTS = 2**18
+# A column's mean and sum of squares are estimated from the sampled rows
+# when the sum's relative standard error there is at most this (about 1% for
+# a normal column, 10% for a dummy with 100 ones in the sample), and summed
+# over all rows otherwise: a preconditioner's scales need not be exact, but
+# must not be far off.
+MAX_SAMPLED_ERROR = 0.1
 
 # The centred column sums of squares are computed from uncentred sums where
 # that keeps at least this many significant digits (a preconditioner needs
@@ -140,115 +149,179 @@ class AffinePreconditioner:
         return self._mix_classes(z_gradient).ravel()
 
 
-def centred_weighted_gram(X, curvature_weights, center):
-    """``(X - center).T @ diag(curvature_weights) @ (X - center)``, block by block.
-
-    Each block of rows is centred and scaled in a temporary, so the result
-    stays accurate when column means dwarf their spread, and ``X`` is never
-    copied whole. A sparse ``X`` is not centred (that would make it dense):
-    its Gram matrix is corrected for the centre afterwards.
-    """
-    if sparse.issparse(X):
-        return _sparse_centred_weighted_gram(X, curvature_weights, center)
-
-    def block_terms(X_rows, weights_rows):
-        centred = X_rows - center
-        centred *= np.sqrt(weights_rows)[:, np.newaxis]
-        return (centred.T @ centred,)
-
-    return RowBlocks(X).sum(block_terms, (curvature_weights,), np.float64)[0]
-
-
 def _sampled_rows(n_samples, n_features):
     """Evenly spaced rows: at most ``max(MIN_SAMPLED_ROWS, ROWS_PER_FEATURE * p)``."""
     max_rows = max(MIN_SAMPLED_ROWS, ROWS_PER_FEATURE * n_features)
     return slice(None, None, -(-n_samples // max_rows))
 
 
-def _weighted_sums_and_squares(X_rows, weights_rows):
-    """``v @ X`` and ``v @ X**2`` on a block, in its dtype (a preconditioner
-    need not be exact: float32 data are not converted).
+class Moments(NamedTuple):
+    """Curvature-weighted moments of the columns of ``X``, summed over all rows:
+    the ``center`` (column means, zero without intercept), the ``squares``
+    about it, and the ``correlation`` matrix of the centred columns (None
+    for more than ``MAX_FEATURES_FOR_WHITENING`` features)."""
 
-    A dense block is squared a slice of ``SQUARED_ROWS_ELEMENTS`` at a time,
-    so the squares never take as much memory as the block.
+    center: np.ndarray
+    squares: np.ndarray
+    correlation: np.ndarray | None
+
+
+def curvature_moments(blocks, curvature_weights, fit_intercept):
+    """:class:`Moments` of ``X`` for the curvature weights ``v``.
+
+    For dense ``X``, estimated from the sampled rows (see ``_sampled_rows``)
+    and scaled to all rows: no pass over ``X`` is needed. A column whose sum
+    of squares the sample estimates with a relative standard error over
+    ``MAX_SAMPLED_ERROR`` (a rare dummy, a heavy tail, no spread at all in
+    the sample) has its mean and squares summed over all rows instead, in
+    one pass over those columns. For sparse ``X`` the means and squares are
+    exact (one pass over the stored values, as cheap as a product) and only
+    the correlation is sampled.
     """
-    weights_rows = weights_rows.astype(X_rows.dtype, copy=False)
-    if sparse.issparse(X_rows):
-        squared = type(X_rows)(
-            (np.square(X_rows.data), X_rows.indices, X_rows.indptr),
-            shape=X_rows.shape,
+    X = blocks.X
+    n_samples, n_features = X.shape
+    sampled = _sampled_rows(n_samples, n_features)
+    if sparse.issparse(X):
+        center, squares = _exact_centre_and_squares(
+            blocks, curvature_weights, fit_intercept
         )
-        return X_rows.T @ weights_rows, squared.T @ weights_rows
-    squares = 0.0
-    step = max(1, SQUARED_ROWS_ELEMENTS // max(X_rows.shape[1], 1))
-    for start in range(0, X_rows.shape[0], step):
-        rows = slice(start, start + step)
-        squares = squares + weights_rows[rows] @ np.square(X_rows[rows])
-    return X_rows.T @ weights_rows, squares
+        if n_features > MAX_FEATURES_FOR_WHITENING:
+            return Moments(center, squares, None)
+        # Slicing a sparse matrix copies it, even all of it.
+        X_sampled = X if sampled.step == 1 else X[sampled]
+        return Moments(
+            center,
+            squares,
+            _sampled_correlation(X_sampled, curvature_weights[sampled], center),
+        )
+    sampled_weights = curvature_weights[sampled]
+    total, sampled_total = curvature_weights.sum(), sampled_weights.sum()
+    sample = RowBlocks(X[sampled])
+    center = np.zeros(n_features)
+    if fit_intercept and sampled_total > 0:
+        center = (
+            sample.sum(
+                lambda X_rows, weights_rows: (weights_rows @ X_rows,),
+                (sampled_weights,),
+                np.float64,
+            )[0]
+            / sampled_total
+        )
+    gram, fourth = sample.sum(
+        _centred_gram_and_fourth_moments(center, n_features), (sampled_weights,)
+    )
+    sampled_squares = np.diag(gram) if gram.ndim == 2 else gram
+    with np.errstate(divide="ignore", invalid="ignore"):
+        relative_error = np.sqrt(fourth) / sampled_squares
+    squares = sampled_squares * (total / sampled_total if sampled_total > 0 else 0.0)
+    poorly_sampled = np.flatnonzero(~(relative_error <= MAX_SAMPLED_ERROR))
+    if poorly_sampled.size and sampled.step > 1:
+        exact_center, exact_squares = _exact_centre_and_squares_of(
+            blocks, curvature_weights, fit_intercept, center, poorly_sampled
+        )
+        center[poorly_sampled] = exact_center
+        squares[poorly_sampled] = exact_squares
+    return Moments(center, squares, _correlation(gram) if gram.ndim == 2 else None)
 
 
-def centre_and_squares(blocks, curvature_weights, fit_intercept):
-    """Curvature-weighted column means and sums of squares about them.
+def _centred_gram_and_fourth_moments(center, n_features):
+    """Block terms: ``(X - center).T @ diag(v) @ (X - center)`` (only its
+    diagonal for many features) and ``sum(v**2 (X - center)**4)`` by column,
+    the variance of the sum of squares' terms; one temporary the size of the
+    block."""
+    whiten = n_features <= MAX_FEATURES_FOR_WHITENING
 
-    One pass over ``X``, for the uncentred sums ``s1 = v @ X`` and
-    ``s2 = v @ X**2``; the centred squares are ``s2 - s1**2 / sum(v)``.
-    That difference loses the digits by which a column's mean dwarfs its
-    spread: the columns where it would keep fewer than ``CENTRED_DIGITS`` (a
-    constant column with an offset, a year) are summed again, centred, in a
-    second pass over those columns alone. Without an intercept the centre is
-    zero and nothing cancels.
-    """
+    def block_terms(X_rows, weights_rows):
+        scaled = X_rows - center
+        scaled *= np.sqrt(weights_rows)[:, np.newaxis]
+        if whiten:
+            gram = scaled.T @ scaled
+        else:
+            gram = np.einsum("ij,ij->j", scaled, scaled)
+        np.square(scaled, out=scaled)
+        return gram, np.einsum("ij,ij->j", scaled, scaled)
+
+    return block_terms
+
+
+def _exact_centre_and_squares_of(
+    blocks, curvature_weights, fit_intercept, center, columns
+):
+    """Exact mean and squares of ``columns``, summed about the estimated
+    ``center`` and corrected by the (small) remaining shift, which keeps the
+    digits that ``sum(v x**2) - sum(v) m**2`` would cancel."""
+
+    def block_terms(X_rows, weights_rows):
+        centred = X_rows[:, columns] - center[columns]
+        return weights_rows @ centred, weights_rows @ np.square(centred)
+
+    first, second = blocks.sum(block_terms, (curvature_weights,))
+    total = curvature_weights.sum()
+    if not (fit_intercept and total > 0):
+        return center[columns], second
+    shift = first / total
+    return center[columns] + shift, np.maximum(second - total * shift**2, 0.0)
+
+
+def _correlation(gram, has_spread=None):
+    """The correlation matrix of a Gram matrix; a column with no spread (or
+    none known to its precision) gets a unit row and column, so it is scaled
+    by its diagonal alone."""
+    spread = np.sqrt(np.maximum(np.diag(gram), 0.0))
+    has_spread = spread > 0 if has_spread is None else has_spread & (spread > 0)
+    correlation = np.eye(len(gram))
+    inner = np.ix_(has_spread, has_spread)
+    correlation[inner] = gram[inner] / np.outer(spread[has_spread], spread[has_spread])
+    return correlation
+
+
+def _exact_centre_and_squares(blocks, curvature_weights, fit_intercept):
+    """Exact curvature-weighted column means and sums of squares of a sparse
+    ``X``, from its uncentred sums ``v @ X`` and ``v @ X**2`` (one pass over
+    the stored values). A column whose mean dwarfs its spread, so that
+    ``s2 - s1**2 / sum(v)`` would keep fewer than ``CENTRED_DIGITS`` digits,
+    is summed again about its mean."""
     first, second = blocks.sum(_weighted_sums_and_squares, (curvature_weights,))
     total = curvature_weights.sum()
     if not (fit_intercept and total > 0):
         return np.zeros(blocks.shape[1]), second
     center = first / total
     squares = second - total * center**2
-    # Sums over blocks of thousands of rows keep about two digits less than
-    # the dtype's precision.
-    rounding = np.finfo(blocks.dtype).eps * 10.0 ** (2 + CENTRED_DIGITS)
-    cancelled = np.flatnonzero(squares < rounding * second)
+    cancelled = np.flatnonzero(_cancelled(squares, second, blocks))
     if cancelled.size:
-
-        def centred_squares(X_rows, weights_rows):
-            values = X_rows[:, cancelled]
-            values = values.toarray() if sparse.issparse(values) else values
-            return (weights_rows @ np.square(values - center[cancelled]),)
-
-        squares[cancelled] = blocks.sum(
-            centred_squares, (curvature_weights,), np.float64
-        )[0]
+        center[cancelled], squares[cancelled] = _exact_centre_and_squares_of(
+            blocks, curvature_weights, fit_intercept, center, cancelled
+        )
     return center, np.maximum(squares, 0.0)
 
 
-def _sparse_centred_weighted_gram(X, curvature_weights, center):
-    """``(X - m).T V (X - m) = X.T V X - s m.T - m s.T + sum(v) m m.T``, with
-    ``s = X.T v``: one sparse product, never a dense copy of ``X``."""
-    weighted_sums = X.T @ curvature_weights
-    gram = (X.T @ (X.multiply(curvature_weights[:, np.newaxis]))).toarray()
+def _cancelled(centred_squares, uncentred_squares, X):
+    """Where ``centred = uncentred - sum(v) m**2`` keeps fewer than
+    ``CENTRED_DIGITS`` digits; sums over blocks of thousands of rows keep
+    about two digits less than ``X``'s dtype."""
+    rounding = np.finfo(X.dtype).eps * 10.0 ** (2 + CENTRED_DIGITS)
+    return centred_squares < rounding * uncentred_squares
+
+
+def _weighted_sums_and_squares(X_rows, weights_rows):
+    """``v @ X`` and ``v @ X**2`` on a sparse block, from its stored values."""
+    squared = type(X_rows)(
+        (np.square(X_rows.data), X_rows.indices, X_rows.indptr), shape=X_rows.shape
+    )
+    return X_rows.T @ weights_rows, squared.T @ weights_rows
+
+
+def _sampled_correlation(X_sampled, sampled_weights, center):
+    """Correlation of the centred, weighted columns of sampled sparse rows:
+    ``(X - m).T V (X - m) = X.T V X - s m.T - m s.T + sum(v) m m.T`` with
+    ``s = X.T v``, never a dense copy."""
+    weighted_sums = X_sampled.T @ sampled_weights
+    gram = (X_sampled.T @ X_sampled.multiply(sampled_weights[:, np.newaxis])).toarray()
+    uncentred_squares = np.diag(gram).copy()
     gram -= np.multiply.outer(weighted_sums, center)
     gram -= np.multiply.outer(center, weighted_sums)
-    gram += curvature_weights.sum() * np.multiply.outer(center, center)
-    return gram
-
-
-def sampled_correlation(X, curvature_weights, center):
-    """Correlation matrix of the centred, curvature-weighted columns of ``X``.
-
-    Estimated from evenly spaced rows when ``X`` has more than
-    ``max(MIN_SAMPLED_ROWS, ROWS_PER_FEATURE * n_features)`` of them. A column
-    with no spread in those rows gets a unit row and column, so it is scaled
-    by its exact diagonal alone.
-    """
-    n_samples, n_features = X.shape
-    sampled = _sampled_rows(n_samples, n_features)
-    gram = centred_weighted_gram(X[sampled], curvature_weights[sampled], center)
-    spread = np.sqrt(np.diag(gram))
-    has_spread = spread > 0
-    correlation = np.eye(n_features)
-    inner = np.ix_(has_spread, has_spread)
-    correlation[inner] = gram[inner] / np.outer(spread[has_spread], spread[has_spread])
-    return correlation
+    gram += sampled_weights.sum() * np.multiply.outer(center, center)
+    return _correlation(gram, ~_cancelled(np.diag(gram), uncentred_squares, X_sampled))
 
 
 def _curvatures_without_noise(curvatures):
@@ -267,16 +340,15 @@ def _curvatures_without_noise(curvatures):
     )
 
 
-def _coef_map(X, curvature_weights, center, squares, alpha):
+def _coef_map(moments, alpha):
     """``A = D^-1 V Lambda^-1/2`` (or ``D^-1`` alone for many features)."""
-    n_features = X.shape[1]
+    squares = moments.squares
     scale = np.sqrt(_curvatures_without_noise(squares + alpha))
-    if n_features > MAX_FEATURES_FOR_WHITENING:
+    if moments.correlation is None:
         return sparse.diags_array(1.0 / scale)
     data_scale = np.sqrt(squares) / scale
-    scaled_hessian = sampled_correlation(X, curvature_weights, center)
-    scaled_hessian *= np.outer(data_scale, data_scale)
-    scaled_hessian[np.diag_indices(n_features)] += alpha / scale**2
+    scaled_hessian = moments.correlation * np.outer(data_scale, data_scale)
+    scaled_hessian[np.diag_indices(len(squares))] += alpha / scale**2
     eigenvalues, eigenvectors = np.linalg.eigh(scaled_hessian)
     whitening = eigenvectors / np.sqrt(_curvatures_without_noise(eigenvalues))
     return whitening / scale[:, np.newaxis]
@@ -331,9 +403,11 @@ def build_preconditioner(
         # In the class direction with curvature c the Hessian is
         # c * (G + alpha / c): a typical c stands for all.
         feature_alpha = alpha / typical
-    center, squares = centre_and_squares(blocks, row_curvature, fit_intercept)
-    coef_map = _coef_map(blocks.X, row_curvature, center, squares, feature_alpha)
+    moments = curvature_moments(blocks, row_curvature, fit_intercept)
+    coef_map = _coef_map(moments, feature_alpha)
     if not fit_intercept:
         return AffinePreconditioner(origin, coef_map, None, 1.0, class_map)
     intercept_scale = 1.0 / np.sqrt(total_curvature) if total_curvature > 0 else 1.0
-    return AffinePreconditioner(origin, coef_map, center, intercept_scale, class_map)
+    return AffinePreconditioner(
+        origin, coef_map, moments.center, intercept_scale, class_map
+    )

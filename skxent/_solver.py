@@ -15,25 +15,22 @@ solved by conjugate gradients with Hessian products (a few evaluations'
 worth), which converges quadratically.
 """
 
+import itertools
 import warnings
 from dataclasses import dataclass
 
 import numpy as np
-import scipy
 from scipy.optimize import LbfgsInvHessProduct, minimize
 from scipy.sparse.linalg import LinearOperator, aslinearoperator, cg
 from sklearn.exceptions import ConvergenceWarning
-
-from ._row_blocks import bundled_blas
 
 # A relative decrease of a few ulps is all float64 can still resolve
 # (scikit-learn's GLMs use the same ftol).
 FUNCTION_TOLERANCE = 64 * np.finfo(np.float64).eps
 
-# Each accepted finishing step shrinks the gradient (a Newton step at least
-# squares its relative size); more than a handful means the problem is not
-# where such steps apply.
-MAX_FINISHING_STEPS = 8
+# Each accepted Newton step at least squares the gradient's relative size;
+# more than a handful means the problem is not where Newton steps apply.
+MAX_NEWTON_STEPS = 5
 
 # A quasi-Newton step costs one evaluation, a Newton step about four (a
 # curvature, two or three Hessian products, an evaluation) and near the
@@ -97,26 +94,17 @@ class _Progress:
     def gradient_max(self):
         return float(np.max(np.abs(self.gradient), initial=0.0))
 
-    def end_of_iteration(self, stage):
-        self.n_iter += 1
+    def print_iteration(self, stage, number):
+        """Print the latest objective and gradient, if verbose."""
         if self.verbose:
             print(
-                f"{stage} iteration {self.n_iter:4d}: objective {self.value:.15g}, "
+                f"{stage} iteration {number:4d}: objective {self.value:.15g}, "
                 f"max |gradient| {self.gradient_max:.3e}"
             )
 
-
-def _scipy_own_blas():
-    """The BLAS libraries scipy bundles apart from numpy's (none if they share one).
-
-    pip wheels of numpy and scipy each ship an OpenBLAS with its own thread
-    pool. L-BFGS-B's small BLAS calls wake scipy's threads, which then spin on
-    the cores that numpy's threads need for the products with ``X``: on two
-    cores this made each evaluation of a 1M x 100 problem 1.5x slower.
-    Holding scipy's pool to one thread while the solver runs removes the
-    contention.
-    """
-    return bundled_blas(scipy)
+    def end_of_iteration(self, stage):
+        self.n_iter += 1
+        self.print_iteration(stage, self.n_iter)
 
 
 def _lbfgs(progress, n_variables, tol, max_iter):
@@ -133,12 +121,19 @@ def _lbfgs(progress, n_variables, tol, max_iter):
         value, gradient = progress(scale * y)
         return value, scale * gradient
 
+    # Iterations are counted from the result; a callback, which costs a few
+    # microseconds an iteration, is needed only to print them as they go.
+    iterations = itertools.count(progress.n_iter + 1)
     result = minimize(
         scaled_value_and_gradient,
         np.zeros(n_variables),
         method="L-BFGS-B",
         jac=True,
-        callback=lambda intermediate_result: progress.end_of_iteration("L-BFGS"),
+        callback=(
+            (lambda result: progress.print_iteration("L-BFGS", next(iterations)))
+            if progress.verbose
+            else None
+        ),
         options={
             "maxiter": max_iter,
             "maxfun": 20 * max_iter,
@@ -151,6 +146,7 @@ def _lbfgs(progress, n_variables, tol, max_iter):
     # its own, not a rejected line-search trial's (usually already cached).
     z = scale * result.x
     progress(z)
+    progress.n_iter += result.nit
     # Its steps and gradient changes in z: s_z = scale s_y, y_z = y_y / scale.
     memory = result.hess_inv
     return z, _InverseHessian(scale * memory.sk, memory.yk / scale)
@@ -203,42 +199,50 @@ def _newton_step(progress, z, hessian_product_at, tol, inverse_hessian):
     return z + step
 
 
-def _finish(progress, z, inverse_hessian, hessian_product_at, tol, max_iter):
-    """Steps driven by the gradient alone from ``z`` until max |gradient| <= tol.
+def _quasi_newton_steps(progress, z, inverse_hessian, tol, max_iter):
+    """Quasi-Newton steps from ``z``, each one evaluation, while each divides
+    max |gradient| by at least ``QUASI_NEWTON_REDUCTION``, or by enough that
+    one more such step would reach ``tol``.
 
-    Quasi-Newton steps while each divides the gradient by at least
-    ``QUASI_NEWTON_REDUCTION``; Newton steps once one does not (or does not
-    reduce it at all), which then converge quadratically.
+    The first weaker step ends them (kept if it reduces the gradient at all,
+    but not added to the memory: a step that is far from the model's
+    prediction is where the gradient's rounding shows).
     """
-    steps = 0
-    newton = False
-    while (
-        progress.gradient_max > tol
-        and progress.n_iter < max_iter
-        and steps < MAX_FINISHING_STEPS
-    ):
+    tiny = np.finfo(np.float64).tiny
+    while progress.gradient_max > tol and progress.n_iter < max_iter:
         gradient, gradient_max = progress.gradient, progress.gradient_max
-        steps += 1
-        if not newton:
-            trial = z - inverse_hessian.operator @ gradient
-            progress(trial)
-            newton = not (progress.gradient_max * QUASI_NEWTON_REDUCTION < gradient_max)
-            if not progress.gradient_max < gradient_max:
-                progress.revert()
-                continue
-            stage = "quasi-Newton"
-        else:
-            trial = _newton_step(progress, z, hessian_product_at, tol, inverse_hessian)
-            progress(trial)
-            if not progress.gradient_max < gradient_max:
-                progress.revert()
-                break
-            stage = "Newton"
-        inverse_hessian = inverse_hessian.updated(
-            trial - z, progress.gradient - gradient
-        )
+        trial = z - inverse_hessian.operator @ gradient
+        progress(trial)
+        if not progress.gradient_max < gradient_max:
+            progress.revert()
+            break
+        reduction = gradient_max / max(progress.gradient_max, tiny)
+        strong = reduction >= min(QUASI_NEWTON_REDUCTION, progress.gradient_max / tol)
+        if strong:
+            inverse_hessian = inverse_hessian.updated(
+                trial - z, progress.gradient - gradient
+            )
         z = trial
-        progress.end_of_iteration(stage)
+        progress.end_of_iteration("quasi-Newton")
+        if not strong:
+            break
+    return z, inverse_hessian
+
+
+def _newton_steps(progress, z, inverse_hessian, hessian_product_at, tol, max_iter):
+    """Newton steps from ``z`` while they reduce max |gradient|, at most
+    ``MAX_NEWTON_STEPS``."""
+    for _ in range(MAX_NEWTON_STEPS):
+        if not (progress.gradient_max > tol and progress.n_iter < max_iter):
+            break
+        gradient_max = progress.gradient_max
+        trial = _newton_step(progress, z, hessian_product_at, tol, inverse_hessian)
+        progress(trial)
+        if not progress.gradient_max < gradient_max:
+            progress.revert()
+            break
+        z = trial
+        progress.end_of_iteration("Newton")
     return z
 
 
@@ -259,8 +263,9 @@ def minimize_smooth_convex(
     function, and fastest for those.
 
     L-BFGS may run on a cheaper, rounded ``value_and_gradient`` (float32
-    products): it only has to come close. The finishing steps and the test of
-    ``tol`` then use ``exact_value_and_gradient``; they converge with Hessian
+    products), and so may quasi-Newton steps until its rounding stops them:
+    they only have to come close. The last steps and the test of ``tol``
+    then use ``exact_value_and_gradient``; Newton steps converge with Hessian
     products rounded to a relative ``1e-7`` as with exact ones, only the
     gradient must be exact (mixed-precision iterative refinement).
 
@@ -285,16 +290,21 @@ def minimize_smooth_convex(
     SolverResult
     """
     progress = _Progress(value_and_gradient, verbose)
-    with _scipy_own_blas().limit(limits=1):
-        lbfgs_tol = (
-            tol
-            if exact_value_and_gradient is None
-            else max(tol, ROUNDED_GRADIENT_TOLERANCE)
-        )
-        z, inverse_hessian = _lbfgs(progress, n_variables, lbfgs_tol, max_iter)
-        progress.use(exact_value_and_gradient or value_and_gradient)
+    lbfgs_tol = tol
+    if exact_value_and_gradient is not None:
+        lbfgs_tol = max(tol, ROUNDED_GRADIENT_TOLERANCE)
+    z, inverse_hessian = _lbfgs(progress, n_variables, lbfgs_tol, max_iter)
+    z, inverse_hessian = _quasi_newton_steps(
+        progress, z, inverse_hessian, tol, max_iter
+    )
+    if exact_value_and_gradient is not None:
+        # The rounded gradient's quasi-Newton steps end at its rounding.
+        progress.use(exact_value_and_gradient)
         progress(z)
-        z = _finish(progress, z, inverse_hessian, hessian_product_at, tol, max_iter)
+        z, inverse_hessian = _quasi_newton_steps(
+            progress, z, inverse_hessian, tol, max_iter
+        )
+    z = _newton_steps(progress, z, inverse_hessian, hessian_product_at, tol, max_iter)
     if progress.gradient_max > tol:
         warnings.warn(
             f"The solver stopped after {progress.n_iter} iterations with max "

@@ -6,11 +6,7 @@ from scipy.linalg import null_space
 from skxent import _preconditioning, _row_blocks
 from skxent._loss import BINARY_LOSSES, SOFTMAX_LOSS, softmax_curvature_factors
 from skxent._objective import hessian_vector_product
-from skxent._preconditioning import (
-    build_preconditioner,
-    centre_and_squares,
-    centred_weighted_gram,
-)
+from skxent._preconditioning import build_preconditioner, curvature_moments
 from skxent._row_blocks import RowBlocks
 
 
@@ -46,11 +42,87 @@ def transform_matrix(preconditioner):
     )
 
 
-def test_gram_is_the_centred_weighted_product():
+def exact_moments(X, weights, fit_intercept):
+    center = weights @ X / weights.sum() if fit_intercept else np.zeros(X.shape[1])
+    centred = X - center
+    gram = centred.T @ (centred * weights[:, np.newaxis])
+    spread = np.sqrt(np.diag(gram))
+    return center, np.diag(gram), gram / np.outer(spread, spread)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("layout", ["C", "F", "csr", "csc"])
+def test_moments_over_all_rows_are_exact(monkeypatch, fit_intercept, layout):
     X, weights = make_design()
-    center = X.mean(axis=0)
-    expected = (X - center).T @ ((X - center) * weights[:, np.newaxis])
-    np.testing.assert_allclose(centred_weighted_gram(X, weights, center), expected)
+    X[np.abs(X) < 0.01] = 0.0
+    X_layout = {
+        "C": np.ascontiguousarray,
+        "F": np.asfortranarray,
+        "csr": sparse.csr_array,
+        "csc": sparse.csc_array,
+    }[layout](X)
+    monkeypatch.setattr(_row_blocks, "BLOCK_ELEMENTS", 70)
+    moments = curvature_moments(RowBlocks(X_layout), weights, fit_intercept)
+    center, squares, correlation = exact_moments(X, weights, fit_intercept)
+    np.testing.assert_allclose(moments.center, center, rtol=1e-12, atol=1e-15)
+    # The sparse sums are uncentred: column 0 (mean 5, spread 0.01) keeps
+    # about ten digits, more than a preconditioner needs.
+    np.testing.assert_allclose(moments.squares, squares, rtol=1e-8)
+    np.testing.assert_allclose(moments.correlation, correlation, atol=1e-8)
+
+
+def counting_sums(monkeypatch):
+    """Record the row counts of the RowBlocks summed over."""
+    summed = []
+    original = RowBlocks.sum
+
+    def sum_and_count(self, *args, **kwargs):
+        summed.append(self.shape[0])
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(RowBlocks, "sum", sum_and_count)
+    return summed
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_sampled_moments_need_no_pass_over_well_sampled_columns(
+    monkeypatch, fit_intercept
+):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(20_000, 4)) * [1.0, 1e-3, 1e3, 1.0] + [0.0, 1e8, 5.0, 1.0]
+    X[:, 3] = rng.exponential(size=20_000)
+    weights = rng.uniform(0.5, 1.5, size=20_000)
+    monkeypatch.setattr(_preconditioning, "MIN_SAMPLED_ROWS", 2000)
+    monkeypatch.setattr(_preconditioning, "ROWS_PER_FEATURE", 1)
+    summed = counting_sums(monkeypatch)
+    moments = curvature_moments(RowBlocks(X), weights, fit_intercept)
+    assert max(summed) == 2000
+    center, squares, correlation = exact_moments(X, weights, fit_intercept)
+    spread = np.sqrt(squares / weights.sum())
+    # Within a few standard errors of the 2000 sampled rows.
+    assert np.all(np.abs(moments.center - center) < 0.1 * spread)
+    np.testing.assert_allclose(moments.squares, squares, rtol=0.15)
+    np.testing.assert_allclose(moments.correlation, correlation, atol=0.1)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_poorly_sampled_columns_are_summed_over_all_rows(monkeypatch, fit_intercept):
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(20_000, 4))
+    X[:, 1] = 0.0
+    X[rng.choice(20_000, size=15, replace=False), 1] = 1.0  # a rare dummy
+    X[:, 2] = 3.0  # constant
+    X[:, 3] = rng.standard_cauchy(size=20_000)  # heavy tails
+    weights = rng.uniform(0.5, 1.5, size=20_000)
+    monkeypatch.setattr(_preconditioning, "MIN_SAMPLED_ROWS", 2000)
+    monkeypatch.setattr(_preconditioning, "ROWS_PER_FEATURE", 1)
+    summed = counting_sums(monkeypatch)
+    moments = curvature_moments(RowBlocks(X), weights, fit_intercept)
+    assert summed.count(20_000) == 1
+    center, squares, _ = exact_moments(X, weights, fit_intercept)
+    np.testing.assert_allclose(moments.center[1:], center[1:], rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(moments.squares[1:], squares[1:], rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(moments.squares[0], squares[0], rtol=0.15)
 
 
 @pytest.mark.parametrize("fit_intercept", [True, False])
@@ -61,29 +133,18 @@ def test_gram_is_the_centred_weighted_product():
     # centred.
     [(0.0, 1e-12), (1e4, 1e-6), (1e8, 1e-10)],
 )
-def test_centre_and_squares_keep_digits_when_a_mean_dwarfs_its_spread(
+def test_sparse_moments_keep_digits_when_a_mean_dwarfs_its_spread(
     monkeypatch, fit_intercept, offset, rtol
 ):
     X, weights = make_design(n=3000)
     X[:, 2] = X[:, 2] / X[:, 2].std() + offset
-    expected_center = (
-        weights @ X / weights.sum() if fit_intercept else np.zeros(X.shape[1])
-    )
-    expected_squares = weights @ (X - expected_center) ** 2
+    center, squares, _ = exact_moments(X, weights, fit_intercept)
     monkeypatch.setattr(_row_blocks, "BLOCK_ELEMENTS", 700)
-    center, squares = centre_and_squares(RowBlocks(X), weights, fit_intercept)
-    np.testing.assert_allclose(center, expected_center, rtol=1e-12)
-    np.testing.assert_allclose(squares[2], expected_squares[2], rtol=rtol)
+    moments = curvature_moments(RowBlocks(sparse.csr_array(X)), weights, fit_intercept)
+    np.testing.assert_allclose(moments.center, center, rtol=1e-12)
+    np.testing.assert_allclose(moments.squares[2], squares[2], rtol=rtol)
     others = [0, 1, 3, 4, 5]
-    np.testing.assert_allclose(squares[others], expected_squares[others], rtol=1e-8)
-
-
-def test_gram_reads_x_in_blocks(monkeypatch):
-    X, weights = make_design(n=50)
-    expected = centred_weighted_gram(X, weights, np.zeros(X.shape[1]))
-    monkeypatch.setattr(_row_blocks, "BLOCK_ELEMENTS", 7)
-    blocked = centred_weighted_gram(X, weights, np.zeros(X.shape[1]))
-    np.testing.assert_allclose(blocked, expected, rtol=1e-12)
+    np.testing.assert_allclose(moments.squares[others], squares[others], rtol=1e-8)
 
 
 @pytest.mark.parametrize("fit_intercept", [True, False])
@@ -239,27 +300,3 @@ def test_softmax_gradient_is_the_adjoint_of_step():
         z @ preconditioner.gradient(g)
     )
     assert preconditioner.step(z).shape == origin.shape
-
-
-@pytest.mark.parametrize("fmt", ["csr", "csc"])
-@pytest.mark.parametrize("fit_intercept", [True, False])
-def test_sparse_moments_and_gram_equal_the_dense_ones(fmt, fit_intercept):
-    X, curvature_weights = make_design()
-    X[np.abs(X) < 0.8] = 0.0
-    X_sparse = sparse.csr_array(X).asformat(fmt)
-    center, squares = _preconditioning.centre_and_squares(
-        RowBlocks(X), curvature_weights, fit_intercept
-    )
-    sparse_center, sparse_squares = _preconditioning.centre_and_squares(
-        RowBlocks(X_sparse), curvature_weights, fit_intercept
-    )
-    np.testing.assert_allclose(sparse_center, center, rtol=1e-12, atol=1e-15)
-    # Both from uncentred sums, summed in different orders: column 0 (mean 5,
-    # spread 0.01) keeps about ten digits, more than a preconditioner needs.
-    np.testing.assert_allclose(sparse_squares, squares, rtol=1e-8)
-    np.testing.assert_allclose(
-        _preconditioning.centred_weighted_gram(X_sparse, curvature_weights, center),
-        _preconditioning.centred_weighted_gram(X, curvature_weights, center),
-        rtol=1e-10,
-        atol=1e-14,
-    )

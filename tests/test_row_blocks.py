@@ -1,0 +1,144 @@
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+import scipy
+from scipy import sparse
+from threadpoolctl import threadpool_info, threadpool_limits
+
+from skxent import _row_blocks
+from skxent._row_blocks import RowBlocks, bundled_blas, parallel_row_blocks
+
+LAYOUTS = {
+    "C": np.ascontiguousarray,
+    "F": np.asfortranarray,
+    "csr": sparse.csr_array,
+    "csc": sparse.csc_array,
+}
+
+
+def make_X(layout, dtype=np.float64, n=97, p=5, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, p))
+    X[rng.random(size=X.shape) < 0.5] = 0.0
+    return LAYOUTS[layout](X.astype(dtype))
+
+
+def dense(X):
+    return X.toarray() if sparse.issparse(X) else np.asarray(X)
+
+
+def weighted_column_sums(X_rows, weights_rows):
+    return (X_rows.T @ weights_rows, weights_rows.sum())
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("n_chunks", [1, 3])
+def test_sum_over_blocks_and_chunks_is_the_whole_sum(monkeypatch, layout, n_chunks):
+    X = make_X(layout)
+    weights = np.linspace(0.0, 1.0, X.shape[0])
+    # About two rows per block.
+    monkeypatch.setattr(_row_blocks, "BLOCK_ELEMENTS", 10)
+    with ThreadPoolExecutor(n_chunks) as executor:
+        blocks = RowBlocks(X, executor, n_chunks)
+        column_sums, total = blocks.sum(weighted_column_sums, (weights,))
+        n_blocks = sum(len(list(blocks.blocks(c, X.dtype))) for c in blocks.chunks)
+    np.testing.assert_allclose(column_sums, dense(X).T @ weights, rtol=1e-13)
+    assert total == pytest.approx(weights.sum(), rel=1e-14)
+    if layout == "csc":
+        # A CSC matrix cannot be split by rows without a copy.
+        assert len(blocks.chunks) == 1 and n_blocks == 1
+    else:
+        assert len(blocks.chunks) == n_chunks and n_blocks > 20
+
+
+def test_chunks_partition_the_rows():
+    blocks = RowBlocks(make_X("C", n=10), n_chunks=4)
+    rows = np.concatenate([np.arange(10)[chunk] for chunk in blocks.chunks])
+    np.testing.assert_array_equal(rows, np.arange(10))
+    assert len(RowBlocks(make_X("C", n=2), n_chunks=4).chunks) == 2
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_map_concatenates_in_row_order(monkeypatch, layout):
+    X = make_X(layout)
+    coef = np.arange(1.0, 6.0)
+    monkeypatch.setattr(_row_blocks, "BLOCK_ELEMENTS", 10)
+    with ThreadPoolExecutor(2) as executor:
+        mapped = RowBlocks(X, executor, 2).map(
+            lambda X_rows, offset: X_rows @ coef + offset, (np.arange(97.0),)
+        )
+    np.testing.assert_allclose(mapped, dense(X) @ coef + np.arange(97.0))
+
+
+@pytest.mark.parametrize("layout", ["C", "F"])
+def test_dense_blocks_are_views_and_conversions_share_one_buffer(monkeypatch, layout):
+    X = make_X(layout, dtype=np.float32)
+    monkeypatch.setattr(_row_blocks, "BLOCK_ELEMENTS", 20)
+    blocks = RowBlocks(X)
+    (chunk,) = blocks.chunks
+    assert all(
+        np.shares_memory(X_rows, X) for _, X_rows in blocks.blocks(chunk, X.dtype)
+    )
+    converted = [
+        (rows, X_rows.copy(), X_rows.base, X_rows.flags.f_contiguous)
+        for rows, X_rows in blocks.blocks(chunk, np.float64)
+    ]
+    # A block converted to float64 takes no more bytes than a float32 one.
+    assert max(X_rows.size for _, X_rows, _, _ in converted) <= 10
+    assert len({id(base) for _, _, base, _ in converted}) == 1
+    for rows, X_rows, _, f_contiguous in converted:
+        assert X_rows.dtype == np.float64
+        np.testing.assert_array_equal(X_rows, X[rows])
+        # Copying a block into a buffer of the other memory order would
+        # transpose it element by element.
+        if X_rows.shape[0] > 1:
+            assert f_contiguous == (layout == "F")
+
+
+def test_csr_blocks_are_views_of_its_arrays(monkeypatch):
+    X = make_X("csr")
+    monkeypatch.setattr(_row_blocks, "BLOCK_ELEMENTS", 10)
+    blocks = RowBlocks(X)
+    for rows, X_rows in blocks.blocks(blocks.chunks[0], X.dtype):
+        assert np.shares_memory(X_rows.data, X.data)
+        assert np.shares_memory(X_rows.indices, X.indices)
+        np.testing.assert_array_equal(X_rows.toarray(), X.toarray()[rows])
+    converted = next(blocks.blocks(blocks.chunks[0], np.float32))[1]
+    assert converted.dtype == np.float32
+    assert np.shares_memory(converted.indices, X.indices)
+
+
+def blas_threads():
+    return {
+        info["filepath"]: info["num_threads"]
+        for info in threadpool_info()
+        if info["user_api"] == "blas"
+    }
+
+
+def test_threads_follow_blas_and_blas_is_held_to_one_meanwhile(monkeypatch):
+    X = make_X("C", n=400, p=10)
+    monkeypatch.setattr(_row_blocks, "MIN_ELEMENTS_PER_THREAD", 100)
+    numpy_blas = {
+        library.filepath for library in _row_blocks._numpy_blas().lib_controllers
+    }
+    scipy_blas = {library.filepath for library in bundled_blas(scipy).lib_controllers}
+    # pip wheels: numpy and scipy each bundle their own.
+    assert numpy_blas and not numpy_blas & scipy_blas
+    with threadpool_limits(limits=2, user_api="blas"):
+        with parallel_row_blocks(X) as blocks:
+            assert len(blocks.chunks) == 2
+            assert set(blas_threads().values()) == {1}
+        assert set(blas_threads().values()) == {2}
+    with threadpool_limits(limits=1, user_api="blas"):
+        with parallel_row_blocks(X) as blocks:
+            assert len(blocks.chunks) == 1
+
+
+def test_small_data_stay_in_the_calling_thread():
+    X = make_X("C", n=400, p=10)
+    with threadpool_limits(limits=2, user_api="blas"):
+        with parallel_row_blocks(X) as blocks:
+            assert len(blocks.chunks) == 1
+            assert set(blas_threads().values()) == {2}
