@@ -235,15 +235,28 @@ def _newton_steps(progress, z, inverse_hessian, hessian_product_at, tol, max_ite
     for _ in range(MAX_NEWTON_STEPS):
         if not (progress.gradient_max > tol and progress.n_iter < max_iter):
             break
-        gradient_max = progress.gradient_max
+        gradient, gradient_max = progress.gradient, progress.gradient_max
         trial = _newton_step(progress, z, hessian_product_at, tol, inverse_hessian)
         progress(trial)
         if not progress.gradient_max < gradient_max:
             progress.revert()
             break
+        inverse_hessian = inverse_hessian.updated(
+            trial - z, progress.gradient - gradient
+        )
         z = trial
         progress.end_of_iteration("Newton")
-    return z
+    return z, inverse_hessian
+
+
+def _finish(progress, z, inverse_hessian, hessian_product_at, tol, max_iter):
+    """Quasi-Newton steps, then Newton steps, until max |gradient| <= tol."""
+    z, inverse_hessian = _quasi_newton_steps(
+        progress, z, inverse_hessian, tol, max_iter
+    )
+    return _newton_steps(
+        progress, z, inverse_hessian, hessian_product_at, tol, max_iter
+    )
 
 
 def minimize_smooth_convex(
@@ -262,10 +275,10 @@ def minimize_smooth_convex(
     (the preconditioner's job); the solver is correct for any smooth convex
     function, and fastest for those.
 
-    L-BFGS may run on a cheaper, rounded ``value_and_gradient`` (float32
-    products), and so may quasi-Newton steps until its rounding stops them:
-    they only have to come close. The last steps and the test of ``tol``
-    then use ``exact_value_and_gradient``; Newton steps converge with Hessian
+    All of this may run on a cheaper, rounded ``value_and_gradient``
+    (float32 products), and ``exact_value_and_gradient`` then confirms
+    ``tol`` (one evaluation) or, where the rounded gradient stalled above it,
+    takes the same steps from there: Newton steps converge with Hessian
     products rounded to a relative ``1e-7`` as with exact ones, only the
     gradient must be exact (mixed-precision iterative refinement).
 
@@ -294,17 +307,17 @@ def minimize_smooth_convex(
     if exact_value_and_gradient is not None:
         lbfgs_tol = max(tol, ROUNDED_GRADIENT_TOLERANCE)
     z, inverse_hessian = _lbfgs(progress, n_variables, lbfgs_tol, max_iter)
-    z, inverse_hessian = _quasi_newton_steps(
-        progress, z, inverse_hessian, tol, max_iter
+    z, inverse_hessian = _finish(
+        progress, z, inverse_hessian, hessian_product_at, tol, max_iter
     )
     if exact_value_and_gradient is not None:
-        # The rounded gradient's quasi-Newton steps end at its rounding.
+        # Only the exact gradient can confirm tol; where the rounded one
+        # stalled above it, the exact one's steps go on from there.
         progress.use(exact_value_and_gradient)
         progress(z)
-        z, inverse_hessian = _quasi_newton_steps(
-            progress, z, inverse_hessian, tol, max_iter
+        z, inverse_hessian = _finish(
+            progress, z, inverse_hessian, hessian_product_at, tol, max_iter
         )
-    z = _newton_steps(progress, z, inverse_hessian, hessian_product_at, tol, max_iter)
     if progress.gradient_max > tol:
         warnings.warn(
             f"The solver stopped after {progress.n_iter} iterations with max "
