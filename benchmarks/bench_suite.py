@@ -28,7 +28,8 @@ found), and the peak memory added during one fit, measured in a fresh
 process per solver (the resident set's high-water mark minus what was
 resident before, with freed arrays returned to the system). For skxent also
 the passes over ``X`` (one per objective-and-gradient or Hessian product,
-half for ``X @ coef`` alone, one for the preconditioner's column moments)
+half for ``X @ coef`` alone, one per sum over all of ``X`` while the
+preconditioner is built)
 and the time of one bare ``X.T @ (X @ v)`` (``v`` with one column per class
 for soft labels). The last section
 checks the targets of issue 4 against these numbers, and fits case a at four
@@ -64,6 +65,7 @@ import skxent
 import skxent._base
 from skxent import ProbabilityRegressor
 from skxent._objective import split_params
+from skxent._row_blocks import RowBlocks
 
 MAX_ITER = 1000
 PEER_TOL = 1e-8
@@ -457,35 +459,51 @@ def _child_memory(case, n_samples, solver):
 
 
 def count_passes(fit, problem):
-    """skxent's passes over ``X`` in one fit, counted by wrapping its steps."""
+    """skxent's passes over ``X`` in one fit, counted by wrapping its steps:
+    one per objective-and-gradient or Hessian product, half for ``X @ coef``
+    alone (none at a cold start, where the coefficients are zero), one for
+    each sum over all of ``X`` while the preconditioner is built (none for a
+    dense ``X`` whose columns the sampled rows estimate well)."""
     passes = [0.0]
+    building = [False]
     names = {
         "objective_value_and_gradient": lambda *args, **kwargs: 1.0,
         "hessian_vector_product": lambda *args, **kwargs: 1.0,
-        "build_preconditioner": lambda *args, **kwargs: 1.0,
-        # X @ coef alone, and nothing at a cold start (zero coefficients).
-        "curvature_at": lambda params, X, targets, fit_intercept, loss: (
+        "build_preconditioner": lambda *args, **kwargs: 0.0,
+        "curvature_at": lambda params, blocks, targets, fit_intercept, loss: (
             0.5 if split_params(params, fit_intercept)[0].any() else 0.0
         ),
     }
     originals = {name: getattr(skxent._base, name) for name in names}
+    original_sum = RowBlocks.sum
 
     def counting(name):
         def wrapper(*args, **kwargs):
             passes[0] += names[name](*args, **kwargs)
-            return originals[name](*args, **kwargs)
+            building[0] = name == "build_preconditioner"
+            try:
+                return originals[name](*args, **kwargs)
+            finally:
+                building[0] = False
 
         return wrapper
+
+    def counting_sum(self, *args, **kwargs):
+        if building[0] and self.X is fit.X:
+            passes[0] += 1.0
+        return original_sum(self, *args, **kwargs)
 
     try:
         for name in names:
             setattr(skxent._base, name, counting(name))
+        RowBlocks.sum = counting_sum
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             fit(problem)
     finally:
         for name, original in originals.items():
             setattr(skxent._base, name, original)
+        RowBlocks.sum = original_sum
     return passes[0]
 
 

@@ -51,7 +51,7 @@ import numpy as np
 from scipy import sparse
 
 from ._objective import join_params, split_params
-from ._row_blocks import RowBlocks
+from ._row_blocks import RowBlocks, with_values
 
 # Above this many features a dense p x p matrix (O(p^3) to factor) costs more
 # than the iterations it saves: Jacobi scaling alone is used.
@@ -305,9 +305,7 @@ def _cancelled(centred_squares, uncentred_squares, X):
 
 def _weighted_sums_and_squares(X_rows, weights_rows):
     """``v @ X`` and ``v @ X**2`` on a sparse block, from its stored values."""
-    squared = type(X_rows)(
-        (np.square(X_rows.data), X_rows.indices, X_rows.indptr), shape=X_rows.shape
-    )
+    squared = with_values(X_rows, np.square(X_rows.data))
     return X_rows.T @ weights_rows, squared.T @ weights_rows
 
 

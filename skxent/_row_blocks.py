@@ -47,29 +47,49 @@ def _row_slices(start, stop, rows_per_block):
         yield slice(first, min(first + rows_per_block, stop))
 
 
-def _compressed_view(X, data, indices, indptr, n_rows):
-    """A CSR or CSC matrix like ``X`` on the given arrays, sharing them.
+def _compressed_view(format, data, indices, indptr, shape):
+    """A CSR or CSC matrix on the given arrays, sharing them.
 
-    They are set after construction: the constructor copies arrays that are
-    views into much larger ones (scipy's ``prune``), which would copy every
-    block of rows.
+    They are set after construction, and its transpose shares them too:
+    scipy's constructor (which ``transpose`` calls) copies arrays that are
+    views into much larger ones (its ``prune``), which would copy every block
+    of rows at every product with its transpose.
     """
-    view = type(X)(
-        (n_rows, X.shape[1]) if X.format == "csr" else X.shape, dtype=data.dtype
-    )
+    view = _VIEWS[format](shape, dtype=data.dtype)
     view.data, view.indices, view.indptr = data, indices, indptr
     return view
+
+
+class _CSRView(sparse.csr_array):
+    def transpose(self, axes=None, copy=False):
+        if axes is not None or copy:
+            return super().transpose(axes, copy)
+        return _compressed_view(
+            "csc", self.data, self.indices, self.indptr, self.shape[::-1]
+        )
+
+
+class _CSCView(sparse.csc_array):
+    def transpose(self, axes=None, copy=False):
+        if axes is not None or copy:
+            return super().transpose(axes, copy)
+        return _compressed_view(
+            "csr", self.data, self.indices, self.indptr, self.shape[::-1]
+        )
+
+
+_VIEWS = {"csr": _CSRView, "csc": _CSCView}
 
 
 def _csr_rows(X, rows):
     """Rows ``rows`` of a CSR matrix as a view sharing its arrays."""
     first, last = X.indptr[rows.start], X.indptr[rows.stop]
     return _compressed_view(
-        X,
+        "csr",
         X.data[first:last],
         X.indices[first:last],
         X.indptr[rows.start : rows.stop + 1] - first,
-        rows.stop - rows.start,
+        (rows.stop - rows.start, X.shape[1]),
     )
 
 
@@ -198,7 +218,12 @@ def _converted_sparse(X, dtype):
     indices."""
     if X.dtype == dtype:
         return X
-    return _compressed_view(X, X.data.astype(dtype), X.indices, X.indptr, X.shape[0])
+    return with_values(X, X.data.astype(dtype))
+
+
+def with_values(X, data):
+    """A CSR or CSC ``X`` with the stored values ``data``, sharing its indices."""
+    return _compressed_view(X.format, data, X.indices, X.indptr, X.shape)
 
 
 @functools.cache

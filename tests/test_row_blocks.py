@@ -100,10 +100,16 @@ def test_csr_blocks_are_views_of_its_arrays(monkeypatch):
     X = make_X("csr")
     monkeypatch.setattr(_row_blocks, "BLOCK_ELEMENTS", 10)
     blocks = RowBlocks(X)
+    residual = np.linspace(-1.0, 1.0, X.shape[0])
     for rows, X_rows in blocks.blocks(blocks.chunks[0], X.dtype):
         assert np.shares_memory(X_rows.data, X.data)
         assert np.shares_memory(X_rows.indices, X.indices)
         np.testing.assert_array_equal(X_rows.toarray(), X.toarray()[rows])
+        # scipy's own transpose would copy arrays that view larger ones.
+        assert np.shares_memory(X_rows.T.indices, X.indices)
+        np.testing.assert_allclose(
+            X_rows.T @ residual[rows], X.toarray()[rows].T @ residual[rows]
+        )
     converted = next(blocks.blocks(blocks.chunks[0], np.float32))[1]
     assert converted.dtype == np.float32
     assert np.shares_memory(converted.indices, X.indices)
