@@ -36,7 +36,9 @@ _SHARED_PARAMETERS = """link : {"logit", "probit", "cloglog"}, default="logit"
         value. In those coordinates the objective's curvature is close to
         one, so ``tol`` is roughly the distance left to the optimum whatever
         the scales of the features; the default leaves the coefficients
-        exact to about eight significant digits.
+        exact to about eight significant digits. For float32 ``X`` the fit
+        stops at ``max(tol, 1e-8)``: there its predictions agree with those
+        of a float64 fit to float32 precision (about ``1e-7``).
 
     warm_start : bool, default=False
         Whether to start from the previous solution when refitting on data
@@ -109,14 +111,16 @@ _SHARED_NOTES = """The model predicts ``mu = g^-1(X @ coef_ + intercept_)`` for 
     proportion and ``w`` its number of trials.
 
     The solver is scipy's L-BFGS on a preconditioned problem: the coefficients
-    are centred and whitened by the Hessian at the starting point (``X`` is
-    never copied or scaled), so columns of very different scales and strongly
-    correlated columns do not slow it down; a few Newton steps, solved with
-    Hessian-vector products, finish where L-BFGS can no longer resolve the
-    objective. It reaches the exact optimum where plain L-BFGS stops far
-    from it. ``X`` may be float64 or float32 (fitted with float32 products,
-    then refined with float64 gradients to the same ``tol``), in C or
-    Fortran order, or sparse CSR or CSC (never densified).
+    are centred and whitened by the Hessian at the starting point, estimated
+    from a sample of rows (``X`` is never copied or scaled), so columns of
+    very different scales and strongly correlated columns do not slow it
+    down; where L-BFGS can no longer resolve the objective, quasi-Newton and
+    Newton steps driven by the gradient alone finish the job. It reaches the
+    exact optimum where plain L-BFGS stops far from it. ``X`` may be float64
+    or float32 (fitted in float32 arithmetic, confirmed with a float64
+    gradient), in C or Fortran order, or sparse CSR or CSC (never
+    densified). Products with ``X`` run in as many threads as numpy's BLAS
+    would use (``OMP_NUM_THREADS`` and threadpoolctl limits apply).
 
     Rank-deficient ``X`` (constant or duplicate columns, more features than
     samples) gives, with ``alpha=0``, the solution with no

@@ -32,11 +32,12 @@ FUNCTION_TOLERANCE = 64 * np.finfo(np.float64).eps
 # more than a handful means the problem is not where Newton steps apply.
 MAX_NEWTON_STEPS = 5
 
-# A quasi-Newton step costs one evaluation, a Newton step about four (a
-# curvature, two or three Hessian products, an evaluation) and near the
-# optimum divides the gradient by far more: quasi-Newton steps are worth
-# taking while each divides it by at least this.
-QUASI_NEWTON_REDUCTION = 10.0
+# A Newton step costs about this many evaluations (a curvature, two or three
+# Hessian products, an evaluation) and reaches tol from near the optimum; a
+# quasi-Newton step costs one. Quasi-Newton steps go on while, at the rate
+# the latest one reduced the gradient, they would reach tol in at most as
+# many steps.
+NEWTON_STEP_EVALUATIONS = 4
 
 # L-BFGS on a rounded function stops at this gradient: float32 products round
 # the objective to 1e-12 or more and its gradient to 1e-9 or more (measured;
@@ -200,15 +201,14 @@ def _newton_step(progress, z, hessian_product_at, tol, inverse_hessian):
 
 
 def _quasi_newton_steps(progress, z, inverse_hessian, tol, max_iter):
-    """Quasi-Newton steps from ``z``, each one evaluation, while each divides
-    max |gradient| by at least ``QUASI_NEWTON_REDUCTION``, or by enough that
-    one more such step would reach ``tol``.
+    """Quasi-Newton steps from ``z``, each one evaluation, while at the rate
+    of the latest they would reach ``tol`` in ``NEWTON_STEP_EVALUATIONS``
+    steps or fewer (the cost of a Newton step).
 
-    The first weaker step ends them (kept if it reduces the gradient at all,
+    The first slower step ends them (kept if it reduces the gradient at all,
     but not added to the memory: a step that is far from the model's
     prediction is where the gradient's rounding shows).
     """
-    tiny = np.finfo(np.float64).tiny
     while progress.gradient_max > tol and progress.n_iter < max_iter:
         gradient, gradient_max = progress.gradient, progress.gradient_max
         trial = z - inverse_hessian.operator @ gradient
@@ -216,8 +216,11 @@ def _quasi_newton_steps(progress, z, inverse_hessian, tol, max_iter):
         if not progress.gradient_max < gradient_max:
             progress.revert()
             break
-        reduction = gradient_max / max(progress.gradient_max, tiny)
-        strong = reduction >= min(QUASI_NEWTON_REDUCTION, progress.gradient_max / tol)
+        # log(g / tol) / log(reduction) <= steps, with g the new gradient.
+        strong = (
+            progress.gradient_max / tol
+            <= (gradient_max / progress.gradient_max) ** NEWTON_STEP_EVALUATIONS
+        )
         if strong:
             inverse_hessian = inverse_hessian.updated(
                 trial - z, progress.gradient - gradient

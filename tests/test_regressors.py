@@ -603,9 +603,14 @@ def test_float32_fit_reaches_the_float64_optimum_of_the_same_data():
     model64 = ProbabilityRegressor(alpha=0.0).fit(
         X32.astype(np.float64), y, sample_weight=trials
     )
-    # Both solve the same problem to tol: coefficients agree to float32's
-    # own resolution, predictions far within 1e-5.
-    np.testing.assert_allclose(model32.coef_, model64.coef_, rtol=1e-5)
+    # The same problem, the float32 fit stopped at a float64 gradient of at
+    # most 1e-8 (the float64 one at 1e-10): coefficients agree to 1e-5
+    # relative to the largest (here 24.5, the smallest 5e-5), predictions to
+    # 1e-6.
+    scale = np.max(np.abs(model64.coef_))
+    np.testing.assert_allclose(
+        model32.coef_, model64.coef_, rtol=1e-5, atol=1e-5 * scale
+    )
     np.testing.assert_allclose(
         model32.predict(X32), model64.predict(X32.astype(np.float64)), atol=1e-6
     )
