@@ -7,15 +7,24 @@ of the probabilities picks the loss: the binary loss of ``link`` for 1-D, the
 softmax for 2-D.
 """
 
+import warnings
 from abc import abstractmethod
 from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
+from ._inference import (
+    COV_TYPES,
+    average_partial_effects,
+    check_groups,
+    estimate_table,
+    inference_sums,
+    parameter_covariance,
+)
 from ._loss import BINARY_LOSSES, SOFTMAX_LOSS
 from ._objective import (
     curvature_at,
@@ -25,7 +34,7 @@ from ._objective import (
     split_params,
 )
 from ._preconditioning import build_preconditioner
-from ._row_blocks import parallel_row_blocks
+from ._row_blocks import CONVERTED_BLOCK_ELEMENTS, parallel_row_blocks
 from ._solver import minimize_smooth_convex
 from ._validation import check_sample_weight
 
@@ -35,6 +44,10 @@ from ._validation import check_sample_weight
 # and a smaller gradient changes nothing float32 coefficients can hold,
 # while float32 products round the gradient to a few 1e-9.
 FLOAT32_TOLERANCE = 1e-8
+
+# coef_table warns when the Newton decrement (twice the objective's excess
+# over its minimum, estimated) at the fitted coefficients exceeds this.
+NEWTON_DECREMENT_WARNING = 1e-8
 
 
 def _cold_start(n_features, targets, weights, fit_intercept, link):
@@ -177,8 +190,18 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
         self.verbose = verbose
 
     @abstractmethod
-    def _targets_to_probabilities(self, y, sample_weight):
-        """Validated targets -> probabilities in [0, 1]; may set fitted attributes."""
+    def _check_targets(self, y):
+        """Raise a ValueError for targets out of the estimator's domain, before
+        scikit-learn's own checks (so that NaN and inf get the same message)."""
+
+    @abstractmethod
+    def _targets_to_probabilities(self, y, sample_weight, reset):
+        """Validated targets -> probabilities in [0, 1]; with ``reset``, learn
+        what the mapping needs (fitted attributes), else use what fit learned."""
+
+    def _probability_to_target_slope(self):
+        """d prediction / d probability: predictions' units per probability."""
+        return 1.0
 
     @abstractmethod
     def _probabilities_to_targets(self, probabilities):
@@ -195,6 +218,29 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
                 "multinomial logit. Use link='logit' (the default)."
             )
         return SOFTMAX_LOSS
+
+    def _validate_training_data(self, X, y, sample_weight, reset):
+        """``X``, the targets as probabilities and float64 sample weights."""
+        if y is not None:
+            self._check_targets(y)
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            reset=reset,
+            accept_sparse=["csr", "csc"],
+            dtype=[np.float64, np.float32],
+            y_numeric=True,
+            multi_output=self.__sklearn_tags__().target_tags.multi_output,
+        )
+        if y.ndim == 2 and y.shape[1] == 1:
+            # scikit-learn's convention: a column vector is 1-D y, with a warning.
+            y = column_or_1d(y, warn=True)
+        sample_weight = check_sample_weight(sample_weight, X)
+        targets = self._targets_to_probabilities(
+            y.astype(np.float64, copy=False), sample_weight, reset
+        )
+        return X, targets, sample_weight
 
     def _warm_start_params(self, n_features, targets):
         """The previous solution when warm starting on data of the same shape."""
@@ -225,8 +271,10 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
             Training data. float64 and float32 data are used as they are (no
             copy); float32 is fitted with float32 products. Sparse data in
             CSR or CSC format are never densified.
-        y : array-like of shape (n_samples,)
-            Target values.
+        y : array-like of shape (n_samples,) or (n_samples, n_classes)
+            Targets: for ``ProbabilityRegressor`` probabilities in [0, 1], or
+            rows of class probabilities each summing to 1; for
+            ``CrossEntropyRegressor`` values in ``target_range``.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights, such as trial counts when ``y`` is a
             proportion. None gives every sample weight 1.
@@ -236,21 +284,8 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
         self : object
             Fitted estimator.
         """
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse=["csr", "csc"],
-            dtype=[np.float64, np.float32],
-            y_numeric=True,
-            multi_output=self.__sklearn_tags__().target_tags.multi_output,
-        )
-        if y.ndim == 2 and y.shape[1] == 1:
-            # scikit-learn's convention: a column vector is 1-D y, with a warning.
-            y = column_or_1d(y, warn=True)
-        sample_weight = check_sample_weight(sample_weight, X)
-        targets = self._targets_to_probabilities(
-            y.astype(np.float64, copy=False), sample_weight
+        X, targets, sample_weight = self._validate_training_data(
+            X, y, sample_weight, reset=True
         )
         self._fitted_loss = self._loss_for(targets)
         params, self.n_iter_ = fit_cross_entropy(
@@ -297,4 +332,243 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
         raw_prediction = X @ self.coef_.T + np.asarray(self.intercept_, dtype=X.dtype)
         return self._probabilities_to_targets(
             self._fitted_loss.link.inverse(raw_prediction)
+        )
+
+    def _inference(self, X, y, sample_weight, cov_type, groups):
+        """Parameters, the one-pass sums and the covariance on the fitted data."""
+        check_is_fitted(self)
+        X, targets, sample_weight = self._validate_training_data(
+            X, y, sample_weight, reset=False
+        )
+        if targets.shape[1:] != self.coef_.shape[:-1]:
+            raise ValueError(
+                f"y has shape {targets.shape}, but the model was fitted on targets "
+                f"of shape (n_samples, {', '.join(map(str, self.coef_.shape[:-1]))}"
+                ") (1-D for one probability); pass the targets it was fitted on."
+            )
+        group_codes = check_groups(groups, cov_type, X.shape[0])
+        params = join_params(
+            self.coef_.T.astype(np.float64), self.intercept_, self.fit_intercept
+        )
+        # Each block is copied into a float64 design with a column of ones.
+        with parallel_row_blocks(X, CONVERTED_BLOCK_ELEMENTS) as blocks:
+            sums = inference_sums(
+                params,
+                blocks,
+                targets,
+                sample_weight,
+                self._fitted_loss,
+                self.fit_intercept,
+                group_codes,
+            )
+        covariance = parameter_covariance(
+            sums, params, cov_type, self.alpha, self.n_features_in_
+        )
+        if covariance.newton_decrement > NEWTON_DECREMENT_WARNING:
+            warnings.warn(
+                "The fitted coefficients do not minimise the objective on these "
+                "data (the Newton decrement is "
+                f"{covariance.newton_decrement:.3g}): standard errors are valid "
+                "only on the data (X, y, sample_weight) the model was fitted on, "
+                "and at a converged fit.",
+                UserWarning,
+                stacklevel=3,
+            )
+        return params.reshape(params.shape[0], -1), sums, covariance
+
+    def _term_names(self):
+        names = getattr(self, "feature_names_in_", None)
+        if names is None:
+            names = [f"x{j}" for j in range(self.n_features_in_)]
+        return [str(name) for name in names]
+
+    def _warn_unidentified(self, identified_features):
+        if not identified_features.all():
+            names = [
+                name
+                for name, identified in zip(
+                    self._term_names(), identified_features, strict=True
+                )
+                if not identified
+            ]
+            warnings.warn(
+                f"The data do not identify the coefficients of {names} "
+                "(collinear or constant columns, or more columns than rows, "
+                "with alpha=0); they are reported as NaN. Drop or combine "
+                "those columns, or fit with alpha > 0.",
+                UserWarning,
+                stacklevel=3,
+            )
+
+    @validate_params(
+        {
+            "X": ["array-like", "sparse matrix"],
+            "y": ["array-like"],
+            "sample_weight": ["array-like", None],
+            "cov_type": [StrOptions(set(COV_TYPES))],
+            "groups": ["array-like", None],
+            "level": [Interval(Real, 0.0, 1.0, closed="neither")],
+        },
+        prefer_skip_nested_validation=True,
+    )
+    def coef_table(
+        self, X, y, sample_weight=None, cov_type="HC1", groups=None, level=0.95
+    ):
+        """Coefficients with standard errors, z statistics, p-values and
+        confidence intervals.
+
+        The cross-entropy of a fractional target is a quasi-likelihood: it
+        gives the right coefficients whenever the mean is right, but the
+        binomial variance it implies rarely holds, so the default standard
+        errors are the robust (sandwich) ones of Papke and Wooldridge.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The data the model was fitted on.
+        y : array-like of shape (n_samples,) or (n_samples, n_classes)
+            The targets the model was fitted on.
+        sample_weight : array-like of shape (n_samples,), default=None
+            The sample weights of the fit. Each row is one independent unit
+            whose weight scales its contribution (statsmodels'
+            ``var_weights``): right for trial counts and survey weights. For
+            rows that stand for several identical observations, expand them
+            or use ``cov_type="cluster"``.
+        cov_type : {"nonrobust", "HC0", "HC1", "cluster"}, default="HC1"
+            ``"nonrobust"``: the inverse Fisher information, valid only if
+            the variance is binomial given the weights; ``"HC0"``: the
+            robust sandwich; ``"HC1"``: the same times ``n / (n - k)``
+            (``n`` rows of positive weight, ``k`` parameters); ``"cluster"``:
+            robust to correlation within the ``groups``, with the small
+            sample factor ``G / (G - 1) * (n - 1) / (n - k)`` for ``G``
+            groups.
+        groups : array-like of shape (n_samples,), default=None
+            Cluster labels, required for and only for ``cov_type="cluster"``.
+        level : float, default=0.95
+            Confidence level of the intervals.
+
+        Returns
+        -------
+        table : pandas.DataFrame
+            Columns ``coef``, ``std_err``, ``z``, ``p_value``, ``ci_low``,
+            ``ci_high``; a row per term, ``intercept`` first (when fitted),
+            then the features by name (``x0, x1, ...`` without names). For
+            2-D targets the index has two levels, ``class`` and ``term``.
+            Coefficients the data do not identify are NaN, with a warning.
+
+        Notes
+        -----
+        z statistics and intervals use the normal distribution. With
+        ``alpha > 0`` the covariance is the penalised sandwich, the
+        covariance of the penalised estimate around its own limit; the
+        penalty's shrinkage bias is not in it, so intervals are centred on a
+        shrunk estimate. For ``CrossEntropyRegressor`` the coefficients are
+        those of the model of the targets mapped to [0, 1]. Computing the
+        table takes one pass over ``X`` and needs pandas.
+
+        Examples
+        --------
+        >>> from statsmodels.datasets import star98
+        >>> from skxent import ProbabilityRegressor
+        >>> data = star98.load_pandas().data
+        >>> trials = data["NABOVE"] + data["NBELOW"]
+        >>> share = data["NABOVE"] / trials
+        >>> X = data[["LOWINC", "PERASIAN", "PERBLACK"]]
+        >>> model = ProbabilityRegressor(alpha=0).fit(X, share, sample_weight=trials)
+        >>> model.coef_table(X, share, sample_weight=trials).round(4)
+                     coef  std_err        z  p_value  ci_low  ci_high
+        intercept  0.7542   0.0889   8.4849   0.0000  0.5800   0.9284
+        LOWINC    -0.0172   0.0013 -13.0797   0.0000 -0.0198  -0.0146
+        PERASIAN   0.0138   0.0034   4.0661   0.0000  0.0072   0.0205
+        PERBLACK  -0.0065   0.0021  -3.0681   0.0022 -0.0106  -0.0023
+        """
+        params, _, covariance = self._inference(X, y, sample_weight, cov_type, groups)
+        identified = covariance.identified_rows
+        self._warn_unidentified(identified[: self.n_features_in_])
+        std_err = np.sqrt(np.maximum(np.diag(covariance.matrix), 0.0))
+        std_err = std_err.reshape(params.shape)
+        params = np.where(identified[:, np.newaxis], params, np.nan)
+        std_err = np.where(identified[:, np.newaxis], std_err, np.nan)
+        terms = self._term_names()
+        order = list(range(len(terms)))
+        if self.fit_intercept:
+            terms, order = ["intercept", *terms], [len(terms), *order]
+        return estimate_table("coef", params[order], std_err[order], terms, level)
+
+    @validate_params(
+        {
+            "X": ["array-like", "sparse matrix"],
+            "y": ["array-like"],
+            "sample_weight": ["array-like", None],
+            "cov_type": [StrOptions(set(COV_TYPES))],
+            "groups": ["array-like", None],
+            "level": [Interval(Real, 0.0, 1.0, closed="neither")],
+        },
+        prefer_skip_nested_validation=True,
+    )
+    def partial_effects_table(
+        self, X, y, sample_weight=None, cov_type="HC1", groups=None, level=0.95
+    ):
+        """Average partial effects with delta-method standard errors.
+
+        The partial effect of feature ``j`` on a prediction is its
+        derivative ``d prediction / d x_j``, which for a nonlinear link
+        depends on where it is taken; its average over the (weighted) rows
+        is the average partial effect, the number econometricians report
+        beside a fractional logit: the change in the predicted probability
+        (or class probability, or target for ``CrossEntropyRegressor``, in
+        its units) per unit change of ``x_j``.
+
+        Parameters
+        ----------
+        X, y, sample_weight, cov_type, groups, level
+            As in :meth:`coef_table`.
+
+        Returns
+        -------
+        table : pandas.DataFrame
+            Columns ``effect``, ``std_err``, ``z``, ``p_value``, ``ci_low``,
+            ``ci_high``; a row per feature. For 2-D targets the index has
+            two levels, ``class`` and ``term``, and the effects on the class
+            probabilities sum to zero over the classes.
+
+        Notes
+        -----
+        Every feature is treated as continuous (for a 0/1 feature the
+        derivative approximates the discrete change). The standard errors
+        take the averaging rows as fixed and the parameters' uncertainty
+        from ``cov_type``, like statsmodels' ``get_margeff``.
+
+        Examples
+        --------
+        >>> from statsmodels.datasets import star98
+        >>> from skxent import ProbabilityRegressor
+        >>> data = star98.load_pandas().data
+        >>> trials = data["NABOVE"] + data["NBELOW"]
+        >>> share = data["NABOVE"] / trials
+        >>> X = data[["LOWINC", "PERASIAN", "PERBLACK"]]
+        >>> model = ProbabilityRegressor(alpha=0).fit(X, share, sample_weight=trials)
+        >>> model.partial_effects_table(X, share, sample_weight=trials).round(4)
+                  effect  std_err        z  p_value  ci_low  ci_high
+        LOWINC   -0.0042   0.0003 -13.2166   0.0000 -0.0048  -0.0036
+        PERASIAN  0.0034   0.0008   4.0702   0.0000  0.0017   0.0050
+        PERBLACK -0.0016   0.0005  -3.0761   0.0021 -0.0026  -0.0006
+        """
+        params, sums, covariance = self._inference(
+            X, y, sample_weight, cov_type, groups
+        )
+        identified = covariance.identified_rows[: self.n_features_in_]
+        self._warn_unidentified(identified)
+        effects, effect_covariance = average_partial_effects(
+            params, sums, covariance.matrix, self.n_features_in_
+        )
+        slope = self._probability_to_target_slope()
+        std_err = np.sqrt(np.maximum(np.diag(effect_covariance), 0.0))
+        std_err = np.abs(slope) * std_err.reshape(effects.shape)
+        return estimate_table(
+            "effect",
+            np.where(identified[:, np.newaxis], slope * effects, np.nan),
+            np.where(identified[:, np.newaxis], std_err, np.nan),
+            self._term_names(),
+            level,
         )

@@ -207,35 +207,15 @@ class ProbabilityRegressor(CrossEntropyRegressorBase):
     array([[0.374, 0.374, 0.252]])
     """
 
-    def fit(self, X, y, sample_weight=None):
-        """Fit the model to probability targets.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Training data.
-        y : array-like of shape (n_samples,) or (n_samples, n_classes)
-            Targets in [0, 1], or rows of class probabilities, each summing
-            to 1.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weights, such as trial counts when ``y`` is a
-            proportion. None gives every sample weight 1.
-
-        Returns
-        -------
-        self : object
-            Fitted estimator.
-        """
-        if y is not None:
-            check_probability_targets(y, advice=_OTHER_SCALES)
-        return super().fit(X, y, sample_weight)
+    def _check_targets(self, y):
+        check_probability_targets(y, advice=_OTHER_SCALES)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
         return tags
 
-    def _targets_to_probabilities(self, y, sample_weight):
+    def _targets_to_probabilities(self, y, sample_weight, reset):
         if y.ndim == 2:
             return y / y.sum(axis=1, keepdims=True)
         return y
@@ -321,8 +301,14 @@ class CrossEntropyRegressor(CrossEntropyRegressorBase):
         )
         self.target_range = target_range
 
-    def _targets_to_probabilities(self, y, sample_weight):
-        if self.target_range == "auto":
+    def _check_targets(self, y):
+        """Any real targets are accepted; the range is checked on mapping."""
+
+    def _targets_to_probabilities(self, y, sample_weight, reset):
+        if not reset:
+            low, high = self.target_range_
+            check_targets_in_range(y, (low, high), "the fitted target_range_")
+        elif self.target_range == "auto":
             weighted = y[sample_weight > 0]
             low, high = float(weighted.min()), float(weighted.max())
         else:
@@ -334,6 +320,10 @@ class CrossEntropyRegressor(CrossEntropyRegressorBase):
             # 1/2 makes the optimum the finite all-zero model.
             return np.full_like(y, 0.5)
         return (y - low) / (high - low)
+
+    def _probability_to_target_slope(self):
+        low, high = self.target_range_
+        return high - low
 
     def _probabilities_to_targets(self, probabilities):
         low, high = self.target_range_

@@ -266,9 +266,10 @@ def _numpy_blas():
 
 
 @contextmanager
-def parallel_row_blocks(X):
-    """:class:`RowBlocks` of ``X`` over as many threads as numpy's BLAS would
-    use (so ``OMP_NUM_THREADS`` and threadpoolctl limits are respected).
+def parallel_row_blocks(X, block_elements=None):
+    """:class:`RowBlocks` of ``X`` (with ``block_elements``) over as many
+    threads as numpy's BLAS would use (so ``OMP_NUM_THREADS`` and
+    threadpoolctl limits are respected).
 
     Meanwhile numpy's BLAS is held to one thread, and so is scipy's own when
     pip wheels bundle one apart: L-BFGS-B's small BLAS calls would wake its
@@ -282,11 +283,11 @@ def parallel_row_blocks(X):
     )
     n_threads = min(n_threads, _stored_elements(X) // MIN_ELEMENTS_PER_THREAD)
     if n_threads <= 1:
-        yield RowBlocks(X)
+        yield RowBlocks(X, block_elements=block_elements)
         return
     with (
         ThreadPoolExecutor(n_threads) as executor,
         blas.limit(limits=1),
         bundled_blas(scipy).limit(limits=1),
     ):
-        yield RowBlocks(X, executor, n_threads)
+        yield RowBlocks(X, executor, n_threads, block_elements)

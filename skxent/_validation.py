@@ -87,16 +87,26 @@ def check_probability_rows(values, input_name, advice=""):
         )
 
 
-def check_targets_in_range(y, target_range):
-    """Raise a ValueError unless every ``y`` lies in ``target_range = (low, high)``."""
+def check_targets_in_range(y, target_range, fitted=None):
+    """Raise a ValueError unless every ``y`` lies in ``target_range = (low, high)``.
+
+    ``fitted`` names a range learned at fit (the targets must then be those
+    of the fit); None for the ``target_range`` parameter.
+    """
     low, high = target_range
     if not np.all((y >= low) & (y <= high)):
         outside = np.flatnonzero((y < low) | (y > high))
         first = outside[0]
+        where = fitted or "target_range"
+        advice = (
+            "Pass the targets the model was fitted on."
+            if fitted
+            else "Widen target_range or use target_range='auto' to learn it from y."
+        )
         raise ValueError(
-            f"y has {outside.size} values outside target_range=({low:g}, {high:g}): "
+            f"y has {outside.size} values outside {where}=({low:g}, {high:g}): "
             f"{_describe_values(y)} (first at index {first}, y={y[first]:g}). "
-            "Widen target_range or use target_range='auto' to learn it from y."
+            f"{advice}"
         )
 
 

@@ -1,0 +1,426 @@
+"""Standard errors, confidence intervals and average partial effects of a fit.
+
+The fitted parameters ``theta`` (``coef`` and the intercept row, a column per
+class for the softmax) solve the M-estimating equation
+
+    sum_i s_i(theta) + W alpha P theta = 0,    s_i = w_i g_i (x) x_i,
+
+with ``x_i`` the row of ``X`` followed by 1 when an intercept is fitted,
+``g_i`` the derivative of the cross-entropy in the linear predictor, ``W``
+the total sample weight and ``P`` the projection on ``coef`` (the mean
+objective times ``W``). Its covariance is the sandwich ``A^-1 B A^-1``, where
+
+- ``A = H + W alpha P`` and ``H = sum_i w_i C_i (x) x_i x_i^T`` is the Hessian
+  of the weighted cross-entropy sum (``C_i`` the curvature in the linear
+  predictor, the matrix ``diag(mu_i) - mu_i mu_i^T`` for the softmax);
+- ``B`` is the meat: for ``"nonrobust"`` the expected (Fisher) information
+  ``sum_i w_i E_i (x) x_i x_i^T``, ``E_i`` the curvature at the target
+  ``mu_i``, which is ``A`` itself for the logit link without penalty
+  (then the covariance is the inverse information, and ``A`` is taken as the
+  information too); for ``"HC0"`` the outer products of the scores,
+  ``sum_i s_i s_i^T``; ``"HC1"`` the same times ``n / (n - k)`` for ``n``
+  rows of positive weight and ``k`` identified parameters; for
+  ``"cluster"`` the outer products of the scores summed within each group,
+  times ``G / (G - 1) * (n - 1) / (n - k)`` for ``G`` groups.
+
+Each row is one independent unit and its weight scales its score (trial
+counts of a proportion, survey weights): with ``alpha = 0`` these are
+statsmodels' GLM covariances with the weights as ``var_weights``
+(``"nonrobust"`` from the expected information, the robust ones with the
+observed Hessian as bread). With ``alpha > 0`` the sandwich is the covariance
+of the penalised estimator around its own limit; the shrinkage bias is not in
+it.
+
+The softmax is unchanged by a shift shared by all classes, so its covariance
+is taken in coordinates where each row of parameters sums to zero over the
+classes, as ``coef_`` and ``intercept_`` do. ``A`` is inverted through the
+eigendecomposition of its Jacobi-scaled form (the solver's preconditioning
+idea): a coefficient whose direction meets the null space (collinear columns
+without a penalty) is not identified and gets NaN.
+
+Average partial effects are ``d mu / d x_j`` averaged over the weighted
+rows: ``beta_j * mean(g'(eta))`` for a binary link and ``coef @ mean(diag(mu)
+- mu mu^T)`` for the softmax, with delta-method standard errors from the same
+covariance. Everything that needs ``X`` is summed in one blocked pass
+(:func:`inference_sums`).
+"""
+
+from typing import NamedTuple
+
+import numpy as np
+from scipy import sparse
+from scipy.stats import norm
+from sklearn.utils.validation import column_or_1d
+
+from ._objective import raw_prediction
+
+COV_TYPES = ("nonrobust", "HC0", "HC1", "cluster")
+
+# An eigenvalue of the Jacobi-scaled bread (unit diagonal) below this times
+# the largest marks a direction the data do not identify.
+RANK_TOLERANCE = 1e-12
+# A coordinate is identified when its loading on those directions is below this.
+NULL_LOADING = 1e-6
+
+
+class InferenceSums(NamedTuple):
+    """What one pass over ``X`` gives, with parameters flattened row-major
+    from shape ``(n_features + fit_intercept, n_classes)`` (one class for a
+    binary link)."""
+
+    hessian: np.ndarray
+    information: np.ndarray
+    score_products: np.ndarray
+    group_scores: np.ndarray | None
+    score_total: np.ndarray
+    mean_jacobian: np.ndarray
+    jacobian_slopes: np.ndarray
+    total_weight: float
+    n_observations: int
+
+
+def _row_quantities(loss, targets, eta):
+    """Per row: the gradient ``g`` (rows, K), the observed and expected
+    curvature (rows, K, K), ``d mu / d eta`` (rows, K, K) and its derivative
+    in each linear predictor, ``[l, a, b] = d (d mu_a / d eta_b) / d eta_l``
+    (rows, K, K, K). A binary link is the case K = 1."""
+    gradient = loss.loss_and_gradient(targets, eta)[1]
+    link = loss.link
+    if eta.ndim == 1:
+        observed = loss.curvature(targets, eta)
+        expected = loss.curvature(link.inverse(eta), eta)
+        return (
+            gradient[:, np.newaxis],
+            observed[:, np.newaxis, np.newaxis],
+            expected[:, np.newaxis, np.newaxis],
+            link.inverse_derivative(eta)[:, np.newaxis, np.newaxis],
+            link.inverse_second_derivative(eta)[:, np.newaxis, np.newaxis, np.newaxis],
+        )
+    mean = loss.curvature(targets, eta)
+    identity = np.eye(mean.shape[1])
+    jacobian = mean[:, :, np.newaxis] * identity - np.einsum("ia,ib->iab", mean, mean)
+    slopes = (
+        np.einsum("ab,ila->ilab", identity, jacobian)
+        - np.einsum("ila,ib->ilab", jacobian, mean)
+        - np.einsum("ia,ilb->ilab", mean, jacobian)
+    )
+    return gradient, jacobian, jacobian, jacobian, slopes
+
+
+def _design(X_rows, fit_intercept):
+    """``[X[rows], 1]`` in float64: a dense block, or a sparse CSR one."""
+    if sparse.issparse(X_rows):
+        columns = [X_rows.astype(np.float64)]
+        if fit_intercept:
+            columns.append(sparse.csr_array(np.ones((X_rows.shape[0], 1))))
+        return sparse.csr_array(sparse.hstack(columns))
+    design = np.ones((X_rows.shape[0], X_rows.shape[1] + fit_intercept))
+    design[:, : X_rows.shape[1]] = X_rows
+    return design
+
+
+def _weighted_grams(design, row_matrices):
+    """``sum_i M_i (x) x_i x_i^T`` for symmetric ``M_i`` (rows, K, K), as an
+    array of shape (width, K, width, K)."""
+    n_classes = row_matrices.shape[1]
+    width = design.shape[1]
+    grams = np.empty((width, n_classes, width, n_classes))
+    for k in range(n_classes):
+        for m in range(k, n_classes):
+            weights = row_matrices[:, k, m]
+            if sparse.issparse(design):
+                gram = (design.T @ design.multiply(weights[:, np.newaxis])).toarray()
+            else:
+                gram = design.T @ (weights[:, np.newaxis] * design)
+            grams[:, k, :, m] = gram
+            grams[:, m, :, k] = gram.T
+    return grams
+
+
+def inference_sums(params, blocks, targets, sample_weight, loss, fit_intercept, groups):
+    """Sum everything the covariances and partial effects need, in one pass.
+
+    Parameters
+    ----------
+    params : ndarray of shape (n_features + fit_intercept,) or \
+            (n_features + fit_intercept, n_classes)
+        The fitted parameters, intercept row last.
+    blocks : RowBlocks
+        The design matrix ``X`` of shape (n_samples, n_features).
+    targets : ndarray of shape (n_samples,) or (n_samples, n_classes)
+        Probabilities, as the model was fitted on.
+    sample_weight : ndarray of shape (n_samples,)
+        The raw (not normalised) weights.
+    loss : CrossEntropyLoss
+    fit_intercept : bool
+    groups : ndarray of shape (n_samples,) of int or None
+        Group codes ``0..G-1`` for cluster-robust covariances.
+
+    Returns
+    -------
+    InferenceSums
+    """
+    params = params.reshape(params.shape[0], -1)
+    n_params, n_classes = params.shape
+    size = n_params * n_classes
+    n_groups = 0 if groups is None else int(groups.max()) + 1
+    if groups is None:
+        groups = np.zeros(len(sample_weight), dtype=np.intp)
+
+    def block_terms(X_rows, targets_rows, weights, groups_rows):
+        design = _design(X_rows, fit_intercept)
+        eta = raw_prediction(params, design, False)
+        if targets.ndim == 1:
+            eta = eta[:, 0]
+        gradient, observed, expected, jacobian, slopes = _row_quantities(
+            loss, targets_rows, eta
+        )
+        weighted_gradient = weights[:, np.newaxis] * gradient
+        group_scores = np.zeros((n_groups, n_params, n_classes))
+        if n_groups:
+            indicator = sparse.csr_array(
+                (np.ones(len(groups_rows)), (groups_rows, np.arange(len(groups_rows)))),
+                shape=(n_groups, len(groups_rows)),
+            )
+            for k in range(n_classes):
+                group_scores[:, :, k] = _dense(
+                    indicator @ _scale_rows(design, weighted_gradient[:, k])
+                )
+        return (
+            _weighted_grams(design, weights[:, None, None] * observed),
+            _weighted_grams(design, weights[:, None, None] * expected),
+            _weighted_grams(
+                design, np.einsum("ik,im->ikm", weighted_gradient, weighted_gradient)
+            ),
+            design.T @ weighted_gradient,
+            np.einsum("i,iab->ab", weights, jacobian),
+            design.T @ (weights[:, np.newaxis] * slopes.reshape(len(weights), -1)),
+            group_scores,
+        )
+
+    (
+        hessian,
+        information,
+        score_products,
+        score_total,
+        mean_jacobian,
+        jacobian_slopes,
+        group_scores,
+    ) = blocks.sum(block_terms, (targets, sample_weight, groups))
+    total_weight = float(sample_weight.sum())
+    return InferenceSums(
+        hessian=hessian.reshape(size, size),
+        information=information.reshape(size, size),
+        score_products=score_products.reshape(size, size),
+        group_scores=group_scores.reshape(n_groups, size) if n_groups else None,
+        score_total=score_total.ravel(),
+        mean_jacobian=mean_jacobian / total_weight,
+        jacobian_slopes=jacobian_slopes.reshape(
+            n_params, n_classes, n_classes, n_classes
+        )
+        / total_weight,
+        total_weight=total_weight,
+        n_observations=int(np.count_nonzero(sample_weight)),
+    )
+
+
+def _scale_rows(design, values):
+    if sparse.issparse(design):
+        return sparse.csr_array(design.multiply(values[:, np.newaxis]))
+    return values[:, np.newaxis] * design
+
+
+def _dense(matrix):
+    return matrix.toarray() if sparse.issparse(matrix) else matrix
+
+
+def sum_to_zero_basis(n_classes):
+    """Orthonormal columns spanning the vectors that sum to zero over
+    ``n_classes`` classes; the 1 x 1 identity for a binary link."""
+    if n_classes == 1:
+        return np.ones((1, 1))
+    centring = np.eye(n_classes) - 1.0 / n_classes
+    return np.linalg.svd(centring)[0][:, : n_classes - 1]
+
+
+def _to_basis(matrix, basis):
+    """A (rows*K, rows*K) matrix in per-row class coordinates ``basis``."""
+    n_classes, n_reduced = basis.shape
+    n_params = matrix.shape[0] // n_classes
+    blocks = matrix.reshape(n_params, n_classes, n_params, n_classes)
+    reduced = np.einsum("makb,ac,bd->mckd", blocks, basis, basis)
+    return reduced.reshape(n_params * n_reduced, n_params * n_reduced)
+
+
+def _from_basis(matrix, basis):
+    """Inverse of :func:`_to_basis` for a matrix in the reduced coordinates."""
+    n_classes, n_reduced = basis.shape
+    n_params = matrix.shape[0] // n_reduced
+    blocks = matrix.reshape(n_params, n_reduced, n_params, n_reduced)
+    full = np.einsum("mckd,ac,bd->makb", blocks, basis, basis)
+    return full.reshape(n_params * n_classes, n_params * n_classes)
+
+
+def scaled_pseudo_inverse(matrix):
+    """Generalised inverse of a symmetric positive semi-definite matrix.
+
+    The matrix is scaled to unit diagonal before its eigendecomposition, so
+    that columns of very different scales do not pass for collinear;
+    eigenvalues below ``RANK_TOLERANCE`` times the largest are dropped.
+    Returns the inverse, a mask of the coordinates orthogonal to the dropped
+    directions (the identified ones) and the rank.
+    """
+    diagonal = np.diag(matrix)
+    scale = np.zeros_like(diagonal)
+    positive = diagonal > 0
+    scale[positive] = 1.0 / np.sqrt(diagonal[positive])
+    values, vectors = np.linalg.eigh(matrix * np.multiply.outer(scale, scale))
+    kept = values > RANK_TOLERANCE * max(values.max(initial=0.0), 0.0)
+    range_vectors = vectors[:, kept] * scale[:, np.newaxis]
+    inverse = (range_vectors / values[kept]) @ range_vectors.T
+    null_loading = np.linalg.norm(vectors[:, ~kept], axis=1)
+    return inverse, null_loading <= NULL_LOADING, int(kept.sum())
+
+
+class Covariance(NamedTuple):
+    """A parameter covariance, flattened row-major over (parameter rows,
+    classes); which parameter rows the data identify; and the Newton
+    decrement ``g^T A^-1 g / W`` of the mean objective at the parameters,
+    twice the objective's excess over its minimum: near 0 when the
+    parameters were fitted on these data."""
+
+    matrix: np.ndarray
+    identified_rows: np.ndarray
+    newton_decrement: float
+
+
+def parameter_covariance(sums, params, cov_type, alpha, n_features):
+    """The covariance of ``cov_type`` (one of ``COV_TYPES``) at ``params``
+    from :func:`inference_sums`' sums."""
+    params = params.reshape(params.shape[0], -1)
+    n_params, n_classes = params.shape
+    basis = sum_to_zero_basis(n_classes)
+    penalty = np.zeros((n_params, n_classes))
+    penalty[:n_features] = alpha * sums.total_weight
+    penalty = penalty.ravel()
+    if cov_type == "nonrobust":
+        bread, meat = sums.information, sums.information
+    elif cov_type == "cluster":
+        bread, meat = sums.hessian, sums.group_scores.T @ sums.group_scores
+    else:
+        bread, meat = sums.hessian, sums.score_products
+    inverse, identified, rank = scaled_pseudo_inverse(
+        _to_basis(bread + np.diag(penalty), basis)
+    )
+    covariance = inverse @ _to_basis(meat, basis) @ inverse
+    n_observations = sums.n_observations
+    if cov_type == "HC1":
+        covariance *= n_observations / max(n_observations - rank, 1)
+    elif cov_type == "cluster":
+        n_groups = sums.group_scores.shape[0]
+        covariance *= (
+            n_groups
+            / (n_groups - 1)
+            * (n_observations - 1)
+            / max(n_observations - rank, 1)
+        )
+    gradient = (sums.score_total + penalty * params.ravel()).reshape(n_params, -1)
+    gradient = (gradient @ basis).ravel()
+    return Covariance(
+        matrix=_from_basis(covariance, basis),
+        identified_rows=identified.reshape(n_params, -1).all(axis=1),
+        newton_decrement=float(gradient @ inverse @ gradient / sums.total_weight),
+    )
+
+
+def average_partial_effects(params, sums, covariance, n_features):
+    """Average partial effects on the predicted probability and their
+    delta-method covariance.
+
+    Returns
+    -------
+    effects : ndarray of shape (n_features, n_classes)
+        ``d mu_k / d x_j`` averaged over the weighted rows.
+    effect_covariance : ndarray of shape (n_features * n_classes,) * 2
+        Flattened row-major like ``effects``.
+    """
+    params = params.reshape(params.shape[0], -1)
+    n_params, n_classes = params.shape
+    coef = params[:n_features]
+    effects = coef @ sums.mean_jacobian
+    # d effects[j, k] / d params[m, l] = [j == m] mean_jacobian[l, k]
+    #                                    + sum_a coef[j, a] slopes[m, l, a, k]
+    jacobian = np.einsum("ja,mlak->jkml", coef, sums.jacobian_slopes)
+    jacobian[:, :, :n_features] += np.einsum(
+        "jm,lk->jkml", np.eye(n_features), sums.mean_jacobian
+    )
+    jacobian = jacobian.reshape(n_features * n_classes, n_params * n_classes)
+    return effects, jacobian @ covariance @ jacobian.T
+
+
+def check_groups(groups, cov_type, n_samples):
+    """Group codes ``0..G-1`` for ``cov_type="cluster"``, else None; a
+    ValueError when ``groups`` and ``cov_type`` disagree."""
+    if cov_type != "cluster":
+        if groups is not None:
+            raise ValueError(
+                f"groups is used only with cov_type='cluster'; got cov_type="
+                f"{cov_type!r}. Pass cov_type='cluster' for cluster-robust errors."
+            )
+        return None
+    if groups is None:
+        raise ValueError("cov_type='cluster' needs groups, one label per sample.")
+    groups = column_or_1d(groups)
+    if groups.shape[0] != n_samples:
+        raise ValueError(
+            f"groups has {groups.shape[0]} labels for {n_samples} samples."
+        )
+    try:
+        missing = np.flatnonzero(np.isnan(groups.astype(np.float64)))
+    except (TypeError, ValueError):
+        missing = np.flatnonzero([label is None for label in groups])
+    if missing.size:
+        raise ValueError(
+            f"groups has {missing.size} missing labels (first at index "
+            f"{missing[0]}); every sample needs a group."
+        )
+    labels, codes = np.unique(groups, return_inverse=True)
+    if labels.size < 2:
+        raise ValueError(
+            f"cov_type='cluster' needs at least 2 groups; got {labels.size}."
+        )
+    return codes
+
+
+def estimate_table(estimate_name, estimates, std_err, terms, level):
+    """A DataFrame of estimates (terms, classes) with normal-theory z
+    statistics, two-sided p-values and intervals at ``level``."""
+    try:
+        import pandas as pd
+    except ImportError as error:
+        raise ImportError(
+            "Tables of estimates are pandas DataFrames, and pandas is not "
+            "installed: pip install pandas"
+        ) from error
+    n_classes = estimates.shape[1]
+    if n_classes == 1:
+        index = pd.Index(terms)
+    else:
+        index = pd.MultiIndex.from_product(
+            [range(n_classes), terms], names=["class", "term"]
+        )
+    estimates, std_err = estimates.T.ravel(), std_err.T.ravel()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = estimates / std_err
+    half_width = norm.ppf(0.5 + level / 2) * std_err
+    return pd.DataFrame(
+        {
+            estimate_name: estimates,
+            "std_err": std_err,
+            "z": z,
+            "p_value": 2 * norm.sf(np.abs(z)),
+            "ci_low": estimates - half_width,
+            "ci_high": estimates + half_width,
+        },
+        index=index,
+    )
