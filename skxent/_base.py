@@ -34,7 +34,7 @@ from ._objective import (
     split_params,
 )
 from ._preconditioning import build_preconditioner
-from ._row_blocks import CONVERTED_BLOCK_ELEMENTS, parallel_row_blocks
+from ._row_blocks import SCRATCH_BLOCK_ELEMENTS, parallel_row_blocks
 from ._solver import minimize_smooth_convex
 from ._validation import check_sample_weight
 
@@ -351,7 +351,7 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
             self.coef_.T.astype(np.float64), self.intercept_, self.fit_intercept
         )
         # Each block is copied into a float64 design with a column of ones.
-        with parallel_row_blocks(X, CONVERTED_BLOCK_ELEMENTS) as blocks:
+        with parallel_row_blocks(X, SCRATCH_BLOCK_ELEMENTS) as blocks:
             sums = inference_sums(
                 params,
                 blocks,
@@ -477,10 +477,10 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
         >>> model = ProbabilityRegressor(alpha=0).fit(X, share, sample_weight=trials)
         >>> model.coef_table(X, share, sample_weight=trials).round(4)
                      coef  std_err        z  p_value  ci_low  ci_high
-        intercept  0.7542   0.0889   8.4849   0.0000  0.5800   0.9284
-        LOWINC    -0.0172   0.0013 -13.0797   0.0000 -0.0198  -0.0146
-        PERASIAN   0.0138   0.0034   4.0661   0.0000  0.0072   0.0205
-        PERBLACK  -0.0065   0.0021  -3.0681   0.0022 -0.0106  -0.0023
+        intercept  0.8157   0.0787  10.3702   0.0000  0.6615   0.9698
+        LOWINC    -0.0281   0.0017 -16.0537   0.0000 -0.0315  -0.0246
+        PERASIAN   0.0211   0.0037   5.6587   0.0000  0.0138   0.0284
+        PERBLACK  -0.0094   0.0026  -3.5796   0.0003 -0.0146  -0.0043
         """
         params, _, covariance = self._inference(X, y, sample_weight, cov_type, groups)
         identified = covariance.identified_rows
@@ -550,9 +550,9 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
         >>> model = ProbabilityRegressor(alpha=0).fit(X, share, sample_weight=trials)
         >>> model.partial_effects_table(X, share, sample_weight=trials).round(4)
                   effect  std_err        z  p_value  ci_low  ci_high
-        LOWINC   -0.0042   0.0003 -13.2166   0.0000 -0.0048  -0.0036
-        PERASIAN  0.0034   0.0008   4.0702   0.0000  0.0017   0.0050
-        PERBLACK -0.0016   0.0005  -3.0761   0.0021 -0.0026  -0.0006
+        LOWINC   -0.0061   0.0003 -19.2468   0.0000 -0.0067  -0.0055
+        PERASIAN  0.0046   0.0008   5.6871   0.0000  0.0030   0.0061
+        PERBLACK -0.0020   0.0006  -3.6103   0.0003 -0.0032  -0.0009
         """
         params, sums, covariance = self._inference(
             X, y, sample_weight, cov_type, groups

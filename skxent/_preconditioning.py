@@ -51,7 +51,7 @@ import numpy as np
 from scipy import sparse
 
 from ._objective import join_params, split_params
-from ._row_blocks import CONVERTED_BLOCK_ELEMENTS, RowBlocks, with_values
+from ._row_blocks import SCRATCH_BLOCK_ELEMENTS, RowBlocks, with_values
 
 # Above this many features a dense p x p matrix (O(p^3) to factor) costs more
 # than the iterations it saves: Jacobi scaling alone is used.
@@ -197,7 +197,7 @@ def curvature_moments(blocks, curvature_weights, fit_intercept):
     sampled_weights = curvature_weights[sampled]
     total, sampled_total = curvature_weights.sum(), sampled_weights.sum()
     # The sampled blocks are centred in float64 temporaries of their size.
-    sample = RowBlocks(X[sampled], block_elements=CONVERTED_BLOCK_ELEMENTS)
+    sample = RowBlocks(X[sampled], block_elements=SCRATCH_BLOCK_ELEMENTS)
     center = np.zeros(n_features)
     if fit_intercept and sampled_total > 0:
         center = (

@@ -37,12 +37,20 @@ from threadpoolctl import ThreadpoolController
 # Rows per block: about this many stored elements (32 MiB of float64; on
 # two cores, 1M x 100 float64 evaluations took 97 ms with these, 110 ms
 # with 2**20 and 2**24), at most MAX_BLOCK_ROWS rows (the loss makes a dozen
-# temporaries a row long), and at most CONVERTED_BLOCK_ELEMENTS when a block
-# is converted to another dtype through a buffer (which holds it in memory)
-# or when its terms make temporaries the size of the block.
+# temporaries a row long).
 BLOCK_ELEMENTS = 2**22
 MAX_BLOCK_ROWS = 2**16
-CONVERTED_BLOCK_ELEMENTS = 2**19
+
+# A block converted to another dtype goes through a buffer per chunk: at
+# most this many elements (float32 to float64 evaluations of 1M x 100 took
+# 92 ms with 2**21, 114 ms with 2**19), and at most 1/16 of the chunk's,
+# so that the buffers hold at most 1/8 of a float32 X.
+CONVERTED_BLOCK_ELEMENTS = 2**21
+CONVERTED_FRACTION_OF_CHUNK = 16
+
+# Blocks whose terms make float64 temporaries of their own size (centring,
+# a design with an intercept column) hold this many elements.
+SCRATCH_BLOCK_ELEMENTS = 2**19
 
 # Threads are started only for at least this many elements per thread: on
 # less, starting and joining them costs more than they save.
@@ -148,13 +156,19 @@ class RowBlocks:
 
     def _rows_per_block(self, dtype):
         """Rows holding about ``block_elements`` stored elements (at most
-        ``MAX_BLOCK_ROWS``), or ``CONVERTED_BLOCK_ELEMENTS`` when converted
-        to ``dtype``."""
+        ``MAX_BLOCK_ROWS``), or, when converted to ``dtype``,
+        ``CONVERTED_BLOCK_ELEMENTS`` and at most
+        ``1 / CONVERTED_FRACTION_OF_CHUNK`` of a chunk."""
         n_samples = max(self.X.shape[0], 1)
         per_row = max(_stored_elements(self.X) / n_samples, 1.0)
-        if self.X.dtype == dtype:
-            return max(1, min(int(self.block_elements / per_row), MAX_BLOCK_ROWS))
-        return max(1, min(int(CONVERTED_BLOCK_ELEMENTS / per_row), MAX_BLOCK_ROWS))
+        elements = self.block_elements
+        if self.X.dtype != dtype:
+            chunk_rows = max(chunk.stop - chunk.start for chunk in self.chunks)
+            elements = min(
+                CONVERTED_BLOCK_ELEMENTS,
+                chunk_rows * per_row / CONVERTED_FRACTION_OF_CHUNK,
+            )
+        return max(1, min(int(elements / per_row), MAX_BLOCK_ROWS))
 
     def blocks(self, chunk, dtype):
         """Yield ``(rows, X[rows])`` over ``chunk``, converted to ``dtype``."""

@@ -76,6 +76,7 @@ def test_dense_blocks_are_views_and_conversions_share_one_buffer(monkeypatch, la
     X = make_X(layout, dtype=np.float32)
     monkeypatch.setattr(_row_blocks, "BLOCK_ELEMENTS", 20)
     monkeypatch.setattr(_row_blocks, "CONVERTED_BLOCK_ELEMENTS", 10)
+    monkeypatch.setattr(_row_blocks, "CONVERTED_FRACTION_OF_CHUNK", 1)
     blocks = RowBlocks(X)
     (chunk,) = blocks.chunks
     assert all(
