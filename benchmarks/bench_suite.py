@@ -40,7 +40,7 @@ Run from the repository root with the ``bench`` extra installed
 (``pip install ".[bench]"``)::
 
     python benchmarks/bench_suite.py            # ~25 minutes, ~8 GiB
-    python benchmarks/bench_suite.py --quick    # ~6 minutes
+    python benchmarks/bench_suite.py --quick    # ~6 minutes, ~2 GiB
     python benchmarks/bench_suite.py --cases d,e
 """
 
@@ -588,7 +588,7 @@ def run_case(case, n_samples):
         scale = np.maximum(np.abs(reference), 1e-6 * np.max(np.abs(reference)))
         result.difference = float(np.max(np.abs(params - reference) / scale))
         print(
-            f"{name:34s} {result.seconds:8.3f} {skxent_seconds / result.seconds:7.2f} "
+            f"{name:34s} {result.seconds:8.4g} {skxent_seconds / result.seconds:7.2f} "
             f"{result.count:>8s} {values[name]:18.15f} {result.excess:10.1e} "
             f"{result.difference:12.1e} {result.memory:9.0f}"
         )
