@@ -120,7 +120,8 @@ _SHARED_NOTES = """The model predicts ``mu = g^-1(X @ coef_ + intercept_)`` for 
     or float32 (fitted in float32 arithmetic, confirmed with a float64
     gradient), in C or Fortran order, or sparse CSR or CSC (never
     densified). Products with ``X`` run in as many threads as numpy's BLAS
-    would use (``OMP_NUM_THREADS`` and threadpoolctl limits apply).
+    would use (``OMP_NUM_THREADS`` and threadpoolctl limits apply), at most
+    one per 65536 rows.
 
     Rank-deficient ``X`` (constant or duplicate columns, more features than
     samples) gives, with ``alpha=0``, the solution with no

@@ -52,10 +52,13 @@ CONVERTED_FRACTION_OF_CHUNK = 16
 # a design with an intercept column) hold this many elements.
 SCRATCH_BLOCK_ELEMENTS = 2**19
 
-# Threads are started only for at least this many elements per thread (2
-# MiB of float64): on less, an evaluation takes well under a millisecond and
-# starting and joining threads costs about a tenth of one.
-MIN_ELEMENTS_PER_THREAD = 2**18
+# Threads are started only for at least this many rows per thread. What
+# they add to a product BLAS already runs on every core is the elementwise
+# loss of each row: measured on two cores, one evaluation of 100k x 100 took
+# 10 ms in the calling thread and 12 ms in two threads, of 200k x 10 7 ms
+# and 4 ms, of 1M x 100 102 ms and 91 ms, of a 200k-row CSR matrix (4M
+# stored values) 16 ms and 9 ms.
+MIN_ROWS_PER_THREAD = 2**16
 
 
 def _row_slices(start, stop, rows_per_block):
@@ -284,25 +287,23 @@ def _numpy_blas():
 def parallel_row_blocks(X, block_elements=None):
     """:class:`RowBlocks` of ``X`` (with ``block_elements``) over as many
     threads as numpy's BLAS would use (so ``OMP_NUM_THREADS`` and
-    threadpoolctl limits are respected).
+    threadpoolctl limits are respected), when ``X`` has the rows for them
+    (``MIN_ROWS_PER_THREAD``); numpy's BLAS is then held to one thread.
 
-    Meanwhile numpy's BLAS is held to one thread, and so is scipy's own when
-    pip wheels bundle one apart: L-BFGS-B's small BLAS calls would wake its
-    threads, which then spin on the cores the products need (measured before
-    the threads here: evaluations of a 1M x 100 problem 1.5x slower on two
-    cores).
+    scipy's own BLAS, when pip wheels bundle one apart, is held to one thread
+    throughout: L-BFGS-B's small BLAS calls would wake its threads, which
+    then spin on the cores the products need (fits of 100k x 100 took 265 ms
+    without the limit, 154 ms with it; evaluations of 1M x 100 were 1.5x
+    slower on two cores).
     """
     blas = _numpy_blas()
     n_threads = max(
         (library.num_threads for library in blas.lib_controllers), default=1
     )
-    n_threads = min(n_threads, _stored_elements(X) // MIN_ELEMENTS_PER_THREAD)
-    if n_threads <= 1:
-        yield RowBlocks(X, block_elements=block_elements)
-        return
-    with (
-        ThreadPoolExecutor(n_threads) as executor,
-        blas.limit(limits=1),
-        bundled_blas(scipy).limit(limits=1),
-    ):
-        yield RowBlocks(X, executor, n_threads, block_elements)
+    n_threads = min(n_threads, X.shape[0] // MIN_ROWS_PER_THREAD)
+    with bundled_blas(scipy).limit(limits=1):
+        if n_threads <= 1:
+            yield RowBlocks(X, block_elements=block_elements)
+            return
+        with ThreadPoolExecutor(n_threads) as executor, blas.limit(limits=1):
+            yield RowBlocks(X, executor, n_threads, block_elements)

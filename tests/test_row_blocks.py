@@ -127,7 +127,7 @@ def blas_threads():
 
 def test_threads_follow_blas_and_blas_is_held_to_one_meanwhile(monkeypatch):
     X = make_X("C", n=400, p=10)
-    monkeypatch.setattr(_row_blocks, "MIN_ELEMENTS_PER_THREAD", 100)
+    monkeypatch.setattr(_row_blocks, "MIN_ROWS_PER_THREAD", 100)
     numpy_blas = {
         library.filepath for library in _row_blocks._numpy_blas().lib_controllers
     }
@@ -144,9 +144,14 @@ def test_threads_follow_blas_and_blas_is_held_to_one_meanwhile(monkeypatch):
             assert len(blocks.chunks) == 1
 
 
-def test_small_data_stay_in_the_calling_thread():
+def test_few_rows_stay_in_the_calling_thread_with_numpys_blas_threads():
     X = make_X("C", n=400, p=10)
+    numpy_blas = {
+        library.filepath for library in _row_blocks._numpy_blas().lib_controllers
+    }
     with threadpool_limits(limits=2, user_api="blas"):
         with parallel_row_blocks(X) as blocks:
             assert len(blocks.chunks) == 1
-            assert set(blas_threads().values()) == {2}
+            threads = blas_threads()
+            assert {threads[path] for path in numpy_blas} == {2}
+            assert {threads[path] for path in set(threads) - numpy_blas} == {1}
