@@ -49,6 +49,16 @@ FLOAT32_TOLERANCE = 1e-8
 # over its minimum, estimated) at the fitted coefficients exceeds this.
 NEWTON_DECREMENT_WARNING = 1e-8
 
+# The arguments of coef_table and partial_effects_table.
+_INFERENCE_PARAMETER_CONSTRAINTS = {
+    "X": ["array-like", "sparse matrix"],
+    "y": ["array-like"],
+    "sample_weight": ["array-like", None],
+    "cov_type": [StrOptions(set(COV_TYPES))],
+    "groups": ["array-like", None],
+    "level": [Interval(Real, 0.0, 1.0, closed="neither")],
+}
+
 
 def _cold_start(n_features, targets, weights, fit_intercept, link):
     """Zero coefficients; the intercept that fits the weighted mean target."""
@@ -249,6 +259,10 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
             coef_shape
         ):
             return None
+        return self._fitted_params()
+
+    def _fitted_params(self):
+        """The fitted ``[coef, intercept]`` in float64, as the solver has them."""
         return join_params(
             self.coef_.T.astype(np.float64), self.intercept_, self.fit_intercept
         )
@@ -347,9 +361,7 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
                 ") (1-D for one probability); pass the targets it was fitted on."
             )
         group_codes = check_groups(groups, cov_type, X.shape[0])
-        params = join_params(
-            self.coef_.T.astype(np.float64), self.intercept_, self.fit_intercept
-        )
+        params = self._fitted_params()
         # Each block is copied into a float64 design with a column of ones.
         with parallel_row_blocks(X, SCRATCH_BLOCK_ELEMENTS) as blocks:
             sums = inference_sums(
@@ -401,15 +413,7 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
             )
 
     @validate_params(
-        {
-            "X": ["array-like", "sparse matrix"],
-            "y": ["array-like"],
-            "sample_weight": ["array-like", None],
-            "cov_type": [StrOptions(set(COV_TYPES))],
-            "groups": ["array-like", None],
-            "level": [Interval(Real, 0.0, 1.0, closed="neither")],
-        },
-        prefer_skip_nested_validation=True,
+        _INFERENCE_PARAMETER_CONSTRAINTS, prefer_skip_nested_validation=True
     )
     def coef_table(
         self, X, y, sample_weight=None, cov_type="HC1", groups=None, level=0.95
@@ -496,15 +500,7 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
         return estimate_table("coef", params[order], std_err[order], terms, level)
 
     @validate_params(
-        {
-            "X": ["array-like", "sparse matrix"],
-            "y": ["array-like"],
-            "sample_weight": ["array-like", None],
-            "cov_type": [StrOptions(set(COV_TYPES))],
-            "groups": ["array-like", None],
-            "level": [Interval(Real, 0.0, 1.0, closed="neither")],
-        },
-        prefer_skip_nested_validation=True,
+        _INFERENCE_PARAMETER_CONSTRAINTS, prefer_skip_nested_validation=True
     )
     def partial_effects_table(
         self, X, y, sample_weight=None, cov_type="HC1", groups=None, level=0.95

@@ -127,11 +127,7 @@ def _weighted_grams(design, row_matrices):
     grams = np.empty((width, n_classes, width, n_classes))
     for k in range(n_classes):
         for m in range(k, n_classes):
-            weights = row_matrices[:, k, m]
-            if sparse.issparse(design):
-                gram = (design.T @ design.multiply(weights[:, np.newaxis])).toarray()
-            else:
-                gram = design.T @ (weights[:, np.newaxis] * design)
+            gram = _dense(design.T @ _scale_rows(design, row_matrices[:, k, m]))
             grams[:, k, :, m] = gram
             grams[:, m, :, k] = gram.T
     return grams
