@@ -394,23 +394,37 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
             names = [f"x{j}" for j in range(self.n_features_in_)]
         return [str(name) for name in names]
 
-    def _warn_unidentified(self, identified_features):
-        if not identified_features.all():
+    def _warn_about_features(self, flagged_features, message):
+        """Warn ``message`` (with ``{names}``) naming the flagged features."""
+        if flagged_features.any():
             names = [
                 name
-                for name, identified in zip(
-                    self._term_names(), identified_features, strict=True
+                for name, flagged in zip(
+                    self._term_names(), flagged_features, strict=True
                 )
-                if not identified
+                if flagged
             ]
-            warnings.warn(
-                f"The data do not identify the coefficients of {names} "
-                "(collinear or constant columns, or more columns than rows, "
-                "with alpha=0); they are reported as NaN. Drop or combine "
-                "those columns, or fit with alpha > 0.",
-                UserWarning,
-                stacklevel=3,
-            )
+            warnings.warn(message.format(names=names), UserWarning, stacklevel=3)
+
+    def _warn_unidentified_or_fixed(self, covariance):
+        """Warn about the features whose coefficients the data do not
+        identify (alpha=0) or the penalty alone fixes (alpha > 0)."""
+        n_features = self.n_features_in_
+        self._warn_about_features(
+            ~covariance.identified_rows[:n_features],
+            "The data do not identify the coefficients of {names} (collinear or "
+            "constant columns, or more columns than rows, with alpha=0); they "
+            "are reported as NaN. Drop or combine those columns, or fit with "
+            "alpha > 0.",
+        )
+        self._warn_about_features(
+            covariance.fixed_rows[:n_features],
+            "The coefficients of {names} are fixed by the penalty alone (the "
+            "data cannot tell those columns from the others, such as a constant "
+            "column beside the intercept): their standard errors are 0, and "
+            "their z statistics and p-values are undefined (NaN). Drop those "
+            "columns.",
+        )
 
     @validate_params(
         _INFERENCE_PARAMETER_CONSTRAINTS, prefer_skip_nested_validation=True
@@ -488,7 +502,7 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
         """
         params, _, covariance = self._inference(X, y, sample_weight, cov_type, groups)
         identified = covariance.identified_rows
-        self._warn_unidentified(identified[: self.n_features_in_])
+        self._warn_unidentified_or_fixed(covariance)
         std_err = np.sqrt(np.maximum(np.diag(covariance.matrix), 0.0))
         std_err = std_err.reshape(params.shape)
         params = np.where(identified[:, np.newaxis], params, np.nan)
@@ -554,13 +568,16 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
             X, y, sample_weight, cov_type, groups
         )
         identified = covariance.identified_rows[: self.n_features_in_]
-        self._warn_unidentified(identified)
+        self._warn_unidentified_or_fixed(covariance)
         effects, effect_covariance = average_partial_effects(
             params, sums, covariance.matrix, self.n_features_in_
         )
         slope = self._probability_to_target_slope()
         std_err = np.sqrt(np.maximum(np.diag(effect_covariance), 0.0))
         std_err = np.abs(slope) * std_err.reshape(effects.shape)
+        # An effect through a coefficient the penalty fixes is fixed too.
+        fixed = covariance.fixed_rows[: self.n_features_in_]
+        std_err[fixed] = 0.0
         return estimate_table(
             "effect",
             np.where(identified[:, np.newaxis], slope * effects, np.nan),

@@ -36,7 +36,10 @@ is taken in coordinates where each row of parameters sums to zero over the
 classes, as ``coef_`` and ``intercept_`` do. ``A`` is inverted through the
 eigendecomposition of its Jacobi-scaled form (the solver's preconditioning
 idea): a coefficient whose direction meets the null space (collinear columns
-without a penalty) is not identified and gets NaN.
+without a penalty) is not identified and gets NaN. With a penalty, the
+coefficient of a column the data cannot tell from others (a constant column
+beside the intercept) is fixed by the penalty alone: its variance is zero,
+and so is its computed variance up to rounding, which is set to exactly 0.
 
 Average partial effects are ``d mu / d x_j`` averaged over the weighted
 rows: ``beta_j * mean(g'(eta))`` for a binary link and ``coef @ mean(diag(mu)
@@ -61,6 +64,11 @@ COV_TYPES = ("nonrobust", "HC0", "HC1", "cluster")
 RANK_TOLERANCE = 1e-12
 # A coordinate is identified when its loading on those directions is below this.
 NULL_LOADING = 1e-6
+# A variance at most this times the sum of the magnitudes of its terms,
+# diag(|A^-1| |B| |A^-1|), is zero up to rounding (measured: about 1e-16
+# for a constant column under a penalty, 2e-7 for the intercept beside it,
+# whose terms cancel the most among variances that are not zero).
+ZERO_VARIANCE = 1e-12
 
 
 class InferenceSums(NamedTuple):
@@ -289,6 +297,13 @@ class Covariance(NamedTuple):
     identified_rows: np.ndarray
     newton_decrement: float
 
+    @property
+    def fixed_rows(self):
+        """Parameter rows whose every entry has zero variance: fixed by the
+        penalty alone, whatever the data."""
+        variances = np.diag(self.matrix).reshape(len(self.identified_rows), -1)
+        return (variances == 0).all(axis=1) & self.identified_rows
+
 
 def parameter_covariance(sums, params, cov_type, alpha, n_features):
     """The covariance of ``cov_type`` (one of ``COV_TYPES``) at ``params``
@@ -308,7 +323,12 @@ def parameter_covariance(sums, params, cov_type, alpha, n_features):
     inverse, identified, rank = scaled_pseudo_inverse(
         _to_basis(bread + np.diag(penalty), basis)
     )
-    covariance = inverse @ _to_basis(meat, basis) @ inverse
+    meat = _to_basis(meat, basis)
+    covariance = inverse @ meat @ inverse
+    magnitude = ((np.abs(inverse) @ np.abs(meat)) * np.abs(inverse)).sum(axis=1)
+    zero_variance = np.abs(np.diag(covariance)) <= ZERO_VARIANCE * magnitude
+    covariance[zero_variance, :] = 0.0
+    covariance[:, zero_variance] = 0.0
     n_observations = sums.n_observations
     if cov_type == "HC1":
         covariance *= n_observations / max(n_observations - rank, 1)
@@ -406,8 +426,10 @@ def estimate_table(estimate_name, estimates, std_err, terms, level):
             [range(n_classes), terms], names=["class", "term"]
         )
     estimates, std_err = estimates.T.ravel(), std_err.T.ravel()
+    # A zero standard error (a coefficient fixed by the penalty) leaves z
+    # and the p-value undefined.
     with np.errstate(divide="ignore", invalid="ignore"):
-        z = estimates / std_err
+        z = np.where(std_err > 0, estimates / std_err, np.nan)
     half_width = norm.ppf(0.5 + level / 2) * std_err
     return pd.DataFrame(
         {

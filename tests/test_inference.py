@@ -256,11 +256,16 @@ def test_constant_column_with_intercept_is_not_identified_without_penalty():
     assert table.loc["x1"].isna().all()
     assert np.isfinite(table.drop(index=["x1", "intercept"])).all().all()
     penalised = ProbabilityRegressor(alpha=1e-3).fit(X, y, sample_weight=weights)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        assert (
-            np.isfinite(penalised.coef_table(X, y, sample_weight=weights)).all().all()
-        )
+    for method in ("coef_table", "partial_effects_table"):
+        with pytest.warns(UserWarning, match=r"\['x1'\] are fixed by the penalty"):
+            table = getattr(penalised, method)(X, y, sample_weight=weights)
+        # The penalty holds the coefficient at 0 whatever the data: no spread.
+        assert abs(table.iloc[:, 0]["x1"]) < 1e-12
+        assert table.loc["x1", "std_err"] == 0.0
+        assert table.loc["x1", ["z", "p_value"]].isna().all()
+        assert table.loc["x1", "ci_low"] == table.loc["x1", "ci_high"]
+        assert np.isfinite(table.drop(index="x1")).all().all()
+        assert (table.drop(index="x1")["std_err"] > 0).all()
 
 
 def test_sparse_and_float32_inputs_give_the_dense_tables():
