@@ -66,7 +66,7 @@ coef_ : ndarray of shape (n_features,) or (n_classes, n_features)
     n_features_in_ : int
         Number of features seen during fit.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column
         names (a pandas DataFrame, for example)."""
 
