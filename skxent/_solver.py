@@ -47,9 +47,15 @@ NEWTON_STEP_EVALUATIONS = 4
 # failed below 1e-6. The Newton steps on the exact gradient take it from here.
 ROUNDED_GRADIENT_TOLERANCE = 1e-5
 
-ADVICE = (
-    "Increase max_iter, loosen tol, or increase alpha if the features are "
-    "nearly collinear or the targets are perfectly separable."
+ADVICE_AT_MAX_ITER = (
+    "Increase max_iter, or increase alpha if the features are nearly "
+    "collinear or the targets are separable."
+)
+ADVICE_AT_ROUNDING = (
+    "No further step reduced the gradient: what is left of it is rounding in "
+    "the objective's arithmetic on these data (float32 X, or features of "
+    "extreme magnitudes). Loosen tol, or rescale the features (or fit "
+    "float64 X)."
 )
 
 
@@ -94,6 +100,22 @@ class _Progress:
     @property
     def gradient_max(self):
         return float(np.max(np.abs(self.gradient), initial=0.0))
+
+    def converged(self, tol, inverse_hessian):
+        """Whether max |gradient| <= tol, and the Newton decrement
+        ``g @ H^-1 g`` (twice the objective's excess) is at most what it
+        would be with a unit Hessian, ``n * tol**2``.
+
+        The preconditioner makes the Hessian near the identity at the start;
+        where the curvature at the optimum is far smaller (hard targets fitted
+        nearly exactly, with a small alpha), a gradient of tol still leaves
+        the optimum far away, and the decrement, from L-BFGS's inverse Hessian
+        estimate, says so.
+        """
+        if self.gradient_max > tol:
+            return False
+        decrement = self.gradient @ (inverse_hessian.operator @ self.gradient)
+        return decrement <= self.gradient.size * tol**2
 
     def print_iteration(self, stage, number):
         """Print the latest objective and gradient, if verbose."""
@@ -209,17 +231,18 @@ def _quasi_newton_steps(progress, z, inverse_hessian, tol, max_iter):
     but not added to the memory: a step that is far from the model's
     prediction is where the gradient's rounding shows).
     """
-    while progress.gradient_max > tol and progress.n_iter < max_iter:
+    while not progress.converged(tol, inverse_hessian) and progress.n_iter < max_iter:
         gradient, gradient_max = progress.gradient, progress.gradient_max
         trial = z - inverse_hessian.operator @ gradient
         progress(trial)
         if not progress.gradient_max < gradient_max:
             progress.revert()
             break
-        # log(g / tol) / log(reduction) <= steps, with g the new gradient.
+        # log(g / tol) / log(reduction) <= steps, with g the new gradient,
+        # multiplied out (g may be 0).
         strong = (
-            progress.gradient_max / tol
-            <= (gradient_max / progress.gradient_max) ** NEWTON_STEP_EVALUATIONS
+            progress.gradient_max ** (NEWTON_STEP_EVALUATIONS + 1)
+            <= tol * gradient_max**NEWTON_STEP_EVALUATIONS
         )
         if strong:
             inverse_hessian = inverse_hessian.updated(
@@ -236,7 +259,7 @@ def _newton_steps(progress, z, inverse_hessian, hessian_product_at, tol, max_ite
     """Newton steps from ``z`` while they reduce max |gradient|, at most
     ``MAX_NEWTON_STEPS``."""
     for _ in range(MAX_NEWTON_STEPS):
-        if not (progress.gradient_max > tol and progress.n_iter < max_iter):
+        if progress.converged(tol, inverse_hessian) or progress.n_iter >= max_iter:
             break
         gradient, gradient_max = progress.gradient, progress.gradient_max
         trial = _newton_step(progress, z, hessian_product_at, tol, inverse_hessian)
@@ -322,10 +345,14 @@ def minimize_smooth_convex(
             progress, z, inverse_hessian, hessian_product_at, tol, max_iter
         )
     if progress.gradient_max > tol:
+        reason = (
+            f"reached max_iter={max_iter}. {ADVICE_AT_MAX_ITER}"
+            if progress.n_iter >= max_iter
+            else f"stopped before max_iter={max_iter}. {ADVICE_AT_ROUNDING}"
+        )
         warnings.warn(
-            f"The solver stopped after {progress.n_iter} iterations with max "
-            f"|gradient| {progress.gradient_max:.2e} > tol={tol:g} "
-            f"(max_iter={max_iter}). {ADVICE}",
+            f"The solver ran {progress.n_iter} iterations and ended with max "
+            f"|gradient| {progress.gradient_max:.2e} > tol={tol:g}: it {reason}",
             ConvergenceWarning,
             stacklevel=3,
         )
