@@ -14,6 +14,7 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
+from sklearn.utils import assert_all_finite
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
@@ -35,8 +36,15 @@ from ._objective import (
 )
 from ._preconditioning import build_preconditioner
 from ._row_blocks import SCRATCH_BLOCK_ELEMENTS, parallel_row_blocks
+from ._separation import (
+    bound_classes,
+    count_separated_rows,
+    warn_absent_classes,
+    warn_constant_targets,
+    warn_separated_rows,
+)
 from ._solver import minimize_smooth_convex
-from ._validation import check_sample_weight
+from ._validation import check_no_strings, check_sample_weight
 
 # A float32 fit stops at a gradient of this or tol, whichever is larger:
 # there its predictions agree with the float64 fit's to float32 precision
@@ -110,6 +118,12 @@ def fit_cross_entropy(
             (n_features + fit_intercept, n_classes)
         ``coef`` followed by the intercept row when fitted.
     n_iter : int
+
+    Warns
+    -----
+    ConvergenceWarning
+        When the optimum is not finite (see ``_separation``) or the solver
+        stops before ``tol``.
     """
     weights = sample_weight / sample_weight.sum()
     if start is None:
@@ -160,7 +174,19 @@ def fit_cross_entropy(
                 else partial(value_and_gradient, dtype=np.float64)
             ),
         )
-    return preconditioner.params(result.solution), result.n_iter
+        params = preconditioner.params(result.solution)
+        at_zero, at_one = bound_classes(targets, weights)
+        if fit_intercept and targets.ndim == 1 and (at_zero.size or at_one.size):
+            warn_constant_targets(all_zero=bool(at_zero.size))
+        elif fit_intercept and at_zero.size:
+            warn_absent_classes(at_zero)
+        elif alpha == 0:
+            n_separated, n_hard = count_separated_rows(
+                params, blocks, targets, weights, fit_intercept, loss
+            )
+            if n_separated:
+                warn_separated_rows(n_separated, n_hard)
+    return params, result.n_iter
 
 
 class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
@@ -229,17 +255,30 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
             )
         return SOFTMAX_LOSS
 
+    def _validate_data(self, *arrays, **options):
+        """scikit-learn's ``validate_data`` for float64 or float32 ``X``, dense
+        or CSR/CSC. Its first finiteness check sums ``X``, which overflows
+        for finite float32 values near the dtype's limit (it then checks
+        value by value): that overflow is no error, and no warning."""
+        for array, name in zip(arrays, ("X", "y"), strict=False):
+            check_no_strings(array, name)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return validate_data(
+                self,
+                *arrays,
+                accept_sparse=["csr", "csc"],
+                dtype=[np.float64, np.float32],
+                **options,
+            )
+
     def _validate_training_data(self, X, y, sample_weight, reset):
         """``X``, the targets as probabilities and float64 sample weights."""
         if y is not None:
             self._check_targets(y)
-        X, y = validate_data(
-            self,
+        X, y = self._validate_data(
             X,
             y,
             reset=reset,
-            accept_sparse=["csr", "csc"],
-            dtype=[np.float64, np.float32],
             y_numeric=True,
             multi_output=self.__sklearn_tags__().target_tags.multi_output,
         )
@@ -247,9 +286,11 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
             # scikit-learn's convention: a column vector is 1-D y, with a warning.
             y = column_or_1d(y, warn=True)
         sample_weight = check_sample_weight(sample_weight, X)
-        targets = self._targets_to_probabilities(
-            y.astype(np.float64, copy=False), sample_weight, reset
-        )
+        y = y.astype(np.float64, copy=False)
+        # scikit-learn checks an object y (None for a missing value) before
+        # converting it to numbers.
+        assert_all_finite(y, input_name="y")
+        targets = self._targets_to_probabilities(y, sample_weight, reset)
         return X, targets, sample_weight
 
     def _warm_start_params(self, n_features, targets):
@@ -336,13 +377,7 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
             Predictions, in the units (and shape) of the training targets.
         """
         check_is_fitted(self)
-        X = validate_data(
-            self,
-            X,
-            reset=False,
-            accept_sparse=["csr", "csc"],
-            dtype=[np.float64, np.float32],
-        )
+        X = self._validate_data(X, reset=False)
         raw_prediction = X @ self.coef_.T + np.asarray(self.intercept_, dtype=X.dtype)
         return self._probabilities_to_targets(
             self._fitted_loss.link.inverse(raw_prediction)

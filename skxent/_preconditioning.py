@@ -52,6 +52,7 @@ from scipy import sparse
 
 from ._objective import join_params, split_params
 from ._row_blocks import SCRATCH_BLOCK_ELEMENTS, RowBlocks, with_values
+from ._validation import check_feature_magnitudes
 
 # Above this many features a dense p x p matrix (O(p^3) to factor) costs more
 # than the iterations it saves: Jacobi scaling alone is used.
@@ -78,6 +79,14 @@ CENTRED_DIGITS = 4
 # Curvatures below this fraction of the largest are rounding noise from
 # forming the matrix, not information in the data.
 RELATIVE_CURVATURE_FLOOR = 1e-11
+
+# A column's centred sum of squares at most this fraction of its uncentred
+# one is what centring a constant column leaves (rounding, about eps**2
+# relative), not spread; a spread of 1e-12 of the column's magnitude is
+# still information. Columns are judged against themselves, not against the
+# others: a column of values near 1e-8 beside one near 1e8 has a curvature
+# 1e-32 times the other's, all of it information.
+COLUMN_NOISE = 1e-24
 
 
 class AffinePreconditioner:
@@ -181,6 +190,7 @@ def curvature_moments(blocks, curvature_weights, fit_intercept):
     X = blocks.X
     n_samples, n_features = X.shape
     sampled = _sampled_rows(n_samples, n_features)
+    check_feature_magnitudes(X, sampled)
     if sparse.issparse(X):
         center, squares = _exact_centre_and_squares(
             blocks, curvature_weights, fit_intercept
@@ -339,10 +349,23 @@ def _curvatures_without_noise(curvatures):
     )
 
 
-def _coef_map(moments, alpha):
+def _column_curvatures(moments, total_curvature, alpha):
+    """The Hessian's diagonal on the coefficients, ``D**2``.
+
+    A column with no spread beyond rounding (constant beside the intercept,
+    all zero) has the penalty's curvature alone, or the largest where that
+    is noise or zero (the data do not move it).
+    """
+    uncentred = moments.squares + total_curvature * moments.center**2
+    no_spread = moments.squares <= COLUMN_NOISE * uncentred
+    curvatures = np.where(no_spread, 0.0, moments.squares) + alpha
+    return np.where(no_spread, _curvatures_without_noise(curvatures), curvatures)
+
+
+def _coef_map(moments, total_curvature, alpha):
     """``A = D^-1 V Lambda^-1/2`` (or ``D^-1`` alone for many features)."""
     squares = moments.squares
-    scale = np.sqrt(_curvatures_without_noise(squares + alpha))
+    scale = np.sqrt(_column_curvatures(moments, total_curvature, alpha))
     if moments.correlation is None:
         return sparse.diags_array(1.0 / scale)
     data_scale = np.sqrt(squares) / scale
@@ -403,7 +426,7 @@ def build_preconditioner(
         # c * (G + alpha / c): a typical c stands for all.
         feature_alpha = alpha / typical
     moments = curvature_moments(blocks, row_curvature, fit_intercept)
-    coef_map = _coef_map(moments, feature_alpha)
+    coef_map = _coef_map(moments, total_curvature, feature_alpha)
     if not fit_intercept:
         return AffinePreconditioner(origin, coef_map, None, 1.0, class_map)
     intercept_scale = 1.0 / np.sqrt(total_curvature) if total_curvature > 0 else 1.0

@@ -1,4 +1,4 @@
-"""Domain checks on targets and sample weights, each in one place.
+"""Domain checks on targets, sample weights and the magnitudes of X, each in one place.
 
 scikit-learn's ``validate_data`` and ``_check_sample_weight`` handle types,
 shapes and finiteness of ``X``; these add what cross-entropy regression needs
@@ -6,12 +6,20 @@ and say what was expected, what was found and what to do instead.
 """
 
 import numpy as np
+from scipy import sparse
 from sklearn.utils import check_array
 from sklearn.utils.validation import _check_sample_weight
 
 # Rows of 2-D probability targets must sum to 1 within this (or the rounding
 # of their dtype over all classes, if larger); they are then normalised.
 SIMPLEX_TOLERANCE = 1e-6
+
+# The solver's scales are sums of squared feature values: a float64 column
+# whose values all lie below the first, or any beyond the second, has squares
+# that underflow to 0 or overflow to inf (float64 spans 1e-308..1e308).
+# float32 values always fit: their squares are summed in float64.
+SMALLEST_COLUMN_MAGNITUDE = 1e-150
+LARGEST_FEATURE_MAGNITUDE = 1e150
 
 
 def _describe_values(values):
@@ -38,11 +46,14 @@ def check_probability_targets(y, input_name="y", advice=""):
     check so that NaN and inf get the same explanation as other bad values.
     ``advice`` is appended to the message.
     """
+    check_no_strings(y, input_name)
+    # Empty y is left to the checks of X, whose message names the estimator.
     values = check_array(
         y,
         ensure_2d=False,
         dtype="numeric",
         ensure_all_finite=False,
+        ensure_min_samples=0,
         input_name=input_name,
     )
     if values.ndim == 2 and values.shape[1] > 1:
@@ -53,6 +64,46 @@ def check_probability_targets(y, input_name="y", advice=""):
         raise ValueError(
             f"{input_name} must hold probabilities in [0, 1] (rates, proportions, "
             f"soft labels); got {_describe_values(values.ravel())}. {advice}".rstrip()
+        )
+
+
+def check_feature_magnitudes(X, rows):
+    """Raise a ValueError for float64 columns of ``X`` whose squares leave
+    float64's range, judged on ``rows`` of a dense ``X`` (the rows the
+    solver samples). A sparse ``X`` is judged on all its stored values at
+    once (extremes per column would copy it)."""
+    if X.dtype != np.float64:
+        return
+    if sparse.issparse(X):
+        values = X.data if X.nnz else np.zeros(1)
+        largest, smallest = values.max(keepdims=True), values.min(keepdims=True)
+    else:
+        largest, smallest = X[rows].max(axis=0), X[rows].min(axis=0)
+    magnitudes = np.maximum(largest, -smallest)
+
+    def which(flagged):
+        if sparse.issparse(X):
+            return "its stored values"
+        return f"columns {np.flatnonzero(flagged).tolist()}"
+
+    too_small = (magnitudes > 0) & (magnitudes < SMALLEST_COLUMN_MAGNITUDE)
+    too_large = ~(magnitudes <= LARGEST_FEATURE_MAGNITUDE)
+    problems = []
+    if too_large.any():
+        problems.append(
+            f"{which(too_large)} reach {magnitudes[too_large].max():.3g} in "
+            f"magnitude (above {LARGEST_FEATURE_MAGNITUDE:g})"
+        )
+    if too_small.any():
+        problems.append(
+            f"{which(too_small)} stay below {magnitudes[too_small].max():.3g} "
+            f"in magnitude (below {SMALLEST_COLUMN_MAGNITUDE:g})"
+        )
+    if problems:
+        raise ValueError(
+            f"X: {'; '.join(problems)}. Their squares leave float64's range, "
+            "so the fit cannot scale them. Rescale those columns (a change of "
+            "units, or StandardScaler in a Pipeline)."
         )
 
 
@@ -126,8 +177,40 @@ def check_target_range(target_range):
     return float(values[0]), float(values[1])
 
 
+def check_no_strings(values, input_name):
+    """Raise a TypeError if ``values`` (an array-like or a DataFrame) hold
+    strings: numbers are expected, and numeric strings are not silently
+    parsed."""
+    if values is None or sparse.issparse(values):
+        return
+    columns = (
+        [values[name] for name in values.columns]
+        if hasattr(values, "columns")
+        else [values]
+    )
+    for column in columns:
+        array = np.asarray(column)
+        if array.dtype.kind in "US":
+            example = array.ravel()[0] if array.size else ""
+        elif array.dtype.kind == "O":
+            example = next(
+                (v for v in array.ravel() if isinstance(v, str | bytes)), None
+            )
+            if example is None:
+                continue
+        else:
+            continue
+        raise TypeError(
+            f"{input_name} must hold numbers; it holds strings (such as "
+            f"{str(example)!r}). Convert them first: numbers with "
+            "pandas.to_numeric or astype(float), categories with a "
+            "OneHotEncoder in a Pipeline."
+        )
+
+
 def check_sample_weight(sample_weight, X):
     """Sample weights as float64: finite, non-negative and not all zero."""
+    check_no_strings(sample_weight, "sample_weight")
     sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64)
     if np.any(sample_weight < 0):
         negative = np.flatnonzero(sample_weight < 0)

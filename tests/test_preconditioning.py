@@ -51,6 +51,22 @@ def exact_moments(X, weights, fit_intercept):
 
 
 @pytest.mark.parametrize("fit_intercept", [True, False])
+def test_columns_of_tiny_and_huge_scale_are_both_whitened(fit_intercept):
+    """Each column's curvature is judged against its own magnitude: one of
+    values near 1e-8 beside one near 1e8 (curvatures 1e-32 apart) is data,
+    not rounding noise."""
+    X, weights = make_design(p=4)
+    X = X * [1e-8, 1.0, 1e8, 1.0]
+    origin = np.zeros(X.shape[1] + fit_intercept)
+    preconditioner = build_preconditioner(
+        RowBlocks(X), weights, None, 0.0, fit_intercept, origin
+    )
+    transform = transform_matrix(preconditioner)
+    whitened = transform.T @ full_hessian(X, weights, 0.0, fit_intercept) @ transform
+    np.testing.assert_allclose(whitened, np.eye(len(origin)), atol=1e-6)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
 @pytest.mark.parametrize("layout", ["C", "F", "csr", "csc"])
 def test_moments_over_all_rows_are_exact(monkeypatch, fit_intercept, layout):
     X, weights = make_design()

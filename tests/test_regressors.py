@@ -202,7 +202,8 @@ def test_predictions_are_probabilities_even_when_separable():
 @pytest.mark.parametrize("value", [0.0, 1.0])
 def test_all_targets_on_a_bound(value):
     X, _, _ = make_proportions(n=40)
-    model = ProbabilityRegressor().fit(X, np.full(40, value))
+    with pytest.warns(ConvergenceWarning, match=f"Every target .* is {value:g}"):
+        model = ProbabilityRegressor().fit(X, np.full(40, value))
     predictions = model.predict(X)
     assert np.all((predictions >= 0) & (predictions <= 1))
     np.testing.assert_allclose(predictions, value, atol=1e-6)
@@ -339,7 +340,8 @@ def test_separable_targets_give_finite_fits_for_every_link(link):
     """The linear predictor runs to hundreds: no overflow warning, no NaN."""
     X = np.random.default_rng(0).normal(size=(200, 3))
     y = (X[:, 0] > 0).astype(float)
-    model = ProbabilityRegressor(link=link, alpha=0).fit(X, y)
+    with pytest.warns(ConvergenceWarning, match="200 of the 200 rows .* separate"):
+        model = ProbabilityRegressor(link=link, alpha=0).fit(X, y)
     assert np.all(np.isfinite(model.coef_))
     predictions = model.predict(X)
     assert np.all((predictions >= 0) & (predictions <= 1))
