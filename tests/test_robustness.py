@@ -177,6 +177,26 @@ def test_bad_input_is_a_clear_error_and_leaves_the_arrays_alone(estimator, case)
 
 
 @pytest.mark.parametrize(
+    "make_input",
+    [
+        lambda X, y, w: (X, y, w),
+        lambda X, y, w: (np.asfortranarray(X, dtype=np.float32), y, w),
+        lambda X, y, w: (pd.DataFrame(X), pd.Series(y), list(w)),
+        # Rows summing to 1 only within rounding: normalised, not in place.
+        lambda X, y, w: (X, np.column_stack([y, 1 - y]) * (1 + 1e-9), w),
+    ],
+    ids=["arrays", "float32 F order", "pandas and a list", "soft labels"],
+)
+def test_fitting_leaves_the_arrays_alone(make_input):
+    X, y, weights = make_input(*fractional_data())
+    before = pickle.dumps((X, y, weights))
+    model = ProbabilityRegressor().fit(X, y, sample_weight=weights)
+    model.predict(X)
+    model.coef_table(X, y, sample_weight=weights)
+    assert pickle.dumps((X, y, weights)) == before
+
+
+@pytest.mark.parametrize(
     "estimator, y, message",
     [
         (ProbabilityRegressor(), lambda y: y + 0.5, r"y must hold probabilities"),
