@@ -17,6 +17,7 @@ EXAMPLE_ORDER = [
     "plot_model_comparison.py",
     "plot_soft_labels.py",
     "plot_inference.py",
+    "plot_dask.py",
 ]
 
 

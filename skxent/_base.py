@@ -18,6 +18,12 @@ from sklearn.utils import assert_all_finite
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
+from ._dask import (
+    is_dask_array,
+    predict_blockwise,
+    validate_dask_training_data,
+    validate_dask_X,
+)
 from ._inference import (
     COV_TYPES,
     average_partial_effects,
@@ -76,7 +82,9 @@ def _cold_start(n_features, targets, weights, fit_intercept, link):
         # Targets all 0 (or all 1) have their optimum at intercept -inf
         # (+inf): start at a finite point in that direction and let the
         # solver go on.
-        intercept = link.link(np.clip(weights @ targets, 1e-10, 1.0 - 1e-10))
+        # np.asarray computes a dask array's weighted mean.
+        mean = np.asarray(weights @ targets)
+        intercept = link.link(np.clip(mean, 1e-10, 1.0 - 1e-10))
     return join_params(coef, intercept, fit_intercept)
 
 
@@ -125,7 +133,7 @@ def fit_cross_entropy(
         When the optimum is not finite (see ``_separation``) or the solver
         stops before ``tol``.
     """
-    weights = sample_weight / sample_weight.sum()
+    weights = sample_weight / float(sample_weight.sum())
     if start is None:
         start = _cold_start(X.shape[1], targets, weights, fit_intercept, loss.link)
     with parallel_row_blocks(X) as blocks:
@@ -273,6 +281,19 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
 
     def _validate_training_data(self, X, y, sample_weight, reset):
         """``X``, the targets as probabilities and float64 sample weights."""
+        if is_dask_array(X):
+            X, y, sample_weight = validate_dask_training_data(
+                self, X, y, sample_weight, reset
+            )
+            # Every evaluation reads the targets: computed once, on the workers.
+            targets = self._targets_to_probabilities(y, sample_weight, reset)
+            return X, targets.persist(), sample_weight
+        X, y, sample_weight = self._validate_arrays(X, y, sample_weight, reset)
+        targets = self._targets_to_probabilities(y, sample_weight, reset)
+        return X, targets, sample_weight
+
+    def _validate_arrays(self, X, y, sample_weight, reset):
+        """In-memory ``X``, float64 ``y`` and float64 sample weights."""
         if y is not None:
             self._check_targets(y)
         X, y = self._validate_data(
@@ -290,8 +311,7 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
         # scikit-learn checks an object y (None for a missing value) before
         # converting it to numbers.
         assert_all_finite(y, input_name="y")
-        targets = self._targets_to_probabilities(y, sample_weight, reset)
-        return X, targets, sample_weight
+        return X, y, sample_weight
 
     def _warm_start_params(self, n_features, targets):
         """The previous solution when warm starting on data of the same shape."""
@@ -322,10 +342,12 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        X : {array-like, sparse matrix, dask array} of shape (n_samples, n_features)
             Training data. float64 and float32 data are used as they are (no
             copy); float32 is fitted with float32 products. Sparse data in
-            CSR or CSC format are never densified.
+            CSR or CSC format are never densified. A dask array chunked by
+            rows is fitted on the workers that hold its chunks (``y`` and
+            ``sample_weight`` may then be dask arrays too).
         y : array-like of shape (n_samples,) or (n_samples, n_classes)
             Targets: for ``ProbabilityRegressor`` probabilities in [0, 1], or
             rows of class probabilities each summing to 1; for
@@ -368,16 +390,25 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        X : {array-like, sparse matrix, dask array} of shape (n_samples, n_features)
             Samples.
 
         Returns
         -------
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_classes)
-            Predictions, in the units (and shape) of the training targets.
+            Predictions, in the units (and shape) of the training targets; a
+            lazy dask array, computed chunk by chunk, for a dask ``X``.
         """
         check_is_fitted(self)
-        X = self._validate_data(X, reset=False)
+        if is_dask_array(X):
+            n_outputs = self.coef_.shape[0] if self.coef_.ndim == 2 else None
+            return predict_blockwise(
+                validate_dask_X(self, X, reset=False), self._predict_rows, n_outputs
+            )
+        return self._predict_rows(self._validate_data(X, reset=False))
+
+    def _predict_rows(self, X):
+        """Predictions for validated in-memory rows ``X``."""
         raw_prediction = X @ self.coef_.T + np.asarray(self.intercept_, dtype=X.dtype)
         return self._probabilities_to_targets(
             self._fitted_loss.link.inverse(raw_prediction)
@@ -386,6 +417,12 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
     def _inference(self, X, y, sample_weight, cov_type, groups):
         """Parameters, the one-pass sums and the covariance on the fitted data."""
         check_is_fitted(self)
+        if is_dask_array(X):
+            raise TypeError(
+                "Standard errors need X in memory (a numpy array or a scipy "
+                "sparse matrix); got a dask array. Pass X.compute() (with y and "
+                "sample_weight computed too) on a machine that holds it."
+            )
         X, targets, sample_weight = self._validate_training_data(
             X, y, sample_weight, reset=False
         )

@@ -51,7 +51,7 @@ import numpy as np
 from scipy import sparse
 
 from ._objective import join_params, split_params
-from ._row_blocks import SCRATCH_BLOCK_ELEMENTS, RowBlocks, with_values
+from ._row_blocks import SCRATCH_BLOCK_ELEMENTS, with_values
 from ._validation import check_feature_magnitudes
 
 # Above this many features a dense p x p matrix (O(p^3) to factor) costs more
@@ -205,9 +205,10 @@ def curvature_moments(blocks, curvature_weights, fit_intercept):
             _sampled_correlation(X_sampled, curvature_weights[sampled], center),
         )
     sampled_weights = curvature_weights[sampled]
-    total, sampled_total = curvature_weights.sum(), sampled_weights.sum()
+    total = float(curvature_weights.sum())
+    sampled_total = float(sampled_weights.sum())
     # The sampled blocks are centred in float64 temporaries of their size.
-    sample = RowBlocks(X[sampled], block_elements=SCRATCH_BLOCK_ELEMENTS)
+    sample = blocks.sampled(sampled, SCRATCH_BLOCK_ELEMENTS)
     center = np.zeros(n_features)
     if fit_intercept and sampled_total > 0:
         center = (
@@ -267,7 +268,7 @@ def _exact_centre_and_squares_of(
         return weights_rows @ centred, weights_rows @ np.square(centred)
 
     first, second = blocks.sum(block_terms, (curvature_weights,))
-    total = curvature_weights.sum()
+    total = float(curvature_weights.sum())
     if not (fit_intercept and total > 0):
         return center[columns], second
     shift = first / total
@@ -414,9 +415,11 @@ def build_preconditioner(
     -------
     AffinePreconditioner
     """
-    total_curvature = row_curvature.sum()
+    total_curvature = float(row_curvature.sum())
     class_map, feature_alpha = None, alpha
     if class_curvature is not None:
+        # K x K: a dask array's is computed here.
+        class_curvature = np.asarray(class_curvature)
         class_map, typical = _class_map(
             class_curvature / total_curvature
             if total_curvature > 0

@@ -34,6 +34,8 @@ import scipy
 from scipy import sparse
 from threadpoolctl import ThreadpoolController
 
+from ._dask import DaskRowBlocks, is_dask_array
+
 # Rows per block: about this many stored elements (32 MiB of float64; on
 # two cores, 1M x 100 float64 evaluations took 97 ms with these, 110 ms
 # with 2**20 and 2**24), at most MAX_BLOCK_ROWS rows (the loss makes a dozen
@@ -243,6 +245,11 @@ class RowBlocks:
         blocks, concatenated along the rows."""
         return np.concatenate(self._results(row_values, row_arrays, dtype))
 
+    def sampled(self, rows, block_elements=None):
+        """The blocks of ``X[rows]`` (``rows`` a slice: a view), in the
+        calling thread, of ``block_elements``."""
+        return RowBlocks(self.X[rows], block_elements=block_elements)
+
 
 def _converted_sparse(X, dtype):
     """A CSR or CSC ``X`` with its stored values in ``dtype``, sharing its
@@ -295,7 +302,13 @@ def parallel_row_blocks(X, block_elements=None):
     then spin on the cores the products need (fits of 100k x 100 took 265 ms
     without the limit, 154 ms with it; evaluations of 1M x 100 were 1.5x
     slower on two cores).
+
+    A dask array gets :class:`DaskRowBlocks`: its chunks are summed on the
+    workers that hold them.
     """
+    if is_dask_array(X):
+        yield DaskRowBlocks(X)
+        return
     blas = _numpy_blas()
     n_threads = max(
         (library.num_threads for library in blas.lib_controllers), default=1

@@ -33,10 +33,12 @@ SEPARATED_LOSS = 1e-8
 def bound_classes(targets, weights):
     """The classes whose target is 0 (first array) or 1 (second) in every row
     of positive weight; for 1-D targets, of the one class."""
-    weighted = targets[weights > 0].reshape(-1, targets[0].size)
+    positive = (weights > 0)[:, np.newaxis]
+    by_class = targets.reshape(targets.shape[0], -1)
+    # np.asarray computes a dask array's reductions (one per class).
     return (
-        np.flatnonzero((weighted == 0.0).all(axis=0)),
-        np.flatnonzero((weighted == 1.0).all(axis=0)),
+        np.flatnonzero(np.asarray(~((by_class != 0.0) & positive).any(axis=0))),
+        np.flatnonzero(np.asarray(~((by_class != 1.0) & positive).any(axis=0))),
     )
 
 

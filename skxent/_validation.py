@@ -7,7 +7,7 @@ and say what was expected, what was found and what to do instead.
 
 import numpy as np
 from scipy import sparse
-from sklearn.utils import check_array
+from sklearn.utils import assert_all_finite, check_array
 from sklearn.utils.validation import _check_sample_weight
 
 # Rows of 2-D probability targets must sum to 1 within this (or the rounding
@@ -78,7 +78,9 @@ def check_feature_magnitudes(X, rows):
         values = X.data if X.nnz else np.zeros(1)
         largest, smallest = values.max(keepdims=True), values.min(keepdims=True)
     else:
-        largest, smallest = X[rows].max(axis=0), X[rows].min(axis=0)
+        # np.asarray computes a dask array's p extremes.
+        largest = np.asarray(X[rows].max(axis=0))
+        smallest = np.asarray(X[rows].min(axis=0))
     magnitudes = np.maximum(largest, -smallest)
 
     def which(flagged):
@@ -146,6 +148,7 @@ def check_targets_in_range(y, target_range, fitted=None):
     """
     low, high = target_range
     if not np.all((y >= low) & (y <= high)):
+        y = np.asarray(y)  # a dask array's, to describe it
         outside = np.flatnonzero((y < low) | (y > high))
         first = outside[0]
         where = fitted or "target_range"
@@ -212,15 +215,22 @@ def check_sample_weight(sample_weight, X):
     """Sample weights as float64: finite, non-negative and not all zero."""
     check_no_strings(sample_weight, "sample_weight")
     sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64)
-    if np.any(sample_weight < 0):
-        negative = np.flatnonzero(sample_weight < 0)
-        raise ValueError(
-            f"sample_weight must be non-negative; found {negative.size} negative "
-            f"values (first at index {negative[0]}: {sample_weight[negative[0]]:g})."
-        )
+    check_non_negative_weights(sample_weight)
     if not np.any(sample_weight > 0):
         raise ValueError(
             "sample_weight must contain at least one positive value; all "
             f"{sample_weight.size} are zero."
         )
     return sample_weight
+
+
+def check_non_negative_weights(sample_weight):
+    """Raise a ValueError unless the float ``sample_weight`` are finite and
+    non-negative."""
+    assert_all_finite(sample_weight, input_name="sample_weight")
+    if np.any(sample_weight < 0):
+        negative = np.flatnonzero(sample_weight < 0)
+        raise ValueError(
+            f"sample_weight must be non-negative; found {negative.size} negative "
+            f"values (first at index {negative[0]}: {sample_weight[negative[0]]:g})."
+        )

@@ -1,0 +1,196 @@
+"""Fits on dask arrays, on a dask.distributed cluster of two worker processes."""
+
+import subprocess
+import sys
+import tracemalloc
+
+import numpy as np
+import pytest
+from scipy.special import expit
+from sklearn.exceptions import ConvergenceWarning
+
+from skxent import CrossEntropyRegressor, ProbabilityRegressor
+from skxent import _dask as skxent_dask
+from skxent._dask import DaskRowBlocks
+from skxent._loss import BINARY_LOSSES
+from skxent._objective import objective_value_and_gradient
+
+da = pytest.importorskip("dask.array")
+distributed = pytest.importorskip("distributed")
+
+
+@pytest.fixture(scope="module")
+def client():
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            memory_limit="3GiB",
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        yield client
+
+
+COEF = np.array([0.8, -0.5, 0.3, 0.0, 1.2, -0.7, 0.1, 0.4])
+
+
+def generated_on_workers(n, chunk_rows, seed=0):
+    """``X``, fractional ``y`` and weights made chunk by chunk on the workers;
+    ``E[y | X] = expit(X @ COEF + 0.2)``."""
+    rng = da.random.default_rng(seed)
+    X = rng.normal(size=(n, len(COEF)), chunks=(chunk_rows, -1))
+    mean = 1 / (1 + da.exp(-(X @ COEF + 0.2)))
+    spread = 0.5 * da.minimum(mean, 1 - mean)
+    y = mean + spread * rng.uniform(-1.0, 1.0, size=n, chunks=chunk_rows)
+    weights = rng.uniform(0.5, 2.0, size=n, chunks=chunk_rows)
+    return X, y, weights
+
+
+def test_two_million_rows_are_fitted_without_gathering_X(client):
+    X, y, weights = generated_on_workers(2_000_000, 250_000)
+    tracemalloc.start()
+    try:
+        model = ProbabilityRegressor(alpha=0).fit(X, y, sample_weight=weights)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # X is 128 MB, y and the weights 16 MB each, and they stay on the workers:
+    # the client holds sums of size p (and a few graphs).
+    assert peak < 8 * 2**20
+    assert model.n_features_in_ == len(COEF)
+    # The mean model is right, so 2M rows pin the coefficients down.
+    np.testing.assert_allclose(model.coef_, COEF, atol=0.01)
+    assert abs(model.intercept_ - 0.2) < 0.01
+    predictions = model.predict(X)
+    assert isinstance(predictions, da.Array)
+    assert predictions.chunks == (X.chunks[0],)
+
+
+@pytest.mark.parametrize(
+    "estimator, target",
+    [
+        (ProbabilityRegressor(alpha=0), lambda y: y),
+        (ProbabilityRegressor(alpha=1e-3, link="probit"), lambda y: y),
+        (CrossEntropyRegressor(alpha=1e-4), lambda y: 10 + 90 * y),
+        (CrossEntropyRegressor(target_range=(0, 200)), lambda y: 10 + 90 * y),
+        (
+            ProbabilityRegressor(alpha=1e-4),
+            lambda y: da.stack([0.6 * y, 0.4 * y, 1 - y], axis=1),
+        ),
+    ],
+    ids=["logit", "probit", "auto range", "given range", "soft labels"],
+)
+def test_fits_equal_the_in_memory_fit(client, estimator, target):
+    X, y, weights = generated_on_workers(120_000, 25_000, seed=1)
+    y = target(y)
+    on_cluster = estimator.fit(X, y, sample_weight=weights)
+    coef, intercept = on_cluster.coef_, on_cluster.intercept_
+    dask_predictions = on_cluster.predict(X)
+    X_, y_, weights_ = (array.compute() for array in (X, y, weights))
+    in_memory = estimator.fit(X_, y_, sample_weight=weights_)
+    # 1e-8 relative to the coefficients' size: sums over chunks round
+    # differently from sums over blocks, and tol=1e-10 lets that show.
+    scale = np.max(np.abs(in_memory.coef_))
+    np.testing.assert_allclose(coef, in_memory.coef_, rtol=1e-8, atol=1e-8 * scale)
+    np.testing.assert_allclose(
+        intercept, in_memory.intercept_, rtol=1e-8, atol=1e-8 * scale
+    )
+    np.testing.assert_allclose(
+        dask_predictions.compute(), in_memory.predict(X_), rtol=1e-10
+    )
+
+
+def test_in_memory_targets_and_float32_X(client):
+    X, y, _ = generated_on_workers(60_000, 20_000, seed=2)
+    X32 = X.astype(np.float32)
+    y_ = y.compute()
+    model = ProbabilityRegressor().fit(X32, y_)
+    assert model.coef_.dtype == np.float32
+    in_memory = ProbabilityRegressor().fit(X32.compute(), y_)
+    # Both stop at a float32 gradient of 1e-8 (see tol).
+    scale = np.max(np.abs(in_memory.coef_))
+    np.testing.assert_allclose(model.coef_, in_memory.coef_, atol=1e-6 * scale)
+
+
+def test_bad_chunks_are_named(client):
+    X, y, _ = generated_on_workers(100_000, 25_000, seed=3)
+    X = da.where(da.arange(100_000)[:, None] == 60_000, np.nan, X)
+    with pytest.raises(
+        ValueError, match="Input X contains NaN.*chunk of rows 50000 to 74999"
+    ):
+        ProbabilityRegressor().fit(X, y)
+    with pytest.raises(
+        ValueError, match=r"y must hold probabilities.*chunk of rows \d+ to \d+\)"
+    ):
+        ProbabilityRegressor().fit(X[:, :2].rechunk((25_000, -1)), y + 1)
+    with pytest.raises(ValueError, match="sample_weight must be non-negative"):
+        ProbabilityRegressor().fit(X[:50_000], y[:50_000], sample_weight=-y[:50_000])
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        ProbabilityRegressor().fit(X[:50_000], y[:40_000])
+
+
+def test_separation_and_constant_targets_warn_as_in_memory(client):
+    X, _, _ = generated_on_workers(4_000, 2_000, seed=4)
+    hard = (X[:, 0] > 0).astype(np.float64)
+    with pytest.warns(ConvergenceWarning, match="4000 of the 4000 rows"):
+        ProbabilityRegressor(alpha=0).fit(X, hard)
+    with pytest.warns(ConvergenceWarning, match="Every target of positive weight"):
+        ProbabilityRegressor().fit(X, da.ones(4_000, chunks=2_000))
+
+
+def test_standard_errors_ask_for_data_in_memory(client):
+    X, y, _ = generated_on_workers(20_000, 10_000)
+    model = ProbabilityRegressor().fit(X, y)
+    with pytest.raises(TypeError, match="Standard errors need X in memory"):
+        model.coef_table(X, y)
+
+
+def test_an_evaluation_is_one_pass_over_the_chunks(monkeypatch):
+    """With dask's synchronous scheduler, in this process: one task per chunk."""
+    import dask
+
+    X, y, weights = generated_on_workers(50_000, 10_000, seed=5)
+    X, y, weights = dask.persist(X, y, weights / weights.sum(), scheduler="sync")
+    calls = []
+    in_dtype = skxent_dask._in_dtype
+
+    def counting(function, dtype):
+        block = in_dtype(function, dtype)
+
+        def on_block(X_rows, *row_values):
+            calls.append(len(X_rows))
+            return block(X_rows, *row_values)
+
+        return on_block
+
+    monkeypatch.setattr(skxent_dask, "_in_dtype", counting)
+    with dask.config.set(scheduler="sync"):
+        value, gradient = objective_value_and_gradient(
+            np.full(len(COEF) + 1, 0.1),
+            DaskRowBlocks(X),
+            y,
+            weights,
+            1e-3,
+            True,
+            BINARY_LOSSES["logit"],
+        )
+    assert calls == [10_000] * 5
+    X_, y_, w_ = (array.compute(scheduler="sync") for array in (X, y, weights))
+    eta = X_ @ np.full(len(COEF), 0.1) + 0.1
+    mu = expit(eta)
+    expected = w_ @ -(y_ * np.log(mu) + (1 - y_) * np.log1p(-mu))
+    np.testing.assert_allclose(value - 0.5e-3 * 0.08, expected, rtol=1e-12)
+    np.testing.assert_allclose(gradient[-1], w_ @ (mu - y_), rtol=1e-10)
+
+
+def test_the_package_does_not_import_dask():
+    code = (
+        "import sys, numpy as np; from skxent import ProbabilityRegressor; "
+        "ProbabilityRegressor().fit(np.eye(3), [0.2, 0.5, 0.7]).predict(np.eye(3)); "
+        "assert not any(m.split('.')[0] in ('dask', 'distributed') "
+        "for m in sys.modules), sorted(sys.modules)"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
