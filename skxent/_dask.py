@@ -21,7 +21,7 @@ import functools
 import numpy as np
 from sklearn.utils import assert_all_finite
 
-from ._validation import check_non_negative_weights
+from ._validation import check_no_strings, check_non_negative_weights
 
 
 def is_dask_array(values):
@@ -128,10 +128,10 @@ def validate_dask_training_data(estimator, X, y, sample_weight, reset):
 
     ``X`` must be a 2-D dask array with known chunk sizes; ``y`` and
     ``sample_weight`` may be dask or in memory, and are chunked like ``X``'s
-    rows. Every chunk is checked on its worker, by the checks arrays in
-    memory get, in one pass; ``X``, ``y`` and the weights are then persisted
-    on the workers for the fit. Returns ``(X, y, sample_weight)`` with ``y``
-    as float64, and sample weights as float64 (ones by default).
+    rows. They are persisted on the workers for the fit, and every chunk is
+    checked there, by the checks arrays in memory get, in one pass. Returns
+    ``(X, y, sample_weight)``, ``y`` as float64 and the sample weights as
+    float64 (ones by default).
     """
     import dask
     import dask.array as da
@@ -158,8 +158,11 @@ def validate_dask_training_data(estimator, X, y, sample_weight, reset):
         )
     if sample_weight.ndim != 1:
         raise ValueError(f"sample_weight must be 1-D; got shape {sample_weight.shape}.")
-    y = _row_aligned(y, row_chunks)
-    sample_weight = _row_aligned(sample_weight, row_chunks)
+    # Computed once (generated, read or converted) and kept on the workers:
+    # the checks and every evaluation read them there.
+    X, y, sample_weight = dask.persist(
+        X, _row_aligned(y, row_chunks), _row_aligned(sample_weight, row_chunks)
+    )
     starts = np.cumsum((0,) + row_chunks[:-1])
     checks = [
         dask.delayed(_check_chunk, pure=False)(estimator, X_rows, y_rows, w_rows, start)
@@ -171,28 +174,27 @@ def validate_dask_training_data(estimator, X, y, sample_weight, reset):
             strict=True,
         )
     ]
-    has_weight = (sample_weight > 0).any()
-    _, any_positive = dask.compute(checks, has_weight)
-    if not any_positive:
+    dask.compute(checks)
+    sample_weight = sample_weight.astype(np.float64)
+    if not (sample_weight > 0).any().compute():
         raise ValueError(
             "sample_weight must contain at least one positive value; all "
             f"{sample_weight.shape[0]} are zero."
         )
-    X, y, sample_weight = dask.persist(
-        X, y.astype(np.float64), sample_weight.astype(np.float64)
-    )
-    return X, y, sample_weight
+    return X, y.astype(np.float64), sample_weight
 
 
 def _check_chunk(estimator, X_rows, y_rows, w_rows, start):
     """The checks of in-memory data on one row chunk; errors say where it is."""
     try:
         assert_all_finite(X_rows, input_name="X")
+        check_no_strings(y_rows, "y")
         estimator._check_targets(y_rows)
-        assert_all_finite(y_rows, input_name="y")
+        assert_all_finite(y_rows.astype(np.float64), input_name="y")
+        check_no_strings(w_rows, "sample_weight")
         check_non_negative_weights(w_rows.astype(np.float64))
-    except ValueError as error:
-        raise ValueError(
+    except (TypeError, ValueError) as error:
+        raise type(error)(
             f"{error} (in the dask chunk of rows {start} to {start + len(X_rows) - 1})"
         ) from None
 

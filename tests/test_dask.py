@@ -130,6 +130,10 @@ def test_bad_chunks_are_named(client):
         ProbabilityRegressor().fit(X[:50_000], y[:50_000], sample_weight=-y[:50_000])
     with pytest.raises(ValueError, match="inconsistent numbers of samples"):
         ProbabilityRegressor().fit(X[:50_000], y[:40_000])
+    with pytest.raises(TypeError, match="y must hold numbers.*chunk of rows 0 to"):
+        CrossEntropyRegressor().fit(X[:1000], np.array(["0.5"] * 1000))
+    with pytest.raises(ValueError, match="at least one positive value"):
+        ProbabilityRegressor().fit(X[:1000], y[:1000], sample_weight=np.zeros(1000))
 
 
 def test_separation_and_constant_targets_warn_as_in_memory(client):
