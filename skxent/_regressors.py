@@ -35,8 +35,10 @@ _SHARED_PARAMETERS = """link : {"logit", "probit", "cloglog"}, default="logit"
         solver's Newton-scaled coordinates, is at most ``tol`` in absolute
         value. In those coordinates the objective's curvature is close to
         one, so ``tol`` is roughly the distance left to the optimum whatever
-        the scales of the features; the default leaves the coefficients
-        exact to about eight significant digits. For float32 ``X`` the fit
+        the scales of the features (where the curvature at the optimum is far
+        below the start's, the Newton decrement must also be at most
+        ``n * tol**2``); the default leaves the coefficients exact to about
+        eight significant digits. For float32 ``X`` the fit
         stops at ``max(tol, 1e-8)``: there its predictions agree with those
         of a float64 fit to float32 precision (about ``1e-7``).
 
