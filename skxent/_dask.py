@@ -16,12 +16,15 @@ dask is imported here, and only when a dask array is passed: the rest of
 the package never imports it.
 """
 
-import functools
-
 import numpy as np
 from sklearn.utils import assert_all_finite
 
-from ._validation import check_no_strings, check_non_negative_weights
+from ._row_blocks import add_terms
+from ._validation import (
+    check_any_positive_weight,
+    check_no_strings,
+    check_non_negative_weights,
+)
 
 
 def is_dask_array(values):
@@ -40,11 +43,6 @@ def _row_aligned(array, row_chunks):
 def _chunk_tasks(array):
     """The delayed row chunks of a row-aligned array."""
     return list(array.to_delayed().ravel())
-
-
-def _add_terms(parts):
-    """The term-by-term sum of the blocks' tuples of terms."""
-    return tuple(functools.reduce(np.add, term) for term in zip(*parts, strict=True))
 
 
 def _in_dtype(function, dtype):
@@ -94,7 +92,7 @@ class DaskRowBlocks:
         import dask
 
         parts = self._tasks(block_terms, row_arrays, dtype)
-        (total,) = dask.compute(dask.delayed(_add_terms)(parts))
+        (total,) = dask.compute(dask.delayed(add_terms)(parts))
         return total
 
     def map(self, row_values, row_arrays=(), dtype=None):
@@ -176,11 +174,7 @@ def validate_dask_training_data(estimator, X, y, sample_weight, reset):
     ]
     dask.compute(checks)
     sample_weight = sample_weight.astype(np.float64)
-    if not (sample_weight > 0).any().compute():
-        raise ValueError(
-            "sample_weight must contain at least one positive value; all "
-            f"{sample_weight.shape[0]} are zero."
-        )
+    check_any_positive_weight(sample_weight)
     return X, y.astype(np.float64), sample_weight
 
 
@@ -192,7 +186,9 @@ def _check_chunk(estimator, X_rows, y_rows, w_rows, start):
         estimator._check_targets(y_rows)
         assert_all_finite(y_rows.astype(np.float64), input_name="y")
         check_no_strings(w_rows, "sample_weight")
-        check_non_negative_weights(w_rows.astype(np.float64))
+        w_rows = w_rows.astype(np.float64)
+        assert_all_finite(w_rows, input_name="sample_weight")
+        check_non_negative_weights(w_rows)
     except (TypeError, ValueError) as error:
         raise type(error)(
             f"{error} (in the dask chunk of rows {start} to {start + len(X_rows) - 1})"

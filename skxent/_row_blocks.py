@@ -34,8 +34,6 @@ import scipy
 from scipy import sparse
 from threadpoolctl import ThreadpoolController
 
-from ._dask import DaskRowBlocks, is_dask_array
-
 # Rows per block: about this many stored elements (32 MiB of float64; on
 # two cores, 1M x 100 float64 evaluations took 97 ms with these, 110 ms
 # with 2**20 and 2**24), at most MAX_BLOCK_ROWS rows (the loss makes a dozen
@@ -236,9 +234,7 @@ class RowBlocks:
         term. ``X[rows]`` is in ``dtype`` (``X``'s own by default), through a
         buffer if ``X`` is converted.
         """
-        results = self._results(block_terms, row_arrays, dtype)
-        terms = zip(*results, strict=True)
-        return tuple(functools.reduce(np.add, term) for term in terms)
+        return add_terms(self._results(block_terms, row_arrays, dtype))
 
     def map(self, row_values, row_arrays=(), dtype=None):
         """``row_values(X[rows], *(a[rows] for a in row_arrays))`` for all
@@ -249,6 +245,11 @@ class RowBlocks:
         """The blocks of ``X[rows]`` (``rows`` a slice: a view), in the
         calling thread, of ``block_elements``."""
         return RowBlocks(self.X[rows], block_elements=block_elements)
+
+
+def add_terms(results):
+    """The term-by-term sum of the blocks' tuples of terms."""
+    return tuple(functools.reduce(np.add, term) for term in zip(*results, strict=True))
 
 
 def _converted_sparse(X, dtype):
@@ -306,6 +307,9 @@ def parallel_row_blocks(X, block_elements=None):
     A dask array gets :class:`DaskRowBlocks`: its chunks are summed on the
     workers that hold them.
     """
+    # Imported here: the dask module builds on this one.
+    from ._dask import DaskRowBlocks, is_dask_array
+
     if is_dask_array(X):
         yield DaskRowBlocks(X)
         return

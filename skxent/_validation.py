@@ -7,7 +7,7 @@ and say what was expected, what was found and what to do instead.
 
 import numpy as np
 from scipy import sparse
-from sklearn.utils import assert_all_finite, check_array
+from sklearn.utils import check_array
 from sklearn.utils.validation import _check_sample_weight
 
 # Rows of 2-D probability targets must sum to 1 within this (or the rounding
@@ -216,18 +216,23 @@ def check_sample_weight(sample_weight, X):
     check_no_strings(sample_weight, "sample_weight")
     sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64)
     check_non_negative_weights(sample_weight)
-    if not np.any(sample_weight > 0):
-        raise ValueError(
-            "sample_weight must contain at least one positive value; all "
-            f"{sample_weight.size} are zero."
-        )
+    check_any_positive_weight(sample_weight)
     return sample_weight
 
 
+def check_any_positive_weight(sample_weight):
+    """Raise a ValueError if no sample weight is positive (``np.any`` also
+    computes a dask array's)."""
+    if not np.any(sample_weight > 0):
+        raise ValueError(
+            "sample_weight must contain at least one positive value; all "
+            f"{sample_weight.shape[0]} are zero."
+        )
+
+
 def check_non_negative_weights(sample_weight):
-    """Raise a ValueError unless the float ``sample_weight`` are finite and
-    non-negative."""
-    assert_all_finite(sample_weight, input_name="sample_weight")
+    """Raise a ValueError unless the float ``sample_weight`` (already checked
+    finite) are non-negative."""
     if np.any(sample_weight < 0):
         negative = np.flatnonzero(sample_weight < 0)
         raise ValueError(
