@@ -63,9 +63,9 @@ from scipy.special import expit, log_expit, logsumexp, softmax
 from sklearn.linear_model import LogisticRegression
 
 import skxent
-import skxent._base
+import skxent._fit
 from skxent import ProbabilityRegressor
-from skxent._objective import split_params
+from skxent._objective import LinearObjective, split_params
 from skxent._row_blocks import RowBlocks
 
 MAX_ITER = 1000
@@ -484,27 +484,30 @@ def count_passes(fit, problem):
     dense ``X`` whose columns the sampled rows estimate well)."""
     passes = [0.0]
     building = [False]
-    names = {
-        "objective_value_and_gradient": lambda *args, **kwargs: 1.0,
-        "hessian_vector_product": lambda *args, **kwargs: 1.0,
-        "build_preconditioner": lambda *args, **kwargs: 0.0,
-        "curvature_at": lambda params, blocks, targets, fit_intercept, loss: (
-            0.5 if split_params(params, fit_intercept)[0].any() else 0.0
+    methods = {
+        "value_and_gradient": lambda self, *args, **kwargs: 1.0,
+        "hessian_product": lambda self, *args, **kwargs: 1.0,
+        "curvature_at": lambda self, params: (
+            0.5 if split_params(params, self.fit_intercept)[0].any() else 0.0
         ),
     }
-    originals = {name: getattr(skxent._base, name) for name in names}
+    originals = {name: getattr(LinearObjective, name) for name in methods}
+    original_build = skxent._fit.build_preconditioner
     original_sum = RowBlocks.sum
 
     def counting(name):
         def wrapper(*args, **kwargs):
-            passes[0] += names[name](*args, **kwargs)
-            building[0] = name == "build_preconditioner"
-            try:
-                return originals[name](*args, **kwargs)
-            finally:
-                building[0] = False
+            passes[0] += methods[name](*args, **kwargs)
+            return originals[name](*args, **kwargs)
 
         return wrapper
+
+    def counting_build(*args, **kwargs):
+        building[0] = True
+        try:
+            return original_build(*args, **kwargs)
+        finally:
+            building[0] = False
 
     def counting_sum(self, *args, **kwargs):
         if building[0] and self.X is fit.X:
@@ -512,15 +515,17 @@ def count_passes(fit, problem):
         return original_sum(self, *args, **kwargs)
 
     try:
-        for name in names:
-            setattr(skxent._base, name, counting(name))
+        for name in methods:
+            setattr(LinearObjective, name, counting(name))
+        skxent._fit.build_preconditioner = counting_build
         RowBlocks.sum = counting_sum
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             fit(problem)
     finally:
         for name, original in originals.items():
-            setattr(skxent._base, name, original)
+            setattr(LinearObjective, name, original)
+        skxent._fit.build_preconditioner = original_build
         RowBlocks.sum = original_sum
     return passes[0]
 
@@ -572,7 +577,7 @@ def run_case(case, n_samples):
     reference = reference_optimum(problem, _flat(best.coef, best.intercept))
     optimum = objective(problem, *_unflat(problem, reference))
     reference_coef, reference_intercept = _unflat(problem, reference)
-    reference = _flat(reference_coef, _centred(problem, reference_intercept))
+    reference = _flat(reference_coef, _centered(problem, reference_intercept))
     skxent_seconds = results["skxent"].seconds
     print(
         f"{'solver':34s} {'seconds':>8s} {'skxent/':>7s} {'count':>8s} "
@@ -580,7 +585,7 @@ def run_case(case, n_samples):
         f"{'extra MiB':>9s}"
     )
     for name, result in results.items():
-        params = _flat(result.coef, _centred(problem, result.intercept))
+        params = _flat(result.coef, _centered(problem, result.intercept))
         result.objective = values[name]
         result.excess = (values[name] - optimum) / abs(optimum)
         # Relative to each coefficient, or to a millionth of the largest
@@ -618,8 +623,8 @@ def _layout(X):
     return "C order" if X.flags.c_contiguous else "F order"
 
 
-def _centred(problem, intercept):
-    """Soft-label intercepts are defined up to a shift: compare them centred."""
+def _centered(problem, intercept):
+    """Soft-label intercepts are defined up to a shift: compare them centered."""
     if problem.targets.ndim == 1:
         return intercept
     return intercept - np.mean(intercept)

@@ -10,26 +10,28 @@ arrays (targets, weights, curvatures) are dask arrays chunked like ``X``'s
 rows, and stay on the workers too.
 
 Checks of the data run on the workers as well, one chunk at a time, with
-the same functions as for arrays in memory.
+the same functions as for arrays in memory (``_validation.py``), and give the
+same :class:`~skxent._validation.TrainingData`.
 
-dask is imported here, and only when a dask array is passed: the rest of
-the package never imports it.
+dask is imported inside the functions here, which only run when a dask
+array is passed: importing the package never imports dask.
 """
 
+from contextlib import contextmanager
+
 import numpy as np
-from sklearn.utils import assert_all_finite
+from sklearn.utils import assert_all_finite, check_consistent_length
+from sklearn.utils.validation import validate_data
 
 from ._row_blocks import add_terms
 from ._validation import (
+    TrainingData,
     check_any_positive_weight,
+    check_feature_magnitudes,
     check_no_strings,
     check_non_negative_weights,
+    target_bounds,
 )
-
-
-def is_dask_array(values):
-    """Whether ``values`` is a dask array (without importing dask)."""
-    return type(values).__module__.startswith("dask.") and hasattr(values, "to_delayed")
 
 
 def _row_aligned(array, row_chunks):
@@ -55,7 +57,8 @@ def _in_dtype(function, dtype):
 
 
 class DaskRowBlocks:
-    """:class:`RowBlocks`' interface over a dask array's row chunks.
+    """:class:`~skxent._row_blocks.RowBlocks`' interface over a dask array's
+    row chunks.
 
     Parameters
     ----------
@@ -75,25 +78,36 @@ class DaskRowBlocks:
     def dtype(self):
         return self.X.dtype
 
-    def _tasks(self, function, row_arrays, dtype):
+    def _tasks(self, function, row_arrays, dtype=None):
         import dask
 
-        dtype = self.X.dtype if dtype is None else np.dtype(dtype)
         row_chunks = self.X.chunks[0]
-        chunks = [_chunk_tasks(self.X)] + [
+        chunks = [
             _chunk_tasks(_row_aligned(values, row_chunks)) for values in row_arrays
         ]
-        call = dask.delayed(_in_dtype(function, dtype), pure=False)
+        call = dask.delayed(function, pure=False)
+        if dtype is not None:
+            chunks.insert(0, _chunk_tasks(self.X))
+            call = dask.delayed(_in_dtype(function, dtype), pure=False)
         return [call(*chunk) for chunk in zip(*chunks, strict=True)]
+
+    @staticmethod
+    def _total(parts):
+        import dask
+
+        (total,) = dask.compute(dask.delayed(add_terms)(parts))
+        return total
 
     def sum(self, block_terms, row_arrays=(), dtype=None):
         """Sum ``block_terms(X[rows], *(a[rows] for a in row_arrays))`` over
         the row chunks, each on its worker; the sums come back as numpy."""
-        import dask
+        dtype = self.X.dtype if dtype is None else np.dtype(dtype)
+        return self._total(self._tasks(block_terms, row_arrays, dtype))
 
-        parts = self._tasks(block_terms, row_arrays, dtype)
-        (total,) = dask.compute(dask.delayed(add_terms)(parts))
-        return total
+    def sum_rows(self, row_terms, row_arrays):
+        """Sum ``row_terms(*(a[rows] for a in row_arrays))`` over the row
+        chunks, without ``X``; the sums come back as numpy."""
+        return self._total(self._tasks(row_terms, row_arrays))
 
     def map(self, row_values, row_arrays=(), dtype=None):
         """``row_values`` of every row chunk, as a dask array persisted on the
@@ -116,25 +130,37 @@ class DaskRowBlocks:
         ]
         return da.concatenate(pieces).persist()
 
+    def rows(self, values):
+        """``values``, an array of rows, chunked like ``X`` and persisted on
+        the workers: every sum reads it."""
+        return _row_aligned(values, self.X.chunks[0]).persist()
+
     def sampled(self, rows, block_elements=None):
         """The blocks of ``X[rows]`` (``rows`` a slice), still on the workers."""
         return DaskRowBlocks(self.X[rows])
 
 
-def validate_dask_training_data(estimator, X, y, sample_weight, reset):
-    """``X``, the targets and the sample weights of a fit on a dask ``X``.
+@contextmanager
+def dask_row_blocks(X, block_elements=None):
+    """:class:`DaskRowBlocks` of ``X``; the workers decide the block sizes."""
+    yield DaskRowBlocks(X)
+
+
+def validate_dask_training_data(
+    estimator, X, y, sample_weight, *, reset, check_targets
+):
+    """:class:`~skxent._validation.TrainingData` of a fit on a dask ``X``.
 
     ``X`` must be a 2-D dask array with known chunk sizes; ``y`` and
     ``sample_weight`` may be dask or in memory, and are chunked like ``X``'s
-    rows. They are persisted on the workers for the fit, and every chunk is
-    checked there, by the checks arrays in memory get, in one pass. Returns
-    ``(X, y, sample_weight)``, ``y`` as float64 and the sample weights as
-    float64 (ones by default).
+    rows. They are persisted on the workers, and every chunk is checked
+    there, by the checks arrays in memory get, in one pass (``check_targets``
+    as well); only the chunks' bounds and counts come back.
     """
     import dask
     import dask.array as da
 
-    X = validate_dask_X(estimator, X, reset)
+    X = validate_dask_prediction_data(estimator, X, reset=reset)
     row_chunks = X.chunks[0]
     sample_weight = (
         da.ones(X.shape[0], chunks=(row_chunks,))
@@ -142,13 +168,9 @@ def validate_dask_training_data(estimator, X, y, sample_weight, reset):
         else da.asarray(sample_weight)
     )
     y = da.asarray(y)
-    lengths = [X.shape[0], y.shape[0], sample_weight.shape[0]]
-    if len(set(lengths)) > 1:
-        raise ValueError(
-            "Found input variables with inconsistent numbers of samples: "
-            f"{lengths} (X, y, sample_weight)"
-        )
-    if y.ndim == 2 and y.shape[1] == 1:
+    check_consistent_length(X, y, sample_weight)
+    y_was_column = y.ndim == 2 and y.shape[1] == 1
+    if y_was_column:
         y = y[:, 0]
     if y.ndim > 1 + estimator.__sklearn_tags__().target_tags.multi_output:
         raise ValueError(
@@ -163,7 +185,9 @@ def validate_dask_training_data(estimator, X, y, sample_weight, reset):
     )
     starts = np.cumsum((0,) + row_chunks[:-1])
     checks = [
-        dask.delayed(_check_chunk, pure=False)(estimator, X_rows, y_rows, w_rows, start)
+        dask.delayed(_check_chunk, pure=False)(
+            X_rows, y_rows, w_rows, start, check_targets
+        )
         for X_rows, y_rows, w_rows, start in zip(
             _chunk_tasks(X),
             _chunk_tasks(y),
@@ -172,19 +196,31 @@ def validate_dask_training_data(estimator, X, y, sample_weight, reset):
             strict=True,
         )
     ]
-    dask.compute(checks)
-    sample_weight = sample_weight.astype(np.float64)
-    check_any_positive_weight(sample_weight)
-    return X, y.astype(np.float64), sample_weight
+    (summaries,) = dask.compute(checks)
+    n_positive = sum(n for n, _ in summaries)
+    check_any_positive_weight(n_positive, X.shape[0])
+    bounds = [chunk_bounds for _, chunk_bounds in summaries if chunk_bounds]
+    return TrainingData(
+        X,
+        y.astype(np.float64),
+        sample_weight.astype(np.float64),
+        (min(low for low, _ in bounds), max(high for _, high in bounds))
+        if bounds
+        else None,
+        y_was_column,
+    )
 
 
-def _check_chunk(estimator, X_rows, y_rows, w_rows, start):
-    """The checks of in-memory data on one row chunk; errors say where it is."""
+def _check_chunk(X_rows, y_rows, w_rows, start, check_targets):
+    """The checks of in-memory data on one row chunk, errors saying where it
+    is; the number of positive weights and the targets' bounds over them."""
     try:
         assert_all_finite(X_rows, input_name="X")
+        check_feature_magnitudes(X_rows, slice(None))
         check_no_strings(y_rows, "y")
-        estimator._check_targets(y_rows)
-        assert_all_finite(y_rows.astype(np.float64), input_name="y")
+        check_targets(y_rows)
+        y_rows = y_rows.astype(np.float64)
+        assert_all_finite(y_rows, input_name="y")
         check_no_strings(w_rows, "sample_weight")
         w_rows = w_rows.astype(np.float64)
         assert_all_finite(w_rows, input_name="sample_weight")
@@ -193,11 +229,13 @@ def _check_chunk(estimator, X_rows, y_rows, w_rows, start):
         raise type(error)(
             f"{error} (in the dask chunk of rows {start} to {start + len(X_rows) - 1})"
         ) from None
+    n_positive = int(np.count_nonzero(w_rows > 0))
+    return n_positive, target_bounds(y_rows, w_rows) if n_positive else None
 
 
-def validate_dask_X(estimator, X, reset):
-    """A 2-D float dask ``X`` with known chunk sizes and the number of
-    features of the fit; sets ``n_features_in_`` when ``reset``."""
+def validate_dask_prediction_data(estimator, X, *, reset=False):
+    """A 2-D float dask ``X`` with known chunk sizes, its number of features
+    checked (or, with ``reset``, learned) by scikit-learn's ``validate_data``."""
     if X.ndim != 2:
         raise ValueError(f"Expected a 2-D dask array X; got {X.ndim} dimensions.")
     if np.isnan(X.shape[0]):
@@ -209,23 +247,22 @@ def validate_dask_X(estimator, X, reset):
         if X.dtype.kind not in "biuf":
             raise TypeError(f"X must hold numbers; got a dask array of {X.dtype}.")
         X = X.astype(np.float64)
-    if reset:
-        estimator.n_features_in_ = X.shape[1]
-        if hasattr(estimator, "feature_names_in_"):
-            del estimator.feature_names_in_
-    elif X.shape[1] != estimator.n_features_in_:
-        raise ValueError(
-            f"X has {X.shape[1]} features, but {type(estimator).__name__} is "
-            f"expecting {estimator.n_features_in_} features as input."
-        )
+    validate_data(estimator, X, reset=reset, skip_check_array=True)
     return X.rechunk({1: -1})
 
 
-def predict_blockwise(X, predict_block, n_outputs):
-    """``predict_block`` of every row chunk of ``X``: a lazy dask array of
+def predict_dask(X, predict_rows, n_outputs):
+    """``predict_rows`` of every row chunk of ``X``: a lazy dask array of
     shape (n_samples,) or (n_samples, n_outputs)."""
     if n_outputs is None:
-        return X.map_blocks(predict_block, drop_axis=1, dtype=X.dtype)
-    return X.map_blocks(
-        predict_block, chunks=(X.chunks[0], (n_outputs,)), dtype=X.dtype
+        return X.map_blocks(predict_rows, drop_axis=1, dtype=X.dtype)
+    return X.map_blocks(predict_rows, chunks=(X.chunks[0], (n_outputs,)), dtype=X.dtype)
+
+
+def refuse_dask_inference(X, block_elements=None):
+    """Inference on a dask ``X`` is not available: say what to do instead."""
+    raise TypeError(
+        "Standard errors need X in memory (a numpy array or a scipy "
+        "sparse matrix); got a dask array. Pass X.compute() (with y and "
+        "sample_weight computed too) on a machine that holds it."
     )

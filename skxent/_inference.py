@@ -55,9 +55,13 @@ from scipy import sparse
 from scipy.stats import norm
 from sklearn.utils.validation import column_or_1d
 
-from ._objective import raw_prediction
+from ._objective import raw_prediction, scale_rows
 
 COV_TYPES = ("nonrobust", "HC0", "HC1", "cluster")
+
+# Above this Newton decrement (twice the objective's excess over its minimum,
+# estimated) at the fitted parameters, they are not the fit of these data.
+MAX_NEWTON_DECREMENT = 1e-8
 
 # An eigenvalue of the Jacobi-scaled bread (unit diagonal) below this times
 # the largest marks a direction the data do not identify.
@@ -87,34 +91,6 @@ class InferenceSums(NamedTuple):
     n_observations: int
 
 
-def _row_quantities(loss, targets, eta):
-    """Per row: the gradient ``g`` (rows, K), the observed and expected
-    curvature (rows, K, K), ``d mu / d eta`` (rows, K, K) and its derivative
-    in each linear predictor, ``[l, a, b] = d (d mu_a / d eta_b) / d eta_l``
-    (rows, K, K, K). A binary link is the case K = 1."""
-    gradient = loss.loss_and_gradient(targets, eta)[1]
-    link = loss.link
-    if eta.ndim == 1:
-        observed = loss.curvature(targets, eta)
-        expected = loss.curvature(link.inverse(eta), eta)
-        return (
-            gradient[:, np.newaxis],
-            observed[:, np.newaxis, np.newaxis],
-            expected[:, np.newaxis, np.newaxis],
-            link.inverse_derivative(eta)[:, np.newaxis, np.newaxis],
-            link.inverse_second_derivative(eta)[:, np.newaxis, np.newaxis, np.newaxis],
-        )
-    mean = loss.curvature(targets, eta)
-    identity = np.eye(mean.shape[1])
-    jacobian = mean[:, :, np.newaxis] * identity - np.einsum("ia,ib->iab", mean, mean)
-    slopes = (
-        np.einsum("ab,ila->ilab", identity, jacobian)
-        - np.einsum("ila,ib->ilab", jacobian, mean)
-        - np.einsum("ia,ilb->ilab", mean, jacobian)
-    )
-    return gradient, jacobian, jacobian, jacobian, slopes
-
-
 def _design(X_rows, fit_intercept):
     """``[X[rows], 1]`` in float64: a dense block, or a sparse CSR one."""
     if sparse.issparse(X_rows):
@@ -135,13 +111,25 @@ def _weighted_grams(design, row_matrices):
     grams = np.empty((width, n_classes, width, n_classes))
     for k in range(n_classes):
         for m in range(k, n_classes):
-            gram = _dense(design.T @ _scale_rows(design, row_matrices[:, k, m]))
+            gram = _dense(design.T @ scale_rows(design, row_matrices[:, k, m]))
             grams[:, k, :, m] = gram
             grams[:, m, :, k] = gram.T
     return grams
 
 
-def inference_sums(params, blocks, targets, sample_weight, loss, fit_intercept, groups):
+class _BlockSums(NamedTuple):
+    """The sums of one block of rows, in the layout of its design."""
+
+    hessian: np.ndarray
+    information: np.ndarray
+    score_products: np.ndarray
+    score_total: np.ndarray
+    mean_jacobian: np.ndarray
+    jacobian_slopes: np.ndarray
+    group_scores: np.ndarray
+
+
+def inference_sums(params, blocks, targets, sample_weight, link, fit_intercept, groups):
     """Sum everything the covariances and partial effects need, in one pass.
 
     Parameters
@@ -155,7 +143,7 @@ def inference_sums(params, blocks, targets, sample_weight, loss, fit_intercept, 
         Probabilities, as the model was fitted on.
     sample_weight : ndarray of shape (n_samples,)
         The raw (not normalised) weights.
-    loss : CrossEntropyLoss
+    link : link from ``_link.py``
     fit_intercept : bool
     groups : ndarray of shape (n_samples,) of int or None
         Group codes ``0..G-1`` for cluster-robust covariances.
@@ -173,12 +161,10 @@ def inference_sums(params, blocks, targets, sample_weight, loss, fit_intercept, 
 
     def block_terms(X_rows, targets_rows, weights, groups_rows):
         design = _design(X_rows, fit_intercept)
+        # (rows, K) for every link: a binary link's functions act elementwise.
         eta = raw_prediction(params, design, False)
-        if targets.ndim == 1:
-            eta = eta[:, 0]
-        gradient, observed, expected, jacobian, slopes = _row_quantities(
-            loss, targets_rows, eta
-        )
+        targets_rows = targets_rows.reshape(eta.shape)
+        gradient = link.loss_and_gradient(targets_rows, eta)[1]
         weighted_gradient = weights[:, np.newaxis] * gradient
         group_scores = np.zeros((n_groups, n_params, n_classes))
         if n_groups:
@@ -188,50 +174,42 @@ def inference_sums(params, blocks, targets, sample_weight, loss, fit_intercept, 
             )
             for k in range(n_classes):
                 group_scores[:, :, k] = _dense(
-                    indicator @ _scale_rows(design, weighted_gradient[:, k])
+                    indicator @ scale_rows(design, weighted_gradient[:, k])
                 )
-        return (
-            _weighted_grams(design, weights[:, None, None] * observed),
-            _weighted_grams(design, weights[:, None, None] * expected),
-            _weighted_grams(
+        row_weights = weights[:, np.newaxis, np.newaxis]
+        slopes = link.jacobian_slopes(eta).reshape(len(weights), -1)
+        return _BlockSums(
+            hessian=_weighted_grams(
+                design, row_weights * link.curvature_matrices(targets_rows, eta)
+            ),
+            information=_weighted_grams(
+                design, row_weights * link.expected_curvature_matrices(eta)
+            ),
+            score_products=_weighted_grams(
                 design, np.einsum("ik,im->ikm", weighted_gradient, weighted_gradient)
             ),
-            design.T @ weighted_gradient,
-            np.einsum("i,iab->ab", weights, jacobian),
-            design.T @ (weights[:, np.newaxis] * slopes.reshape(len(weights), -1)),
-            group_scores,
+            score_total=design.T @ weighted_gradient,
+            mean_jacobian=np.einsum("i,iab->ab", weights, link.jacobians(eta)),
+            jacobian_slopes=design.T @ (weights[:, np.newaxis] * slopes),
+            group_scores=group_scores,
         )
 
-    (
-        hessian,
-        information,
-        score_products,
-        score_total,
-        mean_jacobian,
-        jacobian_slopes,
-        group_scores,
-    ) = blocks.sum(block_terms, (targets, sample_weight, groups))
+    sums = blocks.sum(block_terms, (targets, sample_weight, groups))
     total_weight = float(sample_weight.sum())
     return InferenceSums(
-        hessian=hessian.reshape(size, size),
-        information=information.reshape(size, size),
-        score_products=score_products.reshape(size, size),
-        group_scores=group_scores.reshape(n_groups, size) if n_groups else None,
-        score_total=score_total.ravel(),
-        mean_jacobian=mean_jacobian / total_weight,
-        jacobian_slopes=jacobian_slopes.reshape(
+        hessian=sums.hessian.reshape(size, size),
+        information=sums.information.reshape(size, size),
+        score_products=sums.score_products.reshape(size, size),
+        group_scores=sums.group_scores.reshape(n_groups, size) if n_groups else None,
+        score_total=sums.score_total.ravel(),
+        mean_jacobian=sums.mean_jacobian / total_weight,
+        jacobian_slopes=sums.jacobian_slopes.reshape(
             n_params, n_classes, n_classes, n_classes
         )
         / total_weight,
         total_weight=total_weight,
         n_observations=int(np.count_nonzero(sample_weight)),
     )
-
-
-def _scale_rows(design, values):
-    if sparse.issparse(design):
-        return sparse.csr_array(design.multiply(values[:, np.newaxis]))
-    return values[:, np.newaxis] * design
 
 
 def _dense(matrix):
@@ -243,8 +221,8 @@ def sum_to_zero_basis(n_classes):
     ``n_classes`` classes; the 1 x 1 identity for a binary link."""
     if n_classes == 1:
         return np.ones((1, 1))
-    centring = np.eye(n_classes) - 1.0 / n_classes
-    return np.linalg.svd(centring)[0][:, : n_classes - 1]
+    centering = np.eye(n_classes) - 1.0 / n_classes
+    return np.linalg.svd(centering)[0][:, : n_classes - 1]
 
 
 def _to_basis(matrix, basis):
@@ -441,4 +419,130 @@ def estimate_table(estimate_name, estimates, std_err, terms, level):
             "ci_high": estimates + half_width,
         },
         index=index,
+    )
+
+
+class Inference(NamedTuple):
+    """The sums and covariance of a fitted model on its data.
+
+    Attributes
+    ----------
+    params : ndarray of shape (n_features + fit_intercept, n_classes)
+        One column for a binary link.
+    sums : InferenceSums
+    covariance : Covariance
+    n_features : int
+    fit_intercept : bool
+    """
+
+    params: np.ndarray
+    sums: InferenceSums
+    covariance: Covariance
+    n_features: int
+    fit_intercept: bool
+
+
+def infer(
+    params,
+    blocks,
+    targets,
+    sample_weight,
+    *,
+    link,
+    fit_intercept,
+    alpha,
+    cov_type,
+    groups,
+):
+    """:class:`Inference` of the fitted ``params``: one pass over ``X``."""
+    n_features = blocks.shape[1]
+    sums = inference_sums(
+        params, blocks, targets, sample_weight, link, fit_intercept, groups
+    )
+    covariance = parameter_covariance(sums, params, cov_type, alpha, n_features)
+    return Inference(
+        params.reshape(params.shape[0], -1), sums, covariance, n_features, fit_intercept
+    )
+
+
+def _flagged_message(terms, flagged, message):
+    """``message`` naming the ``terms`` flagged, or ``""`` if none is."""
+    if not flagged.any():
+        return ""
+    names = [
+        term for term, is_flagged in zip(terms, flagged, strict=True) if is_flagged
+    ]
+    return message.format(names=names)
+
+
+def inference_warnings(inference, terms):
+    """What a user of the tables must know, as ``(category, message)`` pairs:
+    parameters that do not fit these data, coefficients the data do not
+    identify or the penalty alone fixes."""
+    covariance, n_features = inference.covariance, inference.n_features
+    messages = [
+        (
+            "The fitted coefficients do not minimise the objective on these "
+            "data (the Newton decrement is "
+            f"{covariance.newton_decrement:.3g}): standard errors are valid "
+            "only on the data (X, y, sample_weight) the model was fitted on, "
+            "and at a converged fit."
+        )
+        if covariance.newton_decrement > MAX_NEWTON_DECREMENT
+        else "",
+        _flagged_message(
+            terms,
+            ~covariance.identified_rows[:n_features],
+            "The data do not identify the coefficients of {names} (collinear or "
+            "constant columns, or more columns than rows, with alpha=0); they "
+            "are reported as NaN. Drop or combine those columns, or fit with "
+            "alpha > 0.",
+        ),
+        _flagged_message(
+            terms,
+            covariance.fixed_rows[:n_features],
+            "The coefficients of {names} are fixed by the penalty alone (the "
+            "data cannot tell those columns from the others, such as a constant "
+            "column beside the intercept): their standard errors are 0, and "
+            "their z statistics and p-values are undefined (NaN). Drop those "
+            "columns.",
+        ),
+    ]
+    return [(UserWarning, message) for message in messages if message]
+
+
+def coefficient_table(inference, terms, level):
+    """The coefficients' table (see ``coef_table``), ``terms`` naming the
+    features."""
+    params, covariance = inference.params, inference.covariance
+    identified = covariance.identified_rows[:, np.newaxis]
+    std_err = np.sqrt(np.maximum(np.diag(covariance.matrix), 0.0))
+    std_err = std_err.reshape(params.shape)
+    params = np.where(identified, params, np.nan)
+    std_err = np.where(identified, std_err, np.nan)
+    order = list(range(len(terms)))
+    if inference.fit_intercept:
+        terms, order = ["intercept", *terms], [len(terms), *order]
+    return estimate_table("coef", params[order], std_err[order], terms, level)
+
+
+def partial_effects_table(inference, terms, level, slope):
+    """The average partial effects' table (see ``partial_effects_table``),
+    ``terms`` naming the features, the effects on the probability times
+    ``slope``, the prediction's units per unit of probability."""
+    covariance, n_features = inference.covariance, inference.n_features
+    identified = covariance.identified_rows[:n_features, np.newaxis]
+    effects, effect_covariance = average_partial_effects(
+        inference.params, inference.sums, covariance.matrix, n_features
+    )
+    std_err = np.sqrt(np.maximum(np.diag(effect_covariance), 0.0))
+    std_err = np.abs(slope) * std_err.reshape(effects.shape)
+    # An effect through a coefficient the penalty fixes is fixed too.
+    std_err[covariance.fixed_rows[:n_features]] = 0.0
+    return estimate_table(
+        "effect",
+        np.where(identified, slope * effects, np.nan),
+        np.where(identified, std_err, np.nan),
+        terms,
+        level,
     )

@@ -9,7 +9,7 @@ for the softmax. For a design matrix ``X`` with targets ``t`` and weights
     f(params) = sum_i w_i * CE(t_i, x_i @ coef + intercept) + alpha / 2 * ||coef||^2,
 
 scikit-learn's GLM scaling (``PoissonRegressor``): the intercept is not
-penalised. ``CE`` and its derivatives come from a ``CrossEntropyLoss``.
+penalised. ``CE`` and its derivatives come from a link (``_link.py``).
 
 An evaluation needs ``X @ coef`` and then ``X.T @ residual``. Both are done
 block of rows by block of rows (``RowBlocks``, in parallel threads), the
@@ -19,6 +19,7 @@ bounds the time of a fit on large data.
 """
 
 import numpy as np
+from scipy import sparse
 
 
 def split_params(params, fit_intercept):
@@ -35,8 +36,25 @@ def join_params(coef, intercept, fit_intercept):
     return np.concatenate((coef, np.asarray(intercept, dtype=coef.dtype)[np.newaxis]))
 
 
-def _scale_rows(weights, values):
-    """``values`` with row ``i`` multiplied by ``weights[i]``."""
+def coef_and_intercept(params, fit_intercept):
+    """The estimators' ``coef_`` (a row per class for the softmax) and
+    ``intercept_`` (0.0 without intercept) from the parameters."""
+    coef, intercept = split_params(params, fit_intercept)
+    intercept = np.zeros(coef.shape[1:]) + intercept
+    return coef.T, (float(intercept) if intercept.ndim == 0 else intercept)
+
+
+def params_of(coef, intercept, fit_intercept):
+    """The parameters, in float64, of the estimators' ``coef_`` and
+    ``intercept_``: the inverse of :func:`coef_and_intercept`."""
+    return join_params(np.asarray(coef, dtype=np.float64).T, intercept, fit_intercept)
+
+
+def scale_rows(values, weights):
+    """``values`` (dense, any number of axes, or a sparse matrix) with row
+    ``i`` multiplied by ``weights[i]``."""
+    if sparse.issparse(values):
+        return sparse.csr_array(values.multiply(weights[:, np.newaxis]))
     return values * weights.reshape((-1,) + (1,) * (values.ndim - 1))
 
 
@@ -55,109 +73,136 @@ def raw_prediction(params, X, fit_intercept):
     return X @ coef.astype(X.dtype, copy=False) + intercept
 
 
-def objective_value_and_gradient(
-    params, blocks, targets, weights, alpha, fit_intercept, loss, dtype=None
-):
-    """Objective value and its gradient in one read of ``X``.
+class LinearObjective:
+    """The penalised weighted mean cross-entropy of a linear model, and its
+    derivatives, each in one read of ``X``.
 
-    The products with ``X`` are taken in ``X``'s own dtype unless ``dtype``
-    says otherwise: float32 data read as float32 move half the bytes, and
+    The products with ``X`` are taken in ``X``'s own dtype unless told
+    otherwise: float32 data read as float32 move half the bytes, and
     ``dtype=np.float64`` gives the full-precision gradient of the same data
     (a float32 product of a block rounds the gradient to about ``1e-9``).
     The loss itself is always computed in float64.
 
     Parameters
     ----------
-    params : ndarray of shape (n_features + fit_intercept,) or \
-            (n_features + fit_intercept, n_classes)
-        ``coef`` followed by the intercept row when ``fit_intercept``.
-    blocks : RowBlocks
+    blocks : RowBlocks or DaskRowBlocks
         The design matrix ``X`` (float64 or float32) of shape (n_samples,
         n_features), in blocks of rows.
-    targets : ndarray of shape (n_samples,) or (n_samples, n_classes)
-        Probabilities in [0, 1], or rows on the probability simplex.
-    weights : ndarray of shape (n_samples,)
-        Non-negative sample weights that sum to 1.
+    targets : array of shape (n_samples,) or (n_samples, n_classes)
+        Probabilities in [0, 1], or rows on the probability simplex, as
+        ``blocks.rows`` gives them.
+    weights : array of shape (n_samples,)
+        Non-negative sample weights that sum to 1, as ``blocks.rows`` gives
+        them.
     alpha : float
         L2 penalty strength on ``coef``.
     fit_intercept : bool
-    loss : CrossEntropyLoss
-    dtype : {np.float64, np.float32}, default=None
-        The dtype of the products with ``X``; None for ``X.dtype``.
-
-    Returns
-    -------
-    value : float
-    gradient : ndarray of the shape of ``params``
+    link : link from ``_link.py``
+        A binary link for 1-D targets, the softmax for 2-D ones.
 
     Examples
     --------
     >>> import numpy as np
-    >>> from skxent._loss import BINARY_LOSSES
-    >>> from skxent._objective import objective_value_and_gradient
+    >>> from skxent._link import LOGIT
+    >>> from skxent._objective import LinearObjective
     >>> from skxent._row_blocks import RowBlocks
     >>> X = np.array([[0.0], [1.0]])
-    >>> value, gradient = objective_value_and_gradient(
-    ...     np.zeros(2), RowBlocks(X), np.array([0.0, 1.0]), np.array([0.5, 0.5]),
-    ...     0.0, True, BINARY_LOSSES["logit"],
+    >>> objective = LinearObjective(
+    ...     RowBlocks(X), np.array([0.0, 1.0]), np.array([0.5, 0.5]), 0.0, True, LOGIT
     ... )
+    >>> value, gradient = objective.value_and_gradient(np.zeros(2))
     >>> round(float(value), 6), gradient
     (0.693147, array([-0.25,  0.  ]))
     """
 
-    def block_terms(X_rows, targets_rows, weights_rows):
-        eta = raw_prediction(params, X_rows, fit_intercept)
-        sample_loss, loss_gradient = loss.loss_and_gradient(targets_rows, eta)
-        residual = _scale_rows(weights_rows, loss_gradient)
-        return (
-            weights_rows @ sample_loss,
-            X_rows.T @ residual.astype(X_rows.dtype, copy=False),
-            column_sums(residual),
+    def __init__(self, blocks, targets, weights, alpha, fit_intercept, link):
+        self.blocks = blocks
+        self.targets = targets
+        self.weights = weights
+        self.alpha = alpha
+        self.fit_intercept = fit_intercept
+        self.link = link
+
+    @property
+    def n_features(self):
+        return self.blocks.shape[1]
+
+    def value_and_gradient(self, params, dtype=None):
+        """The objective at ``params`` and its gradient, of the shape of
+        ``params``, with the products in ``dtype`` (None for ``X.dtype``)."""
+        fit_intercept, link = self.fit_intercept, self.link
+
+        def block_terms(X_rows, targets_rows, weights_rows):
+            eta = raw_prediction(params, X_rows, fit_intercept)
+            sample_loss, loss_gradient = link.loss_and_gradient(targets_rows, eta)
+            residual = scale_rows(loss_gradient, weights_rows)
+            return (
+                weights_rows @ sample_loss,
+                X_rows.T @ residual.astype(X_rows.dtype, copy=False),
+                column_sums(residual),
+            )
+
+        value, coef_gradient, intercept_gradient = self.blocks.sum(
+            block_terms, (self.targets, self.weights), dtype
+        )
+        coef, _ = split_params(params, fit_intercept)
+        value += 0.5 * self.alpha * np.vdot(coef, coef)
+        coef_gradient = coef_gradient + self.alpha * coef
+        return value, join_params(coef_gradient, intercept_gradient, fit_intercept)
+
+    def curvature_at(self, params):
+        """The loss's curvature (second derivative in ``eta``) at ``params``,
+        an array of rows."""
+        fit_intercept, link = self.fit_intercept, self.link
+        return self.blocks.map(
+            lambda X_rows, targets_rows: link.curvature(
+                targets_rows, raw_prediction(params, X_rows, fit_intercept)
+            ),
+            (self.targets,),
         )
 
-    value, coef_gradient, intercept_gradient = blocks.sum(
-        block_terms, (targets, weights), dtype
-    )
-    coef, _ = split_params(params, fit_intercept)
-    value += 0.5 * alpha * np.vdot(coef, coef)
-    coef_gradient = coef_gradient + alpha * coef
-    return value, join_params(coef_gradient, intercept_gradient, fit_intercept)
+    def hessian_product(self, vector, curvature):
+        """The objective's Hessian at the point of ``curvature`` (from
+        :meth:`curvature_at`) times ``vector``, in one read of ``X``.
 
+        The Hessian is ``X1.T @ diag(w) @ C @ X1`` plus ``alpha`` on the
+        ``coef`` block, where ``X1`` is ``X`` with a column of ones appended
+        when ``fit_intercept`` and ``C`` applies the curvature row by row.
+        ``X`` itself is never copied or augmented. The products are taken in
+        ``X``'s dtype: a Hessian product need not be as exact as a gradient.
+        """
+        fit_intercept, link = self.fit_intercept, self.link
 
-def curvature_at(params, blocks, targets, fit_intercept, loss):
-    """The loss's curvature (second derivative in ``eta``) at ``params``."""
-    return blocks.map(
-        lambda X_rows, targets_rows: loss.curvature(
-            targets_rows, raw_prediction(params, X_rows, fit_intercept)
-        ),
-        (targets,),
-    )
+        def block_terms(X_rows, curvature_rows, weights_rows):
+            direction = raw_prediction(vector, X_rows, fit_intercept)
+            residual = scale_rows(
+                link.curvature_product(curvature_rows, direction), weights_rows
+            )
+            return (
+                X_rows.T @ residual.astype(X_rows.dtype, copy=False),
+                column_sums(residual),
+            )
 
-
-def hessian_vector_product(
-    vector, blocks, curvature, weights, alpha, fit_intercept, loss
-):
-    """Product of the objective's Hessian with ``vector``, in one read of ``X``.
-
-    The Hessian is ``X1.T @ diag(w) @ C @ X1`` plus ``alpha`` on the ``coef``
-    block, where ``X1`` is ``X`` with a column of ones appended when
-    ``fit_intercept`` and ``C`` applies the loss's ``curvature`` (from
-    :func:`curvature_at` at the point of interest) row by row. ``X`` itself is
-    never copied or augmented. The products are taken in ``X``'s dtype: a
-    Hessian product need not be as exact as a gradient.
-    """
-
-    def block_terms(X_rows, curvature_rows, weights_rows):
-        direction = raw_prediction(vector, X_rows, fit_intercept)
-        residual = _scale_rows(
-            weights_rows, loss.curvature_product(curvature_rows, direction)
+        coef_product, intercept_product = self.blocks.sum(
+            block_terms, (curvature, self.weights)
         )
-        return (
-            X_rows.T @ residual.astype(X_rows.dtype, copy=False),
-            column_sums(residual),
-        )
+        vector_coef, _ = split_params(vector, fit_intercept)
+        coef_product = coef_product + self.alpha * vector_coef
+        return join_params(coef_product, intercept_product, fit_intercept)
 
-    coef_product, intercept_product = blocks.sum(block_terms, (curvature, weights))
-    vector_coef, _ = split_params(vector, fit_intercept)
-    coef_product = coef_product + alpha * vector_coef
-    return join_params(coef_product, intercept_product, fit_intercept)
+    def curvature_weights(self, curvature):
+        """The weighted trace of each row's curvature, an array of rows: the
+        row weights of the Hessian's feature part."""
+        return self.weights * self.link.curvature_traces(curvature)
+
+    def curvature_sum(self, curvature):
+        """``sum_i w_i C_i`` of the rows' curvature matrices (a number for a
+        binary link, a class x class matrix for the softmax)."""
+        link = self.link
+        (total,) = self.blocks.sum_rows(
+            lambda curvature_rows, weights_rows: (
+                link.curvature_sum(curvature_rows, weights_rows),
+            ),
+            (curvature, self.weights),
+        )
+        return total

@@ -16,9 +16,9 @@ the optimum on real data with columns of very different scales and strong
 collinearity, where plain L-BFGS stops far from it.
 
 ``T`` acts on coefficient vectors only: ``X`` is never copied, scaled or
-centred. Its parts, for ``z = [u, u0]``:
+centered. Its parts, for ``z = [u, u0]``:
 
-- centring: the intercept absorbs the curvature-weighted column means ``m``,
+- centering: the intercept absorbs the curvature-weighted column means ``m``,
   which decouples it from the coefficients (``intercept = ... - m @ dcoef``);
 - Jacobi scaling by ``D``, the square root of the Hessian's diagonal;
 - whitening by the eigen-decomposition ``V Lambda V.T`` of the correlation
@@ -51,18 +51,11 @@ import numpy as np
 from scipy import sparse
 
 from ._objective import join_params, split_params
-from ._row_blocks import SCRATCH_BLOCK_ELEMENTS, with_values
-from ._validation import check_feature_magnitudes
+from ._row_blocks import SCRATCH_BLOCK_ELEMENTS, sampled_rows, with_values
 
 # Above this many features a dense p x p matrix (O(p^3) to factor) costs more
 # than the iterations it saves: Jacobi scaling alone is used.
 MAX_FEATURES_FOR_WHITENING = 1000
-
-# The correlation part is estimated from at most this many rows per feature
-# (and at least MIN_SAMPLED_ROWS): enough for a preconditioner, at a small
-# fraction of the O(n p^2) cost of the full matrix.
-ROWS_PER_FEATURE = 50
-MIN_SAMPLED_ROWS = 20_000
 
 # A column's mean and sum of squares are estimated from the sampled rows
 # when the sum's relative standard error there is at most this (about 1% for
@@ -71,17 +64,17 @@ MIN_SAMPLED_ROWS = 20_000
 # must not be far off.
 MAX_SAMPLED_ERROR = 0.1
 
-# The centred column sums of squares are computed from uncentred sums where
+# The centered column sums of squares are computed from uncentered sums where
 # that keeps at least this many significant digits (a preconditioner needs
-# few), from the centred sampled rows otherwise.
-CENTRED_DIGITS = 4
+# few), from the centered sampled rows otherwise.
+CENTERED_DIGITS = 4
 
 # Curvatures below this fraction of the largest are rounding noise from
 # forming the matrix, not information in the data.
 RELATIVE_CURVATURE_FLOOR = 1e-11
 
-# A column's centred sum of squares at most this fraction of its uncentred
-# one is what centring a constant column leaves (rounding, about eps**2
+# A column's centered sum of squares at most this fraction of its uncentered
+# one is what centering a constant column leaves (rounding, about eps**2
 # relative), not spread; a spread of 1e-12 of the column's magnitude is
 # still information. Columns are judged against themselves, not against the
 # others: a column of values near 1e-8 beside one near 1e8 has a curvature
@@ -101,7 +94,7 @@ class AffinePreconditioner:
     center : ndarray of shape (n_features,) or None
         Column means ``m`` absorbed by the intercept; None without intercept.
     intercept_scale : float
-        Step of the centred intercept per unit of ``u0``.
+        Step of the centered intercept per unit of ``u0``.
     class_map : ndarray of shape (n_classes, n_classes) or None
         Symmetric ``S`` mixing the columns of ``z`` (``z @ S``) when the
         parameters have a column per class; None for a binary model.
@@ -158,16 +151,10 @@ class AffinePreconditioner:
         return self._mix_classes(z_gradient).ravel()
 
 
-def _sampled_rows(n_samples, n_features):
-    """Evenly spaced rows: at most ``max(MIN_SAMPLED_ROWS, ROWS_PER_FEATURE * p)``."""
-    max_rows = max(MIN_SAMPLED_ROWS, ROWS_PER_FEATURE * n_features)
-    return slice(None, None, -(-n_samples // max_rows))
-
-
 class Moments(NamedTuple):
     """Curvature-weighted moments of the columns of ``X``, summed over all rows:
     the ``center`` (column means, zero without intercept), the ``squares``
-    about it, and the ``correlation`` matrix of the centred columns (None
+    about it, and the ``correlation`` matrix of the centered columns (None
     for more than ``MAX_FEATURES_FOR_WHITENING`` features)."""
 
     center: np.ndarray
@@ -175,10 +162,11 @@ class Moments(NamedTuple):
     correlation: np.ndarray | None
 
 
-def curvature_moments(blocks, curvature_weights, fit_intercept):
-    """:class:`Moments` of ``X`` for the curvature weights ``v``.
+def curvature_moments(blocks, curvature_weights, total_curvature, fit_intercept):
+    """:class:`Moments` of ``X`` for the curvature weights ``v`` (summing to
+    ``total_curvature``).
 
-    For dense ``X``, estimated from the sampled rows (see ``_sampled_rows``)
+    For dense ``X``, estimated from the sampled rows (see ``sampled_rows``)
     and scaled to all rows: no pass over ``X`` is needed. A column whose sum
     of squares the sample estimates with a relative standard error over
     ``MAX_SAMPLED_ERROR`` (a rare dummy, a heavy tail, no spread at all in
@@ -189,11 +177,10 @@ def curvature_moments(blocks, curvature_weights, fit_intercept):
     """
     X = blocks.X
     n_samples, n_features = X.shape
-    sampled = _sampled_rows(n_samples, n_features)
-    check_feature_magnitudes(X, sampled)
+    sampled = sampled_rows(n_samples, n_features)
     if sparse.issparse(X):
-        center, squares = _exact_centre_and_squares(
-            blocks, curvature_weights, fit_intercept
+        center, squares = _exact_center_and_squares(
+            blocks, curvature_weights, total_curvature, fit_intercept
         )
         if n_features > MAX_FEATURES_FOR_WHITENING:
             return Moments(center, squares, None)
@@ -205,10 +192,11 @@ def curvature_moments(blocks, curvature_weights, fit_intercept):
             _sampled_correlation(X_sampled, curvature_weights[sampled], center),
         )
     sampled_weights = curvature_weights[sampled]
-    total = float(curvature_weights.sum())
-    sampled_total = float(sampled_weights.sum())
-    # The sampled blocks are centred in float64 temporaries of their size.
+    # The sampled blocks are centered in float64 temporaries of their size.
     sample = blocks.sampled(sampled, SCRATCH_BLOCK_ELEMENTS)
+    (sampled_total,) = sample.sum_rows(
+        lambda weights_rows: (float(weights_rows.sum()),), (sampled_weights,)
+    )
     center = np.zeros(n_features)
     if fit_intercept and sampled_total > 0:
         center = (
@@ -220,23 +208,30 @@ def curvature_moments(blocks, curvature_weights, fit_intercept):
             / sampled_total
         )
     gram, fourth = sample.sum(
-        _centred_gram_and_fourth_moments(center, n_features), (sampled_weights,)
+        _centered_gram_and_fourth_moments(center, n_features), (sampled_weights,)
     )
     sampled_squares = np.diag(gram) if gram.ndim == 2 else gram
     with np.errstate(divide="ignore", invalid="ignore"):
         relative_error = np.sqrt(fourth) / sampled_squares
-    squares = sampled_squares * (total / sampled_total if sampled_total > 0 else 0.0)
+    squares = sampled_squares * (
+        total_curvature / sampled_total if sampled_total > 0 else 0.0
+    )
     poorly_sampled = np.flatnonzero(~(relative_error <= MAX_SAMPLED_ERROR))
     if poorly_sampled.size and sampled.step > 1:
-        exact_center, exact_squares = _exact_centre_and_squares_of(
-            blocks, curvature_weights, fit_intercept, center, poorly_sampled
+        exact_center, exact_squares = _exact_center_and_squares_of(
+            blocks,
+            curvature_weights,
+            total_curvature,
+            fit_intercept,
+            center,
+            poorly_sampled,
         )
         center[poorly_sampled] = exact_center
         squares[poorly_sampled] = exact_squares
     return Moments(center, squares, _correlation(gram) if gram.ndim == 2 else None)
 
 
-def _centred_gram_and_fourth_moments(center, n_features):
+def _centered_gram_and_fourth_moments(center, n_features):
     """Block terms: ``(X - center).T @ diag(v) @ (X - center)`` (only its
     diagonal for many features) and ``sum(v**2 (X - center)**4)`` by column,
     the variance of the sum of squares' terms; one temporary the size of the
@@ -256,23 +251,22 @@ def _centred_gram_and_fourth_moments(center, n_features):
     return block_terms
 
 
-def _exact_centre_and_squares_of(
-    blocks, curvature_weights, fit_intercept, center, columns
+def _exact_center_and_squares_of(
+    blocks, curvature_weights, total_curvature, fit_intercept, center, columns
 ):
     """Exact mean and squares of ``columns``, summed about the estimated
     ``center`` and corrected by the (small) remaining shift, which keeps the
     digits that ``sum(v x**2) - sum(v) m**2`` would cancel."""
 
     def block_terms(X_rows, weights_rows):
-        centred = X_rows[:, columns] - center[columns]
-        return weights_rows @ centred, weights_rows @ np.square(centred)
+        centered = X_rows[:, columns] - center[columns]
+        return weights_rows @ centered, weights_rows @ np.square(centered)
 
     first, second = blocks.sum(block_terms, (curvature_weights,))
-    total = float(curvature_weights.sum())
-    if not (fit_intercept and total > 0):
+    if not (fit_intercept and total_curvature > 0):
         return center[columns], second
-    shift = first / total
-    return center[columns] + shift, np.maximum(second - total * shift**2, 0.0)
+    shift = first / total_curvature
+    return center[columns] + shift, np.maximum(second - total_curvature * shift**2, 0.0)
 
 
 def _correlation(gram, has_spread=None):
@@ -287,32 +281,38 @@ def _correlation(gram, has_spread=None):
     return correlation
 
 
-def _exact_centre_and_squares(blocks, curvature_weights, fit_intercept):
+def _exact_center_and_squares(
+    blocks, curvature_weights, total_curvature, fit_intercept
+):
     """Exact curvature-weighted column means and sums of squares of a sparse
-    ``X``, from its uncentred sums ``v @ X`` and ``v @ X**2`` (one pass over
+    ``X``, from its uncentered sums ``v @ X`` and ``v @ X**2`` (one pass over
     the stored values). A column whose mean dwarfs its spread, so that
-    ``s2 - s1**2 / sum(v)`` would keep fewer than ``CENTRED_DIGITS`` digits,
+    ``s2 - s1**2 / sum(v)`` would keep fewer than ``CENTERED_DIGITS`` digits,
     is summed again about its mean."""
     first, second = blocks.sum(_weighted_sums_and_squares, (curvature_weights,))
-    total = curvature_weights.sum()
-    if not (fit_intercept and total > 0):
+    if not (fit_intercept and total_curvature > 0):
         return np.zeros(blocks.shape[1]), second
-    center = first / total
-    squares = second - total * center**2
+    center = first / total_curvature
+    squares = second - total_curvature * center**2
     cancelled = np.flatnonzero(_cancelled(squares, second, blocks))
     if cancelled.size:
-        center[cancelled], squares[cancelled] = _exact_centre_and_squares_of(
-            blocks, curvature_weights, fit_intercept, center, cancelled
+        center[cancelled], squares[cancelled] = _exact_center_and_squares_of(
+            blocks,
+            curvature_weights,
+            total_curvature,
+            fit_intercept,
+            center,
+            cancelled,
         )
     return center, np.maximum(squares, 0.0)
 
 
-def _cancelled(centred_squares, uncentred_squares, X):
-    """Where ``centred = uncentred - sum(v) m**2`` keeps fewer than
-    ``CENTRED_DIGITS`` digits; sums over blocks of thousands of rows keep
+def _cancelled(centered_squares, uncentered_squares, X):
+    """Where ``centered = uncentered - sum(v) m**2`` keeps fewer than
+    ``CENTERED_DIGITS`` digits; sums over blocks of thousands of rows keep
     about two digits less than ``X``'s dtype."""
-    rounding = np.finfo(X.dtype).eps * 10.0 ** (2 + CENTRED_DIGITS)
-    return centred_squares < rounding * uncentred_squares
+    rounding = np.finfo(X.dtype).eps * 10.0 ** (2 + CENTERED_DIGITS)
+    return centered_squares < rounding * uncentered_squares
 
 
 def _weighted_sums_and_squares(X_rows, weights_rows):
@@ -322,16 +322,16 @@ def _weighted_sums_and_squares(X_rows, weights_rows):
 
 
 def _sampled_correlation(X_sampled, sampled_weights, center):
-    """Correlation of the centred, weighted columns of sampled sparse rows:
+    """Correlation of the centered, weighted columns of sampled sparse rows:
     ``(X - m).T V (X - m) = X.T V X - s m.T - m s.T + sum(v) m m.T`` with
     ``s = X.T v``, never a dense copy."""
     weighted_sums = X_sampled.T @ sampled_weights
     gram = (X_sampled.T @ X_sampled.multiply(sampled_weights[:, np.newaxis])).toarray()
-    uncentred_squares = np.diag(gram).copy()
+    uncentered_squares = np.diag(gram).copy()
     gram -= np.multiply.outer(weighted_sums, center)
     gram -= np.multiply.outer(center, weighted_sums)
     gram += sampled_weights.sum() * np.multiply.outer(center, center)
-    return _correlation(gram, ~_cancelled(np.diag(gram), uncentred_squares, X_sampled))
+    return _correlation(gram, ~_cancelled(np.diag(gram), uncentered_squares, X_sampled))
 
 
 def _curvatures_without_noise(curvatures):
@@ -357,8 +357,8 @@ def _column_curvatures(moments, total_curvature, alpha):
     all zero) has the penalty's curvature alone, or the largest where that
     is noise or zero (the data do not move it).
     """
-    uncentred = moments.squares + total_curvature * moments.center**2
-    no_spread = moments.squares <= COLUMN_NOISE * uncentred
+    uncentered = moments.squares + total_curvature * moments.center**2
+    no_spread = moments.squares <= COLUMN_NOISE * uncentered
     curvatures = np.where(no_spread, 0.0, moments.squares) + alpha
     return np.where(no_spread, _curvatures_without_noise(curvatures), curvatures)
 
@@ -391,23 +391,12 @@ def _class_map(class_curvature):
     return (eigenvectors / np.sqrt(curvatures)) @ eigenvectors.T, typical
 
 
-def build_preconditioner(
-    blocks, row_curvature, class_curvature, alpha, fit_intercept, origin
-):
-    """Preconditioner from the curvature at ``origin``.
+def build_preconditioner(objective, origin):
+    """The preconditioner of ``objective`` from its curvature at ``origin``.
 
     Parameters
     ----------
-    blocks : RowBlocks
-        The design matrix ``X`` of shape (n_samples, n_features).
-    row_curvature : ndarray of shape (n_samples,)
-        Sample weight times the loss curvature at the starting point (for the
-        softmax, times the trace of each row's class curvature).
-    class_curvature : ndarray of shape (n_classes, n_classes) or None
-        The class factor of the curvature for a softmax model (see
-        ``softmax_curvature_factors``); None for a binary one.
-    alpha : float
-    fit_intercept : bool
+    objective : LinearObjective
     origin : ndarray of shape (n_features + fit_intercept,) or \
             (n_features + fit_intercept, n_classes)
 
@@ -415,20 +404,28 @@ def build_preconditioner(
     -------
     AffinePreconditioner
     """
-    total_curvature = float(row_curvature.sum())
-    class_map, feature_alpha = None, alpha
-    if class_curvature is not None:
-        # K x K: a dask array's is computed here.
-        class_curvature = np.asarray(class_curvature)
+    curvature = objective.curvature_at(origin)
+    # A number for a binary link, the class x class matrix C for the softmax,
+    # whose trace is the total curvature either way.
+    curvature_sum = np.asarray(objective.curvature_sum(curvature))
+    total_curvature = float(np.trace(np.atleast_2d(curvature_sum)))
+    class_map, feature_alpha = None, objective.alpha
+    if curvature_sum.ndim == 2:
         class_map, typical = _class_map(
-            class_curvature / total_curvature
+            curvature_sum / total_curvature
             if total_curvature > 0
-            else np.eye(len(class_curvature))
+            else np.eye(len(curvature_sum))
         )
         # In the class direction with curvature c the Hessian is
         # c * (G + alpha / c): a typical c stands for all.
-        feature_alpha = alpha / typical
-    moments = curvature_moments(blocks, row_curvature, fit_intercept)
+        feature_alpha = objective.alpha / typical
+    fit_intercept = objective.fit_intercept
+    moments = curvature_moments(
+        objective.blocks,
+        objective.curvature_weights(curvature),
+        total_curvature,
+        fit_intercept,
+    )
     coef_map = _coef_map(moments, total_curvature, feature_alpha)
     if not fit_intercept:
         return AffinePreconditioner(origin, coef_map, None, 1.0, class_map)
@@ -436,3 +433,39 @@ def build_preconditioner(
     return AffinePreconditioner(
         origin, coef_map, moments.center, intercept_scale, class_map
     )
+
+
+class PreconditionedObjective:
+    """``objective`` as a function of the preconditioner's variables ``z``.
+
+    What the solver sees: a value and gradient of a flat vector ``z``, and
+    Hessian products at a point, all pulled back through ``params = origin
+    + T @ z``; :meth:`params` maps a solution back.
+    """
+
+    def __init__(self, objective, preconditioner):
+        self.objective = objective
+        self.preconditioner = preconditioner
+
+    @property
+    def n_variables(self):
+        return self.preconditioner.n_variables
+
+    def params(self, z):
+        """The parameters at ``z``."""
+        return self.preconditioner.params(z)
+
+    def value_and_gradient(self, z, dtype=None):
+        """The objective and its gradient in ``z``, products in ``dtype``."""
+        value, gradient = self.objective.value_and_gradient(
+            self.preconditioner.params(z), dtype=dtype
+        )
+        return value, self.preconditioner.gradient(gradient)
+
+    def hessian_product_at(self, z):
+        """``v -> H(z) @ v``, the Hessian in ``z`` at ``z``."""
+        objective, preconditioner = self.objective, self.preconditioner
+        curvature = objective.curvature_at(preconditioner.params(z))
+        return lambda vector: preconditioner.gradient(
+            objective.hessian_product(preconditioner.step(vector), curvature)
+        )

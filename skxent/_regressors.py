@@ -1,10 +1,13 @@
 """The two public estimators: only how targets are checked and mapped differs."""
 
+from functools import partial
+
 import numpy as np
 from sklearn.utils._param_validation import StrOptions
 
 from ._base import CrossEntropyRegressorBase
 from ._validation import (
+    accept_any_targets,
     check_probability_targets,
     check_target_range,
     check_targets_in_range,
@@ -113,7 +116,7 @@ _SHARED_NOTES = """The model predicts ``mu = g^-1(X @ coef_ + intercept_)`` for 
     proportion and ``w`` its number of trials.
 
     The solver is scipy's L-BFGS on a preconditioned problem: the coefficients
-    are centred and whitened by the Hessian at the starting point, estimated
+    are centered and whitened by the Hessian at the starting point, estimated
     from a sample of rows (``X`` is never copied or scaled), so columns of
     very different scales and strongly correlated columns do not slow it
     down; where L-BFGS can no longer resolve the objective, quasi-Newton and
@@ -130,7 +133,7 @@ _SHARED_NOTES = """The model predicts ``mu = g^-1(X @ coef_ + intercept_)`` for 
     component in the directions the data do not determine."""
 
 
-_OTHER_SCALES = (
+_ADVICE_FOR_OTHER_SCALES = (
     "For targets on another scale use CrossEntropyRegressor, which maps a "
     "known or learned target_range onto [0, 1]."
 )
@@ -210,15 +213,18 @@ class ProbabilityRegressor(CrossEntropyRegressorBase):
     array([[0.374, 0.374, 0.252]])
     """
 
-    def _check_targets(self, y):
-        check_probability_targets(y, advice=_OTHER_SCALES)
+    def _training_target_check(self):
+        return partial(check_probability_targets, advice=_ADVICE_FOR_OTHER_SCALES)
+
+    def _fitted_target_check(self):
+        return self._training_target_check()
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
         return tags
 
-    def _targets_to_probabilities(self, y, sample_weight, reset):
+    def _targets_to_probabilities(self, y):
         if y.ndim == 2:
             return y / y.sum(axis=1, keepdims=True)
         return y
@@ -304,20 +310,29 @@ class CrossEntropyRegressor(CrossEntropyRegressorBase):
         )
         self.target_range = target_range
 
-    def _check_targets(self, y):
-        """Any real targets are accepted; the range is checked on mapping."""
+    def _training_target_check(self):
+        if self.target_range == "auto":
+            return accept_any_targets
+        return partial(
+            check_targets_in_range, target_range=check_target_range(self.target_range)
+        )
 
-    def _targets_to_probabilities(self, y, sample_weight, reset):
-        if not reset:
-            low, high = self.target_range_
-            check_targets_in_range(y, (low, high), "the fitted target_range_")
-        elif self.target_range == "auto":
-            weighted = y[sample_weight > 0]
-            low, high = float(weighted.min()), float(weighted.max())
-        else:
-            low, high = check_target_range(self.target_range)
-            check_targets_in_range(y, (low, high))
-        self.target_range_ = (low, high)
+    def _fitted_target_check(self):
+        return partial(
+            check_targets_in_range,
+            target_range=self.target_range_,
+            fitted="the fitted target_range_",
+        )
+
+    def _learn_target_mapping(self, target_bounds):
+        self.target_range_ = (
+            target_bounds
+            if self.target_range == "auto"
+            else check_target_range(self.target_range)
+        )
+
+    def _targets_to_probabilities(self, y):
+        low, high = self.target_range_
         if high == low:
             # Constant targets: any probability maps back to the constant;
             # 1/2 makes the optimum the finite all-zero model.

@@ -13,11 +13,9 @@ call, which on blocks of a few MiB costs as much as the product. With a chunk
 of rows per thread and BLAS held to one thread, each core reads its own rows,
 computes their loss, and no call waits for another thread. numpy's and
 scipy's products and numpy's loops over arrays release the GIL; blocks of
-several MiB keep the Python between them, which holds it, negligible.
-Measured on 1M x 100 float64 on two cores: one objective-and-gradient
-evaluation took 78 ms this way against 93 ms with BLAS's threads (blocks of
-2**20 to 2**22 elements alike; 2**18 were 119 ms, the Python between blocks
-then serialising the threads).
+several MiB keep the Python between them, which holds it, negligible (the
+measurements behind the block sizes are on the documentation's benchmarks
+page).
 
 A sparse ``X`` in CSR format is blocked the same way, by views of its rows
 (sharing its arrays); a CSC matrix cannot be split by rows without a copy and
@@ -34,31 +32,39 @@ import scipy
 from scipy import sparse
 from threadpoolctl import ThreadpoolController
 
-# Rows per block: about this many stored elements (32 MiB of float64; on
-# two cores, 1M x 100 float64 evaluations took 97 ms with these, 110 ms
-# with 2**20 and 2**24), at most MAX_BLOCK_ROWS rows (the loss makes a dozen
-# temporaries a row long).
+# Rows per block: about this many stored elements (32 MiB of float64, the
+# fastest of the sizes measured), at most MAX_BLOCK_ROWS rows (the loss makes
+# a dozen temporaries a row long).
 BLOCK_ELEMENTS = 2**22
 MAX_BLOCK_ROWS = 2**16
 
 # A block converted to another dtype goes through a buffer per chunk: at
-# most this many elements (float32 to float64 evaluations of 1M x 100 took
-# 92 ms with 2**21, 114 ms with 2**19), and at most 1/16 of the chunk's,
-# so that the buffers hold at most 1/8 of a float32 X.
+# most this many elements (the fastest measured), and at most 1/16 of the
+# chunk's, so that the buffers hold at most 1/8 of a float32 X.
 CONVERTED_BLOCK_ELEMENTS = 2**21
 CONVERTED_FRACTION_OF_CHUNK = 16
 
-# Blocks whose terms make float64 temporaries of their own size (centring,
+# Blocks whose terms make float64 temporaries of their own size (centering,
 # a design with an intercept column) hold this many elements.
 SCRATCH_BLOCK_ELEMENTS = 2**19
 
-# Threads are started only for at least this many rows per thread. What
+# The preconditioner estimates the Hessian's correlation part from at most
+# this many rows per feature (and at least MIN_SAMPLED_ROWS): enough for a
+# preconditioner, at a small fraction of the O(n p^2) cost of the full matrix.
+ROWS_PER_FEATURE = 50
+MIN_SAMPLED_ROWS = 20_000
+
+# Threads are started only for at least this many rows per thread: what
 # they add to a product BLAS already runs on every core is the elementwise
-# loss of each row: measured on two cores, one evaluation of 100k x 100 took
-# 10 ms in the calling thread and 12 ms in two threads, of 200k x 10 7 ms
-# and 4 ms, of 1M x 100 102 ms and 91 ms, of a 200k-row CSR matrix (4M
-# stored values) 16 ms and 9 ms.
+# loss of each row, which pays for a thread only over many rows.
 MIN_ROWS_PER_THREAD = 2**16
+
+
+def sampled_rows(n_samples, n_features):
+    """Evenly spaced rows, a slice: at most ``max(MIN_SAMPLED_ROWS,
+    ROWS_PER_FEATURE * n_features)`` of them."""
+    max_rows = max(MIN_SAMPLED_ROWS, ROWS_PER_FEATURE * n_features)
+    return slice(None, None, -(-n_samples // max_rows))
 
 
 def _row_slices(start, stop, rows_per_block):
@@ -241,6 +247,14 @@ class RowBlocks:
         blocks, concatenated along the rows."""
         return np.concatenate(self._results(row_values, row_arrays, dtype))
 
+    def sum_rows(self, row_terms, row_arrays):
+        """``row_terms(*row_arrays)``: sums over arrays of rows, without ``X``."""
+        return row_terms(*row_arrays)
+
+    def rows(self, values):
+        """``values``, an array of rows, as the sums take it: as it is."""
+        return values
+
     def sampled(self, rows, block_elements=None):
         """The blocks of ``X[rows]`` (``rows`` a slice: a view), in the
         calling thread, of ``block_elements``."""
@@ -248,8 +262,11 @@ class RowBlocks:
 
 
 def add_terms(results):
-    """The term-by-term sum of the blocks' tuples of terms."""
-    return tuple(functools.reduce(np.add, term) for term in zip(*results, strict=True))
+    """The term-by-term sum of the blocks' tuples of terms (of the type of
+    the first: a named tuple stays one)."""
+    sums = (functools.reduce(np.add, term) for term in zip(*results, strict=True))
+    first = results[0]
+    return first._make(sums) if hasattr(first, "_make") else tuple(sums)
 
 
 def _converted_sparse(X, dtype):
@@ -300,19 +317,8 @@ def parallel_row_blocks(X, block_elements=None):
 
     scipy's own BLAS, when pip wheels bundle one apart, is held to one thread
     throughout: L-BFGS-B's small BLAS calls would wake its threads, which
-    then spin on the cores the products need (fits of 100k x 100 took 265 ms
-    without the limit, 154 ms with it; evaluations of 1M x 100 were 1.5x
-    slower on two cores).
-
-    A dask array gets :class:`DaskRowBlocks`: its chunks are summed on the
-    workers that hold them.
+    then spin on the cores the products need.
     """
-    # Imported here: the dask module builds on this one.
-    from ._dask import DaskRowBlocks, is_dask_array
-
-    if is_dask_array(X):
-        yield DaskRowBlocks(X)
-        return
     blas = _numpy_blas()
     n_threads = max(
         (library.num_threads for library in blas.lib_controllers), default=1

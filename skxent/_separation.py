@@ -1,4 +1,4 @@
-"""Data whose cross-entropy has no finite minimiser, and the warnings that say so.
+"""Data whose cross-entropy has no finite minimiser, and what to tell the user.
 
 The objective is bounded below, but its infimum need not be attained:
 
@@ -12,15 +12,13 @@ The objective is bounded below, but its infimum need not be attained:
   (Albert and Anderson, 1984).
 
 The solver then stops where the gradient is below ``tol``, at large but
-finite parameters; these checks tell the user why. Separation is recognised,
-as R's ``glm`` does, by hard-target rows fitted with probabilities
-numerically equal to their targets.
+finite parameters; :func:`why_not_finite` says why, for the estimator to
+tell the user. Separation is recognised, as R's ``glm`` does, by
+hard-target rows fitted with probabilities numerically equal to their
+targets.
 """
 
-import warnings
-
 import numpy as np
-from sklearn.exceptions import ConvergenceWarning
 
 from ._objective import raw_prediction
 
@@ -30,16 +28,20 @@ from ._objective import raw_prediction
 SEPARATED_LOSS = 1e-8
 
 
-def bound_classes(targets, weights):
+def bound_classes(blocks, targets, weights):
     """The classes whose target is 0 (first array) or 1 (second) in every row
     of positive weight; for 1-D targets, of the one class."""
-    positive = (weights > 0)[:, np.newaxis]
-    by_class = targets.reshape(targets.shape[0], -1)
-    # np.asarray computes a dask array's reductions (one per class).
-    return (
-        np.flatnonzero(np.asarray(~((by_class != 0.0) & positive).any(axis=0))),
-        np.flatnonzero(np.asarray(~((by_class != 1.0) & positive).any(axis=0))),
-    )
+
+    def row_terms(targets_rows, weights_rows):
+        positive = (weights_rows > 0)[:, np.newaxis]
+        by_class = targets_rows.reshape(targets_rows.shape[0], -1)
+        return (
+            ((by_class != 0.0) & positive).sum(axis=0),
+            ((by_class != 1.0) & positive).sum(axis=0),
+        )
+
+    not_zero, not_one = blocks.sum_rows(row_terms, (targets, weights))
+    return np.flatnonzero(not_zero == 0), np.flatnonzero(not_one == 0)
 
 
 def _hard_rows(targets):
@@ -49,60 +51,75 @@ def _hard_rows(targets):
     return targets.max(axis=1) == 1.0
 
 
-def count_separated_rows(params, blocks, targets, weights, fit_intercept, loss):
+def count_separated_rows(objective, params):
     """How many rows of positive weight with hard targets ``params`` fits at
     the bound (cross-entropy below ``SEPARATED_LOSS``), and how many such rows
     there are; one pass over ``X``."""
+    fit_intercept, link = objective.fit_intercept, objective.link
 
     def block_terms(X_rows, targets_rows, weights_rows):
         eta = raw_prediction(params, X_rows, fit_intercept)
-        sample_loss, _ = loss.loss_and_gradient(targets_rows, eta)
+        sample_loss, _ = link.loss_and_gradient(targets_rows, eta)
         hard = _hard_rows(targets_rows) & (weights_rows > 0)
         return (
             np.count_nonzero(hard & (sample_loss < SEPARATED_LOSS)),
             np.count_nonzero(hard),
         )
 
-    n_separated, n_hard = blocks.sum(block_terms, (targets, weights))
+    n_separated, n_hard = objective.blocks.sum(
+        block_terms, (objective.targets, objective.weights)
+    )
     return int(n_separated), int(n_hard)
 
 
-def warn_constant_targets(all_zero):
-    """Warn that 1-D targets all 0 (or all 1) have no finite optimum."""
+def why_not_finite(objective, params):
+    """Why the optimum of ``objective`` is not finite, fitted at ``params``;
+    ``""`` when nothing says so."""
+    at_zero, at_one = bound_classes(
+        objective.blocks, objective.targets, objective.weights
+    )
+    one_class = objective.targets.ndim == 1
+    if objective.fit_intercept and one_class and (at_zero.size or at_one.size):
+        return constant_targets_message(all_zero=bool(at_zero.size))
+    if objective.fit_intercept and at_zero.size:
+        return absent_classes_message(at_zero)
+    if objective.alpha == 0:
+        n_separated, n_hard = count_separated_rows(objective, params)
+        if n_separated:
+            return separated_rows_message(n_separated, n_hard)
+    return ""
+
+
+def constant_targets_message(all_zero):
+    """1-D targets all 0 (or all 1) have no finite optimum."""
     value, limit = ("0", "-inf") if all_zero else ("1", "+inf")
-    warnings.warn(
+    return (
         f"Every target of positive weight is {value}: the cross-entropy "
         f"decreases without bound as the intercept goes to {limit}, so the "
         "optimum is not finite. The fit stops where predictions are within "
-        f"about tol of {value}. Such targets need no model.",
-        ConvergenceWarning,
-        stacklevel=4,
+        f"about tol of {value}. Such targets need no model."
     )
 
 
-def warn_absent_classes(absent):
-    """Warn that classes absent from 2-D targets have no finite optimum."""
-    warnings.warn(
+def absent_classes_message(absent):
+    """Classes absent from 2-D targets have no finite optimum."""
+    return (
         f"Classes {absent.tolist()} have probability 0 in every row of y with "
         "positive weight: their intercepts go to -inf at the optimum, which is "
         "not finite. The fit stops where their predicted probabilities are "
         "about tol. Drop those columns of y (a class absent from a "
-        "cross-validation fold does this).",
-        ConvergenceWarning,
-        stacklevel=4,
+        "cross-validation fold does this)."
     )
 
 
-def warn_separated_rows(n_separated, n_hard):
-    """Warn that ``n_separated`` of ``n_hard`` hard-target rows are fitted at
-    their bound with ``alpha = 0``."""
-    warnings.warn(
+def separated_rows_message(n_separated, n_hard):
+    """``n_separated`` of ``n_hard`` hard-target rows fitted at their bound
+    with ``alpha = 0``."""
+    return (
         f"With alpha=0, {n_separated} of the {n_hard} rows with targets 0 or 1 "
         "are fitted with probabilities within 1e-8 of their targets: the "
         "features separate them (completely or quasi-completely), so the "
         "unpenalised optimum is at infinity and the coefficients returned grow "
         "without bound as tol shrinks. Fit with alpha > 0 for finite, "
-        "meaningful coefficients.",
-        ConvergenceWarning,
-        stacklevel=4,
+        "meaningful coefficients."
     )

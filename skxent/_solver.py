@@ -16,13 +16,11 @@ worth), which converges quadratically.
 """
 
 import itertools
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import LbfgsInvHessProduct, minimize
 from scipy.sparse.linalg import LinearOperator, aslinearoperator, cg
-from sklearn.exceptions import ConvergenceWarning
 
 # A relative decrease of a few ulps is all float64 can still resolve
 # (scikit-learn's GLMs use the same ftol).
@@ -40,11 +38,11 @@ MAX_NEWTON_STEPS = 5
 NEWTON_STEP_EVALUATIONS = 4
 
 # L-BFGS on a rounded function stops at this gradient: float32 products round
-# the objective to 1e-12 or more and its gradient to 1e-9 or more (measured;
-# more with large weights), and once the decrease a line search looks for
-# (half the squared gradient) drowns in that, each failing search costs up to
-# maxls evaluations. Measured on 200k x 100 with trial weights: searches
-# failed below 1e-6. The Newton steps on the exact gradient take it from here.
+# the objective to 1e-12 or more and its gradient to 1e-9 or more (more with
+# large weights), and once the decrease a line search looks for (half the
+# squared gradient) drowns in that, each failing search costs up to maxls
+# evaluations; line searches were seen to fail below 1e-6. The Newton steps
+# on the exact gradient take it from here.
 ROUNDED_GRADIENT_TOLERANCE = 1e-5
 
 ADVICE_AT_MAX_ITER = (
@@ -61,15 +59,48 @@ ADVICE_AT_ROUNDING = (
 
 @dataclass(frozen=True)
 class SolverResult:
-    """What :func:`minimize_smooth_convex` found."""
+    """What :func:`minimize_smooth_convex` found, and why it stopped.
+
+    Attributes
+    ----------
+    solution : ndarray
+    n_iter : int
+    gradient_max : float
+        The largest absolute gradient entry at ``solution``.
+    status : {"converged", "max_iter", "rounding"}
+        Converged to ``tol``; stopped at ``max_iter``; or stopped before it,
+        no step reducing the gradient any more.
+    tol, max_iter : float, int
+        The settings the status refers to.
+    """
 
     solution: np.ndarray
     n_iter: int
     gradient_max: float
+    status: str
+    tol: float
+    max_iter: int
+
+    @property
+    def message(self):
+        """What happened and what to try, for a fit that did not converge."""
+        if self.status == "converged":
+            return ""
+        reason = (
+            f"reached max_iter={self.max_iter}. {ADVICE_AT_MAX_ITER}"
+            if self.status == "max_iter"
+            else f"stopped before max_iter={self.max_iter}. {ADVICE_AT_ROUNDING}"
+        )
+        return (
+            f"The solver ran {self.n_iter} iterations and ended with max "
+            f"|gradient| {self.gradient_max:.2e} > tol={self.tol:g}: it {reason}"
+        )
 
 
-class _Progress:
-    """Wraps the function: keeps the latest gradient, prints progress if verbose."""
+class _Iterates:
+    """The function, evaluated at most once per point: keeps the latest
+    evaluation and the one before (to revert to), counts the iterations and
+    prints them if verbose."""
 
     def __init__(self, value_and_gradient, verbose):
         self.value_and_gradient = value_and_gradient
@@ -130,31 +161,31 @@ class _Progress:
         self.print_iteration(stage, self.n_iter)
 
 
-def _lbfgs(progress, n_variables, tol, max_iter):
+def _lbfgs(iterates, n_variables, tol, max_iter):
     """L-BFGS from ``z = 0``: the point it ends at and its inverse Hessian
     approximation."""
     # scipy's L-BFGS-B first tries a step of length one along -g / ||g||. The
     # problems here are scaled so that their Hessian is near the identity,
     # where the right first step is -g itself: working in y = z / ||g(0)||
     # makes the two agree, and saves the line search a few evaluations.
-    _, gradient = progress(np.zeros(n_variables))
+    _, gradient = iterates(np.zeros(n_variables))
     scale = float(np.linalg.norm(gradient)) or 1.0
 
     def scaled_value_and_gradient(y):
-        value, gradient = progress(scale * y)
+        value, gradient = iterates(scale * y)
         return value, scale * gradient
 
     # Iterations are counted from the result; a callback, which costs a few
     # microseconds an iteration, is needed only to print them as they go.
-    iterations = itertools.count(progress.n_iter + 1)
+    iterations = itertools.count(iterates.n_iter + 1)
     result = minimize(
         scaled_value_and_gradient,
         np.zeros(n_variables),
         method="L-BFGS-B",
         jac=True,
         callback=(
-            (lambda result: progress.print_iteration("L-BFGS", next(iterations)))
-            if progress.verbose
+            (lambda result: iterates.print_iteration("L-BFGS", next(iterations)))
+            if iterates.verbose
             else None
         ),
         options={
@@ -168,8 +199,8 @@ def _lbfgs(progress, n_variables, tol, max_iter):
     # The solution is the last point L-BFGS accepted: make the stored gradient
     # its own, not a rejected line-search trial's (usually already cached).
     z = scale * result.x
-    progress(z)
-    progress.n_iter += result.nit
+    iterates(z)
+    iterates.n_iter += result.nit
     # Its steps and gradient changes in z: s_z = scale s_y, y_z = y_y / scale.
     memory = result.hess_inv
     return z, _InverseHessian(scale * memory.sk, memory.yk / scale)
@@ -203,15 +234,15 @@ class _InverseHessian:
         )
 
 
-def _newton_step(progress, z, hessian_product_at, tol, inverse_hessian):
+def _newton_step(iterates, z, hessian_product_at, tol, inverse_hessian):
     """A Newton step from ``z``, solved to the accuracy ``tol`` calls for by
     conjugate gradients preconditioned with ``inverse_hessian``."""
-    gradient = progress.gradient
+    gradient = iterates.gradient
     hessian = LinearOperator(
         (z.shape[0], z.shape[0]), matvec=hessian_product_at(z), dtype=np.float64
     )
     # Inexact Newton: the linear model need only bring the gradient below tol.
-    rtol = min(0.5, 0.5 * tol / progress.gradient_max)
+    rtol = min(0.5, 0.5 * tol / iterates.gradient_max)
     step, _ = cg(
         hessian,
         -gradient,
@@ -222,7 +253,7 @@ def _newton_step(progress, z, hessian_product_at, tol, inverse_hessian):
     return z + step
 
 
-def _quasi_newton_steps(progress, z, inverse_hessian, tol, max_iter):
+def _quasi_newton_steps(iterates, z, inverse_hessian, tol, max_iter):
     """Quasi-Newton steps from ``z``, each one evaluation, while at the rate
     of the latest they would reach ``tol`` in ``NEWTON_STEP_EVALUATIONS``
     steps or fewer (the cost of a Newton step).
@@ -231,57 +262,57 @@ def _quasi_newton_steps(progress, z, inverse_hessian, tol, max_iter):
     but not added to the memory: a step that is far from the model's
     prediction is where the gradient's rounding shows).
     """
-    while not progress.converged(tol, inverse_hessian) and progress.n_iter < max_iter:
-        gradient, gradient_max = progress.gradient, progress.gradient_max
+    while not iterates.converged(tol, inverse_hessian) and iterates.n_iter < max_iter:
+        gradient, gradient_max = iterates.gradient, iterates.gradient_max
         trial = z - inverse_hessian.operator @ gradient
-        progress(trial)
-        if not progress.gradient_max < gradient_max:
-            progress.revert()
+        iterates(trial)
+        if not iterates.gradient_max < gradient_max:
+            iterates.revert()
             break
         # log(g / tol) / log(reduction) <= steps, with g the new gradient,
         # multiplied out (g may be 0).
         strong = (
-            progress.gradient_max ** (NEWTON_STEP_EVALUATIONS + 1)
+            iterates.gradient_max ** (NEWTON_STEP_EVALUATIONS + 1)
             <= tol * gradient_max**NEWTON_STEP_EVALUATIONS
         )
         if strong:
             inverse_hessian = inverse_hessian.updated(
-                trial - z, progress.gradient - gradient
+                trial - z, iterates.gradient - gradient
             )
         z = trial
-        progress.end_of_iteration("quasi-Newton")
+        iterates.end_of_iteration("quasi-Newton")
         if not strong:
             break
     return z, inverse_hessian
 
 
-def _newton_steps(progress, z, inverse_hessian, hessian_product_at, tol, max_iter):
+def _newton_steps(iterates, z, inverse_hessian, hessian_product_at, tol, max_iter):
     """Newton steps from ``z`` while they reduce max |gradient|, at most
     ``MAX_NEWTON_STEPS``."""
     for _ in range(MAX_NEWTON_STEPS):
-        if progress.converged(tol, inverse_hessian) or progress.n_iter >= max_iter:
+        if iterates.converged(tol, inverse_hessian) or iterates.n_iter >= max_iter:
             break
-        gradient, gradient_max = progress.gradient, progress.gradient_max
-        trial = _newton_step(progress, z, hessian_product_at, tol, inverse_hessian)
-        progress(trial)
-        if not progress.gradient_max < gradient_max:
-            progress.revert()
+        gradient, gradient_max = iterates.gradient, iterates.gradient_max
+        trial = _newton_step(iterates, z, hessian_product_at, tol, inverse_hessian)
+        iterates(trial)
+        if not iterates.gradient_max < gradient_max:
+            iterates.revert()
             break
         inverse_hessian = inverse_hessian.updated(
-            trial - z, progress.gradient - gradient
+            trial - z, iterates.gradient - gradient
         )
         z = trial
-        progress.end_of_iteration("Newton")
+        iterates.end_of_iteration("Newton")
     return z, inverse_hessian
 
 
-def _finish(progress, z, inverse_hessian, hessian_product_at, tol, max_iter):
+def _finish(iterates, z, inverse_hessian, hessian_product_at, tol, max_iter):
     """Quasi-Newton steps, then Newton steps, until max |gradient| <= tol."""
     z, inverse_hessian = _quasi_newton_steps(
-        progress, z, inverse_hessian, tol, max_iter
+        iterates, z, inverse_hessian, tol, max_iter
     )
     return _newton_steps(
-        progress, z, inverse_hessian, hessian_product_at, tol, max_iter
+        iterates, z, inverse_hessian, hessian_product_at, tol, max_iter
     )
 
 
@@ -327,33 +358,30 @@ def minimize_smooth_convex(
     Returns
     -------
     SolverResult
+        With the status of the stop; the solver itself never warns.
     """
-    progress = _Progress(value_and_gradient, verbose)
+    iterates = _Iterates(value_and_gradient, verbose)
     lbfgs_tol = tol
     if exact_value_and_gradient is not None:
         lbfgs_tol = max(tol, ROUNDED_GRADIENT_TOLERANCE)
-    z, inverse_hessian = _lbfgs(progress, n_variables, lbfgs_tol, max_iter)
+    z, inverse_hessian = _lbfgs(iterates, n_variables, lbfgs_tol, max_iter)
     z, inverse_hessian = _finish(
-        progress, z, inverse_hessian, hessian_product_at, tol, max_iter
+        iterates, z, inverse_hessian, hessian_product_at, tol, max_iter
     )
     if exact_value_and_gradient is not None:
         # Only the exact gradient can confirm tol; where the rounded one
         # stalled above it, the exact one's steps go on from there.
-        progress.use(exact_value_and_gradient)
-        progress(z)
+        iterates.use(exact_value_and_gradient)
+        iterates(z)
         z, inverse_hessian = _finish(
-            progress, z, inverse_hessian, hessian_product_at, tol, max_iter
+            iterates, z, inverse_hessian, hessian_product_at, tol, max_iter
         )
-    if progress.gradient_max > tol:
-        reason = (
-            f"reached max_iter={max_iter}. {ADVICE_AT_MAX_ITER}"
-            if progress.n_iter >= max_iter
-            else f"stopped before max_iter={max_iter}. {ADVICE_AT_ROUNDING}"
-        )
-        warnings.warn(
-            f"The solver ran {progress.n_iter} iterations and ended with max "
-            f"|gradient| {progress.gradient_max:.2e} > tol={tol:g}: it {reason}",
-            ConvergenceWarning,
-            stacklevel=3,
-        )
-    return SolverResult(z, progress.n_iter, progress.gradient_max)
+    if iterates.gradient_max <= tol:
+        status = "converged"
+    elif iterates.n_iter >= max_iter:
+        status = "max_iter"
+    else:
+        status = "rounding"
+    return SolverResult(
+        z, iterates.n_iter, iterates.gradient_max, status, tol, max_iter
+    )

@@ -1,14 +1,22 @@
-"""Domain checks on targets, sample weights and the magnitudes of X, each in one place.
+"""Validation of training and prediction data, and the domain checks behind it.
 
-scikit-learn's ``validate_data`` and ``_check_sample_weight`` handle types,
-shapes and finiteness of ``X``; these add what cross-entropy regression needs
-and say what was expected, what was found and what to do instead.
+:func:`validate_training_data` and :func:`validate_prediction_data` are the
+entry points for data in memory (``_dask.py`` has their twins for dask
+arrays, built on the same checks). scikit-learn's ``validate_data`` and
+``_check_sample_weight`` handle types, shapes and finiteness; the checks here
+add what cross-entropy regression needs (targets in their domain, weights
+valid, feature magnitudes the solver can scale), each in one place, and say
+what was expected, what was found and what to do instead.
 """
+
+from typing import NamedTuple
 
 import numpy as np
 from scipy import sparse
-from sklearn.utils import check_array
-from sklearn.utils.validation import _check_sample_weight
+from sklearn.utils import assert_all_finite, check_array
+from sklearn.utils.validation import _check_sample_weight, validate_data
+
+from ._row_blocks import sampled_rows
 
 # Rows of 2-D probability targets must sum to 1 within this (or the rounding
 # of their dtype over all classes, if larger); they are then normalised.
@@ -37,16 +45,105 @@ def _describe_values(values):
     return ", ".join(parts)
 
 
+class TrainingData(NamedTuple):
+    """Validated training data.
+
+    Attributes
+    ----------
+    X : ndarray, sparse matrix or dask array of shape (n_samples, n_features)
+        float64 or float32.
+    y : array of shape (n_samples,) or (n_samples, n_outputs)
+        float64.
+    sample_weight : array of shape (n_samples,)
+        float64, non-negative, not all zero (ones when none were given).
+    target_bounds : tuple of float (low, high)
+        The smallest and largest target of positive weight.
+    y_was_column : bool
+        Whether ``y`` came as a column vector and was raveled (the estimator
+        warns, as scikit-learn's regressors do).
+    """
+
+    X: object
+    y: object
+    sample_weight: object
+    target_bounds: tuple
+    y_was_column: bool
+
+
+def _validate_X(estimator, *arrays, **options):
+    """scikit-learn's ``validate_data`` for float64 or float32 ``X``, dense or
+    CSR/CSC. Its first finiteness check sums ``X``, which overflows for
+    finite float32 values near the dtype's limit (it then checks value by
+    value): that overflow is no error, and no warning."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return validate_data(
+            estimator,
+            *arrays,
+            accept_sparse=["csr", "csc"],
+            dtype=[np.float64, np.float32],
+            **options,
+        )
+
+
+def validate_training_data(estimator, X, y, sample_weight, *, reset, check_targets):
+    """:class:`TrainingData` from arrays in memory.
+
+    ``check_targets(y)`` raises for targets outside the estimator's domain;
+    it runs before scikit-learn's own checks, so that NaN and inf get the
+    same message as other bad values. With ``reset``, ``validate_data``
+    learns ``n_features_in_`` (and ``feature_names_in_``), else checks them.
+    """
+    check_no_strings(X, "X")
+    if y is not None:
+        # Without y, scikit-learn's own check says it is required.
+        check_no_strings(y, "y")
+        check_targets(y)
+    X, y = _validate_X(
+        estimator,
+        X,
+        y,
+        reset=reset,
+        y_numeric=True,
+        multi_output=estimator.__sklearn_tags__().target_tags.multi_output,
+    )
+    y_was_column = y.ndim == 2 and y.shape[1] == 1
+    if y_was_column:
+        y = y[:, 0]
+    sample_weight = check_sample_weight(sample_weight, X)
+    y = y.astype(np.float64, copy=False)
+    # scikit-learn checks an object y (None for a missing value) before
+    # converting it to numbers.
+    assert_all_finite(y, input_name="y")
+    check_feature_magnitudes(X, sampled_rows(*X.shape))
+    return TrainingData(
+        X, y, sample_weight, target_bounds(y, sample_weight), y_was_column
+    )
+
+
+def validate_prediction_data(estimator, X):
+    """``X`` in memory for a fitted estimator: as in fit, its features checked."""
+    check_no_strings(X, "X")
+    return _validate_X(estimator, X, reset=False)
+
+
+def target_bounds(y, sample_weight):
+    """The smallest and largest target of positive weight, as floats."""
+    weighted = y[sample_weight > 0]
+    return float(weighted.min()), float(weighted.max())
+
+
+def accept_any_targets(y):
+    """Targets of any real value are in the domain."""
+
+
 def check_probability_targets(y, input_name="y", advice=""):
     """Raise a ValueError unless ``y`` holds probabilities.
 
     1-D ``y`` (or a single column) must be finite numbers in [0, 1]; 2-D ``y``
     with several columns must have rows on the probability simplex (see
-    :func:`check_probability_rows`). Runs before scikit-learn's own finiteness
-    check so that NaN and inf get the same explanation as other bad values.
-    ``advice`` is appended to the message.
+    :func:`check_probability_rows`). ``y`` must hold no strings (see
+    :func:`check_no_strings`). ``advice`` is appended to the message.
     """
-    check_no_strings(y, input_name)
     # Empty y is left to the checks of X, whose message names the estimator.
     values = check_array(
         y,
@@ -70,17 +167,16 @@ def check_probability_targets(y, input_name="y", advice=""):
 def check_feature_magnitudes(X, rows):
     """Raise a ValueError for float64 columns of ``X`` whose squares leave
     float64's range, judged on ``rows`` of a dense ``X`` (the rows the
-    solver samples). A sparse ``X`` is judged on all its stored values at
-    once (extremes per column would copy it)."""
+    preconditioner samples). A sparse ``X`` is judged on all its stored
+    values at once (extremes per column would copy it)."""
     if X.dtype != np.float64:
         return
     if sparse.issparse(X):
         values = X.data if X.nnz else np.zeros(1)
         largest, smallest = values.max(keepdims=True), values.min(keepdims=True)
     else:
-        # np.asarray computes a dask array's p extremes.
-        largest = np.asarray(X[rows].max(axis=0))
-        smallest = np.asarray(X[rows].min(axis=0))
+        largest = X[rows].max(axis=0, initial=-np.inf)
+        smallest = X[rows].min(axis=0, initial=np.inf)
     magnitudes = np.maximum(largest, -smallest)
 
     def which(flagged):
@@ -147,8 +243,15 @@ def check_targets_in_range(y, target_range, fitted=None):
     of the fit); None for the ``target_range`` parameter.
     """
     low, high = target_range
+    y = check_array(
+        y,
+        ensure_2d=False,
+        dtype="numeric",
+        ensure_all_finite=False,
+        ensure_min_samples=0,
+        input_name="y",
+    ).astype(np.float64, copy=False)
     if not np.all((y >= low) & (y <= high)):
-        y = np.asarray(y)  # a dask array's, to describe it
         outside = np.flatnonzero((y < low) | (y > high))
         first = outside[0]
         where = fitted or "target_range"
@@ -216,17 +319,18 @@ def check_sample_weight(sample_weight, X):
     check_no_strings(sample_weight, "sample_weight")
     sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64)
     check_non_negative_weights(sample_weight)
-    check_any_positive_weight(sample_weight)
+    check_any_positive_weight(
+        np.count_nonzero(sample_weight > 0), sample_weight.shape[0]
+    )
     return sample_weight
 
 
-def check_any_positive_weight(sample_weight):
-    """Raise a ValueError if no sample weight is positive (``np.any`` also
-    computes a dask array's)."""
-    if not np.any(sample_weight > 0):
+def check_any_positive_weight(n_positive, n_samples):
+    """Raise a ValueError if none of the ``n_samples`` weights is positive."""
+    if not n_positive:
         raise ValueError(
             "sample_weight must contain at least one positive value; all "
-            f"{sample_weight.shape[0]} are zero."
+            f"{n_samples} are zero."
         )
 
 

@@ -9,8 +9,6 @@ and ``d2_cross_entropy_scorer`` go wherever scikit-learn takes
 ``scoring=``: ``GridSearchCV``, ``cross_validate``, ``permutation_importance``.
 """
 
-import warnings
-
 import numpy as np
 from scipy.special import xlogy
 from sklearn.exceptions import UndefinedMetricWarning
@@ -18,7 +16,12 @@ from sklearn.metrics import make_scorer
 from sklearn.utils import check_array, check_consistent_length
 from sklearn.utils._param_validation import validate_params
 
-from ._validation import check_probability_targets, check_sample_weight
+from ._validation import (
+    check_no_strings,
+    check_probability_targets,
+    check_sample_weight,
+)
+from ._warnings import warn_at_caller
 
 __all__ = [
     "cross_entropy_loss",
@@ -39,6 +42,7 @@ def _check_probabilities(y_true, y_pred, sample_weight):
     check_consistent_length(y_true, y_pred, sample_weight)
     arrays = []
     for values, name in ((y_true, "y_true"), (y_pred, "y_pred")):
+        check_no_strings(values, name)
         check_probability_targets(values, input_name=name)
         array = check_array(
             values, ensure_2d=False, dtype=[np.float64, np.float32], input_name=name
@@ -147,10 +151,8 @@ def d2_cross_entropy_score(y_true, y_pred, sample_weight=None):
     """
     y_true, y_pred, sample_weight = _check_probabilities(y_true, y_pred, sample_weight)
     if y_true.shape[0] < 2:
-        warnings.warn(
-            "D^2 is not defined for fewer than two samples.",
-            UndefinedMetricWarning,
-            stacklevel=3,
+        warn_at_caller(
+            "D^2 is not defined for fewer than two samples.", UndefinedMetricWarning
         )
         return float("nan")
     mean_prediction = np.average(y_true, axis=0, weights=sample_weight)

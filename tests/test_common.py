@@ -440,14 +440,14 @@ def test_negative_X_is_accepted(estimator):
     assert get_tags(estimator).input_tags.positive_only is False
     X, target = load_iris(return_X_y=True)
     y = target / 2.0
-    X_centred = X - X.mean()
-    assert np.any(X_centred < 0)
-    model = clone(estimator).fit(X_centred, y)
+    X_centered = X - X.mean()
+    assert np.any(X_centered < 0)
+    model = clone(estimator).fit(X_centered, y)
     # A shift of X is absorbed by the unpenalised intercept.
     reference = clone(estimator).fit(X, y)
     np.testing.assert_allclose(model.coef_, reference.coef_, rtol=1e-6)
     np.testing.assert_allclose(
-        model.predict(X_centred), reference.predict(X), rtol=1e-7, atol=1e-10
+        model.predict(X_centered), reference.predict(X), rtol=1e-7, atol=1e-10
     )
 
 

@@ -12,8 +12,8 @@ from sklearn.exceptions import ConvergenceWarning
 from skxent import CrossEntropyRegressor, ProbabilityRegressor
 from skxent import _dask as skxent_dask
 from skxent._dask import DaskRowBlocks
-from skxent._loss import BINARY_LOSSES
-from skxent._objective import objective_value_and_gradient
+from skxent._link import LOGIT
+from skxent._objective import LinearObjective
 
 da = pytest.importorskip("dask.array")
 distributed = pytest.importorskip("distributed")
@@ -172,15 +172,8 @@ def test_an_evaluation_is_one_pass_over_the_chunks(monkeypatch):
 
     monkeypatch.setattr(skxent_dask, "_in_dtype", counting)
     with dask.config.set(scheduler="sync"):
-        value, gradient = objective_value_and_gradient(
-            np.full(len(COEF) + 1, 0.1),
-            DaskRowBlocks(X),
-            y,
-            weights,
-            1e-3,
-            True,
-            BINARY_LOSSES["logit"],
-        )
+        objective = LinearObjective(DaskRowBlocks(X), y, weights, 1e-3, True, LOGIT)
+        value, gradient = objective.value_and_gradient(np.full(len(COEF) + 1, 0.1))
     assert calls == [10_000] * 5
     X_, y_, w_ = (array.compute(scheduler="sync") for array in (X, y, weights))
     eta = X_ @ np.full(len(COEF), 0.1) + 0.1

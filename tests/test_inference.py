@@ -179,7 +179,7 @@ def test_soft_labels_match_multinomial_logit():
     )
     params = np.vstack([model.coef_.T, model.intercept_])
     sums = inference_sums(
-        params, RowBlocks(X), one_hot, np.ones(1500), model._fitted_loss, True, None
+        params, RowBlocks(X), one_hot, np.ones(1500), model._fitted_link, True, None
     )
     covariance = parameter_covariance(sums, params, "nonrobust", 0.0, 3).matrix
     for k in (1, 2):

@@ -6,15 +6,30 @@ from scipy import sparse
 from scipy.optimize import approx_fprime
 
 from skxent import _row_blocks
-from skxent._loss import BINARY_LOSSES, SOFTMAX_LOSS
-from skxent._objective import (
-    curvature_at,
-    hessian_vector_product,
-    objective_value_and_gradient,
-)
+from skxent._link import BINARY_LINKS, SOFTMAX
+from skxent._objective import LinearObjective
 from skxent._row_blocks import RowBlocks
 
-LOSSES = {**BINARY_LOSSES, "softmax": SOFTMAX_LOSS}
+LOSSES = {**BINARY_LINKS, "softmax": SOFTMAX}
+
+
+def objective_value_and_gradient(
+    params, blocks, targets, weights, alpha, fit_intercept, link, dtype=None
+):
+    objective = LinearObjective(blocks, targets, weights, alpha, fit_intercept, link)
+    return objective.value_and_gradient(params, dtype=dtype)
+
+
+def curvature_at(params, blocks, targets, fit_intercept, link):
+    objective = LinearObjective(blocks, targets, None, 0.0, fit_intercept, link)
+    return objective.curvature_at(params)
+
+
+def hessian_vector_product(
+    vector, blocks, curvature, weights, alpha, fit_intercept, link
+):
+    objective = LinearObjective(blocks, None, weights, alpha, fit_intercept, link)
+    return objective.hessian_product(vector, curvature)
 
 
 def make_problem(loss_name, fit_intercept, seed=0, n=60, p=4):
@@ -38,7 +53,7 @@ def definition(params, X, targets, weights, alpha, fit_intercept, loss):
     """The objective written out from the link, without _loss's stable forms."""
     coef = params[: X.shape[1]]
     intercept = params[-1] if fit_intercept else 0.0
-    mu = loss.link.inverse(X @ coef + intercept)
+    mu = loss.inverse(X @ coef + intercept)
     if targets.ndim == 2:
         cross_entropy = -(targets * np.log(mu)).sum(axis=1)
     else:
@@ -146,7 +161,7 @@ def test_finite_at_huge_raw_predictions():
         np.array([0.5, 0.5]),
         0.0,
         True,
-        BINARY_LOSSES["logit"],
+        BINARY_LINKS["logit"],
     )
     assert value == pytest.approx(1e4)
     assert np.all(np.isfinite(gradient))
@@ -154,8 +169,8 @@ def test_finite_at_huge_raw_predictions():
 
 def test_softmax_is_unchanged_by_a_shift_shared_by_all_classes():
     X, targets, weights, params = make_problem("softmax", True)
-    value, gradient = evaluate(params, X, targets, weights, 0.0, True, SOFTMAX_LOSS)
-    shifted, _ = evaluate(params + 5.0, X, targets, weights, 0.0, True, SOFTMAX_LOSS)
+    value, gradient = evaluate(params, X, targets, weights, 0.0, True, SOFTMAX)
+    shifted, _ = evaluate(params + 5.0, X, targets, weights, 0.0, True, SOFTMAX)
     assert shifted == pytest.approx(value, rel=1e-12)
     # ... so the gradient has no component along that shift.
     np.testing.assert_allclose(gradient.sum(axis=1), 0.0, atol=1e-13)

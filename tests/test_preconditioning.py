@@ -4,10 +4,50 @@ from scipy import sparse
 from scipy.linalg import null_space
 
 from skxent import _preconditioning, _row_blocks
-from skxent._loss import BINARY_LOSSES, SOFTMAX_LOSS, softmax_curvature_factors
-from skxent._objective import hessian_vector_product
+from skxent._link import LOGIT, SOFTMAX, Logit, Softmax
+from skxent._objective import LinearObjective
 from skxent._preconditioning import build_preconditioner, curvature_moments
 from skxent._row_blocks import RowBlocks
+
+
+class UnitCurvature(Logit):
+    """The logit with curvature 1 everywhere: the row weights are the weights."""
+
+    def curvature(self, targets, raw_prediction):
+        return np.ones_like(raw_prediction)
+
+
+class GivenMean(Softmax):
+    """The softmax whose curvature is given by its targets, the rows ``mu``."""
+
+    def curvature(self, targets, raw_prediction):
+        return targets
+
+
+def preconditioner_of(X, weights, alpha, fit_intercept, origin, mean=None):
+    """The preconditioner at ``origin`` for row curvature weights ``weights``
+    (binary), or rows ``mean`` of predicted probabilities (softmax)."""
+    if mean is None:
+        objective = LinearObjective(
+            RowBlocks(X),
+            np.zeros(len(X)),
+            weights,
+            alpha,
+            fit_intercept,
+            UnitCurvature(),
+        )
+    else:
+        objective = LinearObjective(
+            RowBlocks(X), mean, weights, alpha, fit_intercept, GivenMean()
+        )
+    return build_preconditioner(objective, origin)
+
+
+def hessian_vector_product(
+    vector, blocks, curvature, weights, alpha, fit_intercept, link
+):
+    objective = LinearObjective(blocks, None, weights, alpha, fit_intercept, link)
+    return objective.hessian_product(vector, curvature)
 
 
 def make_design(n=300, p=6, seed=0):
@@ -29,7 +69,7 @@ def full_hessian(X, curvature_weights, alpha, fit_intercept):
                 curvature_weights,
                 alpha,
                 fit_intercept,
-                BINARY_LOSSES["logit"],
+                LOGIT,
             )
             for e in np.eye(n_params)
         ]
@@ -44,8 +84,8 @@ def transform_matrix(preconditioner):
 
 def exact_moments(X, weights, fit_intercept):
     center = weights @ X / weights.sum() if fit_intercept else np.zeros(X.shape[1])
-    centred = X - center
-    gram = centred.T @ (centred * weights[:, np.newaxis])
+    centered = X - center
+    gram = centered.T @ (centered * weights[:, np.newaxis])
     spread = np.sqrt(np.diag(gram))
     return center, np.diag(gram), gram / np.outer(spread, spread)
 
@@ -58,9 +98,7 @@ def test_columns_of_tiny_and_huge_scale_are_both_whitened(fit_intercept):
     X, weights = make_design(p=4)
     X = X * [1e-8, 1.0, 1e8, 1.0]
     origin = np.zeros(X.shape[1] + fit_intercept)
-    preconditioner = build_preconditioner(
-        RowBlocks(X), weights, None, 0.0, fit_intercept, origin
-    )
+    preconditioner = preconditioner_of(X, weights, 0.0, fit_intercept, origin)
     transform = transform_matrix(preconditioner)
     whitened = transform.T @ full_hessian(X, weights, 0.0, fit_intercept) @ transform
     np.testing.assert_allclose(whitened, np.eye(len(origin)), atol=1e-6)
@@ -78,10 +116,12 @@ def test_moments_over_all_rows_are_exact(monkeypatch, fit_intercept, layout):
         "csc": sparse.csc_array,
     }[layout](X)
     monkeypatch.setattr(_row_blocks, "BLOCK_ELEMENTS", 70)
-    moments = curvature_moments(RowBlocks(X_layout), weights, fit_intercept)
+    moments = curvature_moments(
+        RowBlocks(X_layout), weights, weights.sum(), fit_intercept
+    )
     center, squares, correlation = exact_moments(X, weights, fit_intercept)
     np.testing.assert_allclose(moments.center, center, rtol=1e-12, atol=1e-15)
-    # The sparse sums are uncentred: column 0 (mean 5, spread 0.01) keeps
+    # The sparse sums are uncentered: column 0 (mean 5, spread 0.01) keeps
     # about ten digits, more than a preconditioner needs.
     np.testing.assert_allclose(moments.squares, squares, rtol=1e-8)
     np.testing.assert_allclose(moments.correlation, correlation, atol=1e-8)
@@ -108,10 +148,10 @@ def test_sampled_moments_need_no_pass_over_well_sampled_columns(
     X = rng.normal(size=(20_000, 4)) * [1.0, 1e-3, 1e3, 1.0] + [0.0, 1e8, 5.0, 1.0]
     X[:, 3] = rng.exponential(size=20_000)
     weights = rng.uniform(0.5, 1.5, size=20_000)
-    monkeypatch.setattr(_preconditioning, "MIN_SAMPLED_ROWS", 2000)
-    monkeypatch.setattr(_preconditioning, "ROWS_PER_FEATURE", 1)
+    monkeypatch.setattr(_row_blocks, "MIN_SAMPLED_ROWS", 2000)
+    monkeypatch.setattr(_row_blocks, "ROWS_PER_FEATURE", 1)
     summed = counting_sums(monkeypatch)
-    moments = curvature_moments(RowBlocks(X), weights, fit_intercept)
+    moments = curvature_moments(RowBlocks(X), weights, weights.sum(), fit_intercept)
     assert max(summed) == 2000
     center, squares, correlation = exact_moments(X, weights, fit_intercept)
     spread = np.sqrt(squares / weights.sum())
@@ -130,10 +170,10 @@ def test_poorly_sampled_columns_are_summed_over_all_rows(monkeypatch, fit_interc
     X[:, 2] = 3.0  # constant
     X[:, 3] = rng.standard_cauchy(size=20_000)  # heavy tails
     weights = rng.uniform(0.5, 1.5, size=20_000)
-    monkeypatch.setattr(_preconditioning, "MIN_SAMPLED_ROWS", 2000)
-    monkeypatch.setattr(_preconditioning, "ROWS_PER_FEATURE", 1)
+    monkeypatch.setattr(_row_blocks, "MIN_SAMPLED_ROWS", 2000)
+    monkeypatch.setattr(_row_blocks, "ROWS_PER_FEATURE", 1)
     summed = counting_sums(monkeypatch)
-    moments = curvature_moments(RowBlocks(X), weights, fit_intercept)
+    moments = curvature_moments(RowBlocks(X), weights, weights.sum(), fit_intercept)
     assert summed.count(20_000) == 1
     center, squares, _ = exact_moments(X, weights, fit_intercept)
     np.testing.assert_allclose(moments.center[1:], center[1:], rtol=1e-10, atol=1e-14)
@@ -144,9 +184,9 @@ def test_poorly_sampled_columns_are_summed_over_all_rows(monkeypatch, fit_interc
 @pytest.mark.parametrize("fit_intercept", [True, False])
 @pytest.mark.parametrize(
     "offset, rtol",
-    # Uncentred sums of a column whose mean is 1e4 times its spread lose 8 of
+    # Uncentered sums of a column whose mean is 1e4 times its spread lose 8 of
     # 16 digits; at 1e8 they would keep none, and the column is summed again,
-    # centred.
+    # centered.
     [(0.0, 1e-12), (1e4, 1e-6), (1e8, 1e-10)],
 )
 def test_sparse_moments_keep_digits_when_a_mean_dwarfs_its_spread(
@@ -156,7 +196,9 @@ def test_sparse_moments_keep_digits_when_a_mean_dwarfs_its_spread(
     X[:, 2] = X[:, 2] / X[:, 2].std() + offset
     center, squares, _ = exact_moments(X, weights, fit_intercept)
     monkeypatch.setattr(_row_blocks, "BLOCK_ELEMENTS", 700)
-    moments = curvature_moments(RowBlocks(sparse.csr_array(X)), weights, fit_intercept)
+    moments = curvature_moments(
+        RowBlocks(sparse.csr_array(X)), weights, weights.sum(), fit_intercept
+    )
     np.testing.assert_allclose(moments.center, center, rtol=1e-12)
     np.testing.assert_allclose(moments.squares[2], squares[2], rtol=rtol)
     others = [0, 1, 3, 4, 5]
@@ -168,9 +210,7 @@ def test_sparse_moments_keep_digits_when_a_mean_dwarfs_its_spread(
 def test_whitens_the_hessian(fit_intercept, alpha):
     X, weights = make_design()
     origin = np.zeros(X.shape[1] + fit_intercept)
-    preconditioner = build_preconditioner(
-        RowBlocks(X), weights, None, alpha, fit_intercept, origin
-    )
+    preconditioner = preconditioner_of(X, weights, alpha, fit_intercept, origin)
     transform = transform_matrix(preconditioner)
     whitened = transform.T @ full_hessian(X, weights, alpha, fit_intercept) @ transform
     np.testing.assert_allclose(whitened, np.eye(len(origin)), atol=1e-8)
@@ -178,11 +218,9 @@ def test_whitens_the_hessian(fit_intercept, alpha):
 
 def test_sampled_rows_still_whiten_approximately(monkeypatch):
     X, weights = make_design(n=4000)
-    monkeypatch.setattr(_preconditioning, "MIN_SAMPLED_ROWS", 400)
-    monkeypatch.setattr(_preconditioning, "ROWS_PER_FEATURE", 1)
-    preconditioner = build_preconditioner(
-        RowBlocks(X), weights, None, 0.0, True, np.zeros(7)
-    )
+    monkeypatch.setattr(_row_blocks, "MIN_SAMPLED_ROWS", 400)
+    monkeypatch.setattr(_row_blocks, "ROWS_PER_FEATURE", 1)
+    preconditioner = preconditioner_of(X, weights, 0.0, True, np.zeros(7))
     transform = transform_matrix(preconditioner)
     eigenvalues = np.linalg.eigvalsh(
         transform.T @ full_hessian(X, weights, 0.0, True) @ transform
@@ -193,9 +231,7 @@ def test_sampled_rows_still_whiten_approximately(monkeypatch):
 def test_gradient_is_the_adjoint_of_step():
     X, weights = make_design()
     origin = np.random.default_rng(3).normal(size=7)
-    preconditioner = build_preconditioner(
-        RowBlocks(X), weights, None, 0.1, True, origin
-    )
+    preconditioner = preconditioner_of(X, weights, 0.1, True, origin)
     rng = np.random.default_rng(4)
     z, g = rng.normal(size=7), rng.normal(size=7)
     assert preconditioner.step(z) @ g == pytest.approx(z @ preconditioner.gradient(g))
@@ -218,10 +254,9 @@ def test_rank_deficient_designs_give_finite_maps(make_x, fit_intercept):
     X, _ = make_design()
     X = make_x(X)
     weights = np.full(len(X), 0.25 / len(X))
-    preconditioner = build_preconditioner(
-        RowBlocks(X),
+    preconditioner = preconditioner_of(
+        X,
         weights,
-        None,
         0.0,
         fit_intercept,
         np.zeros(X.shape[1] + fit_intercept),
@@ -238,9 +273,7 @@ def test_rank_deficient_designs_give_finite_maps(make_x, fit_intercept):
 def test_many_features_use_jacobi_scaling(monkeypatch):
     X, weights = make_design()
     monkeypatch.setattr(_preconditioning, "MAX_FEATURES_FOR_WHITENING", 3)
-    preconditioner = build_preconditioner(
-        RowBlocks(X), weights, None, 0.0, True, np.zeros(7)
-    )
+    preconditioner = preconditioner_of(X, weights, 0.0, True, np.zeros(7))
     transform = transform_matrix(preconditioner)
     whitened = transform.T @ full_hessian(X, weights, 0.0, True) @ transform
     np.testing.assert_allclose(np.diag(whitened), 1.0, rtol=1e-10)
@@ -257,7 +290,7 @@ def softmax_hessian(X, mean, weights, alpha, fit_intercept):
                 weights,
                 alpha,
                 fit_intercept,
-                SOFTMAX_LOSS,
+                SOFTMAX,
             ).ravel()
             for e in np.eye(np.prod(shape))
         ]
@@ -275,13 +308,7 @@ def test_softmax_preconditioner_whitens_a_cold_start_hessian(fit_intercept, alph
     class_probabilities = np.array([0.5, 0.3, 0.15, 0.05])
     mean = np.tile(class_probabilities, (len(X), 1))
     origin = np.zeros((X.shape[1] + fit_intercept, 4))
-    preconditioner = build_preconditioner(
-        RowBlocks(X),
-        *softmax_curvature_factors(mean, weights),
-        alpha,
-        fit_intercept,
-        origin,
-    )
+    preconditioner = preconditioner_of(X, weights, alpha, fit_intercept, origin, mean)
     transform = transform_matrix(preconditioner)
     whitened = (
         transform.T
@@ -308,9 +335,7 @@ def test_softmax_gradient_is_the_adjoint_of_step():
     rng = np.random.default_rng(5)
     mean = rng.dirichlet(np.ones(3), size=len(X))
     origin = rng.normal(size=(7, 3))
-    preconditioner = build_preconditioner(
-        RowBlocks(X), *softmax_curvature_factors(mean, weights), 0.1, True, origin
-    )
+    preconditioner = preconditioner_of(X, weights, 0.1, True, origin, mean)
     z, g = rng.normal(size=21), rng.normal(size=(7, 3))
     assert np.vdot(preconditioner.step(z), g) == pytest.approx(
         z @ preconditioner.gradient(g)

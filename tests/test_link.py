@@ -5,18 +5,12 @@ import pytest
 from scipy.special import log_softmax
 from sklearn._loss.loss import HalfBinomialLoss, HalfMultinomialLoss
 
-from skxent._loss import (
-    BINARY_LOSSES,
-    SOFTMAX_LOSS,
-    logit_cross_entropy,
-    logit_curvature,
-    softmax_curvature_factors,
-)
+from skxent._link import BINARY_LINKS, LOGIT, SOFTMAX
 
 RNG = np.random.default_rng(0)
 TARGETS = np.r_[0.0, 1.0, RNG.uniform(size=40)]
 RAW = np.r_[-3.0, 2.0, RNG.normal(scale=2.0, size=40)]
-LINKS = sorted(BINARY_LOSSES)
+LINKS = sorted(BINARY_LINKS)
 
 
 def central_difference(function, point, step):
@@ -25,11 +19,11 @@ def central_difference(function, point, step):
 
 @pytest.mark.parametrize("link", LINKS)
 def test_binary_cross_entropy_matches_definition(link):
-    loss = BINARY_LOSSES[link]
+    loss = BINARY_LINKS[link]
     # Where neither mu nor 1 - mu is too close to 0 to be computed as such,
     # so that the definition is an accurate reference.
     raw = np.clip(RAW, -3.0, 2.0)
-    mu = loss.link.inverse(raw)
+    mu = loss.inverse(raw)
     expected = -(TARGETS * np.log(mu) + (1 - TARGETS) * np.log1p(-mu))
     np.testing.assert_allclose(
         loss.loss_and_gradient(TARGETS, raw)[0], expected, rtol=1e-10
@@ -39,17 +33,17 @@ def test_binary_cross_entropy_matches_definition(link):
 def test_logit_matches_sklearn_half_binomial():
     reference = HalfBinomialLoss()
     gradient, hessian = reference.gradient_hessian(TARGETS, RAW)
-    loss, own_gradient = logit_cross_entropy(TARGETS, RAW)
+    loss, own_gradient = LOGIT.loss_and_gradient(TARGETS, RAW)
     np.testing.assert_allclose(loss, reference.loss(TARGETS, RAW), rtol=1e-12)
     np.testing.assert_allclose(own_gradient, gradient, rtol=1e-12, atol=1e-15)
-    np.testing.assert_allclose(logit_curvature(TARGETS, RAW), hessian, rtol=1e-12)
+    np.testing.assert_allclose(LOGIT.curvature(TARGETS, RAW), hessian, rtol=1e-12)
 
 
 @pytest.mark.parametrize("link", LINKS)
 @pytest.mark.parametrize("raw", [-30.0, -6.0, -1.5, 0.0, 0.7, 3.0, 6.0])
 @pytest.mark.parametrize("target", [0.0, 0.3, 1.0])
 def test_binary_derivatives_match_finite_differences(link, raw, target):
-    loss = BINARY_LOSSES[link]
+    loss = BINARY_LINKS[link]
     step = 1e-5 * max(1.0, abs(raw))
     point = np.array([raw])
     target = np.array([target])
@@ -72,7 +66,7 @@ def test_binary_derivatives_match_finite_differences(link, raw, target):
 @pytest.mark.parametrize("link", LINKS)
 def test_binary_curvature_is_non_negative_everywhere(link):
     """The cross-entropy is convex in eta for every link."""
-    loss = BINARY_LOSSES[link]
+    loss = BINARY_LINKS[link]
     raw = np.linspace(-50, 50, 2001)
     for target in (0.0, 0.25, 0.5, 1.0):
         assert np.all(loss.curvature(np.full_like(raw, target), raw) >= 0)
@@ -80,7 +74,7 @@ def test_binary_curvature_is_non_negative_everywhere(link):
 
 @pytest.mark.parametrize("link", LINKS)
 def test_binary_losses_stable_at_extreme_raw_predictions(link):
-    loss = BINARY_LOSSES[link]
+    loss = BINARY_LINKS[link]
     # -400: exp(eta) squared underflows to 0; 800: exp(eta) overflows.
     raw = np.array([-1e4, -800.0, -400.0, -40.0, 40.0, 400.0, 800.0, 1e4])
     for target in (0.0, 0.5, 1.0):
@@ -89,7 +83,7 @@ def test_binary_losses_stable_at_extreme_raw_predictions(link):
             warnings.simplefilter("error")
             value, gradient = loss.loss_and_gradient(targets, raw)
             curvature = loss.curvature(targets, raw)
-            mu = loss.link.inverse(raw)
+            mu = loss.inverse(raw)
         # Infinite only where the true value exceeds the largest float: the
         # cloglog loss of t < 1 grows like exp(eta).
         moderate = np.abs(raw) < 700
@@ -103,11 +97,11 @@ def test_binary_losses_stable_at_extreme_raw_predictions(link):
 def test_logit_stable_values_at_extreme_raw_predictions():
     raw = np.array([-1e4, 1e4, -800.0, 800.0])
     targets = np.array([1.0, 0.0, 0.0, 1.0])
-    loss, gradient = logit_cross_entropy(targets, raw)
+    loss, gradient = LOGIT.loss_and_gradient(targets, raw)
     np.testing.assert_array_equal(loss, [1e4, 1e4, 0.0, 0.0])
     np.testing.assert_array_equal(gradient, [-1.0, 1.0, 0.0, 0.0])
     np.testing.assert_array_equal(
-        gradient + targets, BINARY_LOSSES["logit"].link.inverse(raw)
+        gradient + targets, BINARY_LINKS["logit"].inverse(raw)
     )
 
 
@@ -121,20 +115,20 @@ def test_logit_stable_values_at_extreme_raw_predictions():
     ],
 )
 def test_exact_for_hard_labels_in_the_tail(link, raw, expected):
-    loss = BINARY_LOSSES[link].loss_and_gradient(np.array([1.0]), np.array([raw]))[0]
+    loss = BINARY_LINKS[link].loss_and_gradient(np.array([1.0]), np.array([raw]))[0]
     assert loss[0] == pytest.approx(expected, rel=1e-9)
 
 
 def test_logit_curvature_keeps_precision_in_the_tail():
     for raw in (-40.0, 40.0):
-        curvature = logit_curvature(0.0, np.array([raw]))[0]
+        curvature = LOGIT.curvature(0.0, np.array([raw]))[0]
         assert curvature == pytest.approx(np.exp(-40.0), rel=1e-12)
 
 
 def test_probit_far_tail_is_quadratic():
     # -log(Phi(-x)) ~ x**2 / 2 + log(x) + log(sqrt(2 pi)) for large x.
     raw = np.array([1e3])
-    loss = BINARY_LOSSES["probit"].loss_and_gradient(np.array([0.0]), raw)[0]
+    loss = BINARY_LINKS["probit"].loss_and_gradient(np.array([0.0]), raw)[0]
     expected = 0.5 * 1e6 + np.log(1e3) + 0.5 * np.log(2 * np.pi)
     assert loss[0] == pytest.approx(expected, rel=1e-9)
 
@@ -144,13 +138,13 @@ SOFT_RAW = RNG.normal(scale=3.0, size=(30, 4))
 
 
 def test_softmax_cross_entropy_matches_definition_and_sklearn():
-    loss, gradient = SOFTMAX_LOSS.loss_and_gradient(SOFT_TARGETS, SOFT_RAW)
+    loss, gradient = SOFTMAX.loss_and_gradient(SOFT_TARGETS, SOFT_RAW)
     expected = -(SOFT_TARGETS * log_softmax(SOFT_RAW, axis=1)).sum(axis=1)
     np.testing.assert_allclose(loss, expected, rtol=1e-12)
     # scikit-learn's multinomial loss takes class labels: compare on one-hot rows.
     labels = RNG.integers(4, size=30)
     reference = HalfMultinomialLoss(n_classes=4)
-    one_hot_loss, one_hot_gradient = SOFTMAX_LOSS.loss_and_gradient(
+    one_hot_loss, one_hot_gradient = SOFTMAX.loss_and_gradient(
         np.eye(4)[labels], SOFT_RAW
     )
     np.testing.assert_allclose(
@@ -171,14 +165,14 @@ def test_softmax_derivatives_match_finite_differences(k):
     unit[0, k] = 1.0
 
     def along_unit(t):
-        return SOFTMAX_LOSS.loss_and_gradient(targets, raw + t * unit)
+        return SOFTMAX.loss_and_gradient(targets, raw + t * unit)
 
     step = 1e-6
-    gradient = SOFTMAX_LOSS.loss_and_gradient(targets, raw)[1]
+    gradient = SOFTMAX.loss_and_gradient(targets, raw)[1]
     value_difference = central_difference(lambda t: along_unit(t)[0], 0.0, step)
     assert gradient[0, k] == pytest.approx(value_difference[0], rel=1e-6, abs=1e-9)
     np.testing.assert_allclose(
-        SOFTMAX_LOSS.curvature_product(SOFTMAX_LOSS.curvature(targets, raw), unit),
+        SOFTMAX.curvature_product(SOFTMAX.curvature(targets, raw), unit),
         central_difference(lambda t: along_unit(t)[1], 0.0, step),
         rtol=1e-5,
         atol=1e-9,
@@ -190,8 +184,8 @@ def test_softmax_stable_and_exact_at_extreme_raw_predictions():
     targets = np.array([[1.0, 0.0, 0.0], [0.0, 0.5, 0.5]])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        loss, gradient = SOFTMAX_LOSS.loss_and_gradient(targets, raw)
-        mean = SOFTMAX_LOSS.link.inverse(raw)
+        loss, gradient = SOFTMAX.loss_and_gradient(targets, raw)
+        mean = SOFTMAX.inverse(raw)
     np.testing.assert_array_equal(loss, [0.0, 400.0])
     np.testing.assert_allclose(gradient, mean - targets)
     np.testing.assert_allclose(mean.sum(axis=1), 1.0)
@@ -207,6 +201,7 @@ def test_softmax_curvature_factors_are_exact_for_a_common_mean():
         w * np.kron(np.diag(mu) - np.outer(mu, mu), np.outer(x, x))
         for w, mu, x in zip(weights, mean, X, strict=True)
     )
-    row_weights, class_curvature = softmax_curvature_factors(mean, weights)
+    row_weights = weights * SOFTMAX.curvature_traces(mean)
+    class_curvature = SOFTMAX.curvature_sum(mean, weights)
     kronecker = np.kron(class_curvature / row_weights.sum(), (X.T * row_weights) @ X)
     np.testing.assert_allclose(kronecker, hessian, rtol=1e-12, atol=1e-14)

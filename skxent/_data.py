@@ -1,0 +1,78 @@
+"""Where the data live, chosen once per call: in memory, or in a dask cluster.
+
+A :class:`Backend` bundles what the estimators do with data: validate it for
+training and for prediction, open its row blocks (the one interface the
+objective, the preconditioner, the checks and inference read ``X``
+through), predict, and open its row blocks for inference. Only
+:func:`backend_for` looks at the type of ``X``; nothing below it branches on
+where the data live.
+"""
+
+from typing import NamedTuple
+
+from ._dask import (
+    dask_row_blocks,
+    predict_dask,
+    refuse_dask_inference,
+    validate_dask_prediction_data,
+    validate_dask_training_data,
+)
+from ._row_blocks import parallel_row_blocks
+from ._validation import validate_prediction_data, validate_training_data
+
+
+class Backend(NamedTuple):
+    """What the estimators do with data, for one place the data live.
+
+    Attributes
+    ----------
+    validate_training_data : callable
+        ``(estimator, X, y, sample_weight, *, reset, check_targets) ->
+        TrainingData``.
+    validate_prediction_data : callable
+        ``(estimator, X) -> X``.
+    row_blocks : callable
+        ``(X, block_elements=None) ->`` a context manager giving the row
+        blocks of ``X``.
+    predict : callable
+        ``(X, predict_rows, n_outputs) ->`` the predictions of every row.
+    inference_row_blocks : callable
+        As ``row_blocks``, for the one pass that inference takes.
+    """
+
+    validate_training_data: object
+    validate_prediction_data: object
+    row_blocks: object
+    predict: object
+    inference_row_blocks: object
+
+
+def _predict_in_memory(X, predict_rows, n_outputs):
+    return predict_rows(X)
+
+
+IN_MEMORY = Backend(
+    validate_training_data,
+    validate_prediction_data,
+    parallel_row_blocks,
+    _predict_in_memory,
+    parallel_row_blocks,
+)
+
+DASK = Backend(
+    validate_dask_training_data,
+    validate_dask_prediction_data,
+    dask_row_blocks,
+    predict_dask,
+    refuse_dask_inference,
+)
+
+
+def is_dask_array(values):
+    """Whether ``values`` is a dask array (without importing dask)."""
+    return type(values).__module__.startswith("dask.") and hasattr(values, "to_delayed")
+
+
+def backend_for(X):
+    """The :class:`Backend` of the data ``X``."""
+    return DASK if is_dask_array(X) else IN_MEMORY

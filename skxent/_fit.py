@@ -1,0 +1,131 @@
+"""The fit: the objective, preconditioned, solved, and what happened on the way.
+
+:func:`fit_linear_model` composes the layers below it: a
+:class:`~skxent._objective.LinearObjective` on the row blocks, a
+:class:`~skxent._preconditioning.PreconditionedObjective` built at the start,
+the solver on it, and the checks of ``_separation`` on the solution. It
+returns the coefficients in the estimators' layout with the warnings the
+estimator should raise; it raises none itself.
+"""
+
+from functools import partial
+from typing import NamedTuple
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+
+from ._objective import LinearObjective, coef_and_intercept, join_params, params_of
+from ._preconditioning import PreconditionedObjective, build_preconditioner
+from ._separation import why_not_finite
+from ._solver import minimize_smooth_convex
+
+# A float32 fit stops at a gradient of this or tol, whichever is larger:
+# there its predictions agree with the float64 fit's to float32 precision
+# (about 1e-7), and a smaller gradient changes nothing float32 coefficients
+# can hold, while float32 products round the gradient to a few 1e-9.
+FLOAT32_TOLERANCE = 1e-8
+
+
+class FitResult(NamedTuple):
+    """The fitted model and what the estimator should tell the user.
+
+    Attributes
+    ----------
+    coef : ndarray of shape (n_features,) or (n_classes, n_features)
+    intercept : float or ndarray of shape (n_classes,)
+    n_iter : int
+    warnings : list of (category, message)
+    """
+
+    coef: np.ndarray
+    intercept: float | np.ndarray
+    n_iter: int
+    warnings: list
+
+
+def _cold_start(blocks, targets, weights, fit_intercept, link):
+    """Zero coefficients; the intercept that fits the weighted mean target."""
+    n_features = blocks.shape[1]
+    coef = np.zeros((n_features,) + targets.shape[1:])
+    intercept = np.zeros(targets.shape[1:])
+    if fit_intercept:
+        (mean,) = blocks.sum_rows(
+            lambda targets_rows, weights_rows: (weights_rows @ targets_rows,),
+            (targets, weights),
+        )
+        # Targets all 0 (or all 1) have their optimum at intercept -inf
+        # (+inf): start at a finite point in that direction and let the
+        # solver go on.
+        intercept = link.link(np.clip(mean, 1e-10, 1.0 - 1e-10))
+    return join_params(coef, intercept, fit_intercept)
+
+
+def fit_linear_model(
+    blocks,
+    targets,
+    sample_weight,
+    *,
+    link,
+    alpha,
+    fit_intercept,
+    tol,
+    max_iter,
+    verbose,
+    warm_start=None,
+):
+    """Minimise the penalised weighted mean cross-entropy of a linear model.
+
+    Parameters
+    ----------
+    blocks : RowBlocks or DaskRowBlocks
+        The design matrix ``X`` of shape (n_samples, n_features): float64,
+        or float32, whose L-BFGS iterations and Hessian products then read
+        it as float32 (half the bytes), only the Newton steps' gradients,
+        which decide ``tol``, being taken in float64.
+    targets : array of shape (n_samples,) or (n_samples, n_classes)
+        Probabilities in [0, 1], or rows on the probability simplex.
+    sample_weight : array of shape (n_samples,)
+        Non-negative, not all zero.
+    link : link from ``_link.py``
+        A binary link for 1-D targets, the softmax for 2-D ones.
+    alpha, fit_intercept, tol, max_iter, verbose
+        As in the estimators.
+    warm_start : tuple (coef, intercept) or None
+        A previous fit's ``coef_`` and ``intercept_`` to start from; None
+        for a cold start.
+
+    Returns
+    -------
+    FitResult
+    """
+    (total_weight,) = blocks.sum_rows(
+        lambda weights_rows: (float(weights_rows.sum()),), (sample_weight,)
+    )
+    targets = blocks.rows(targets)
+    weights = blocks.rows(sample_weight / total_weight)
+    objective = LinearObjective(blocks, targets, weights, alpha, fit_intercept, link)
+    if warm_start is None:
+        start = _cold_start(blocks, targets, weights, fit_intercept, link)
+    else:
+        start = params_of(*warm_start, fit_intercept)
+    problem = PreconditionedObjective(objective, build_preconditioner(objective, start))
+    float64 = blocks.dtype == np.float64
+    result = minimize_smooth_convex(
+        problem.value_and_gradient,
+        problem.hessian_product_at,
+        problem.n_variables,
+        tol=tol if float64 else max(tol, FLOAT32_TOLERANCE),
+        max_iter=max_iter,
+        verbose=verbose,
+        exact_value_and_gradient=(
+            None if float64 else partial(problem.value_and_gradient, dtype=np.float64)
+        ),
+    )
+    params = problem.params(result.solution)
+    warnings = [
+        (ConvergenceWarning, message)
+        for message in (result.message, why_not_finite(objective, params))
+        if message
+    ]
+    coef, intercept = coef_and_intercept(params, fit_intercept)
+    return FitResult(coef, intercept, result.n_iter, warnings)
