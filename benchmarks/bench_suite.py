@@ -206,7 +206,7 @@ def _textbook_value_gradient(problem):
 
 
 def _textbook_hessian_product(problem, params):
-    """The binary objective's Hessian times a vector, for sparse ``X``."""
+    """Return the binary objective's Hessian times a vector, for sparse ``X``."""
     X, w, alpha = problem.X, problem.weights, problem.alpha
     coef, intercept = _unflat(problem, params)
     eta = X @ coef + intercept
@@ -221,7 +221,7 @@ def _textbook_hessian_product(problem, params):
 
 
 def _dense_hessian(problem, params):
-    """The objective's Hessian in the flat parameters, for dense ``X``."""
+    """Return the objective's Hessian in the flat parameters, for dense ``X``."""
     X1 = np.column_stack([problem.X, np.ones(problem.X.shape[0])])
     n_features = problem.X.shape[1]
     coef, intercept = _unflat(problem, params)
@@ -252,9 +252,11 @@ def _dense_hessian(problem, params):
 
 
 def reference_optimum(problem, start):
-    """Newton's method from ``start``: with the dense Hessian (least squares
-    for its null directions) for dense ``X``, truncated (conjugate gradients)
-    for sparse ``X``."""
+    """Find the optimum by Newton's method from ``start``.
+
+    The method uses the dense Hessian (least squares for its null directions)
+    for dense ``X``, and is truncated (conjugate gradients) for sparse ``X``.
+    """
     value_gradient = _textbook_value_gradient(problem)
     params = start.copy()
     for _ in range(8):
@@ -365,7 +367,7 @@ def statsmodels_irls(problem):
 
 
 def plain_lbfgs(problem):
-    """scipy's L-BFGS on the textbook objective, from zero, to its limit."""
+    """Run scipy's L-BFGS on the textbook objective, from zero, to its limit."""
     evaluations = [0]
     value_gradient = _textbook_value_gradient(problem)
 
@@ -416,10 +418,13 @@ def _reset_peak_memory():
 
 
 def measure_all(solvers, problem):
-    """Each solver's best time of 3 runs, taken in turns (round-robin, so
-    that a slow spell of a shared machine falls on all of them), or of as
-    many as fit in 2 seconds (at most 200) for fits of milliseconds, whose
-    times vary more; a single run for a solver whose first took over 10 s."""
+    """Time each solver: its best of 3 runs or more, taken in turns.
+
+    The runs are taken in turns (round-robin, so that a slow spell of a shared
+    machine falls on all of them). Fits of milliseconds, whose times vary more,
+    take the best of as many runs as fit in 2 seconds (at most 200); a solver
+    whose first run took over 10 s runs once.
+    """
     best = dict.fromkeys(solvers, np.inf)
     spent = dict.fromkeys(solvers, 0.0)
     runs = dict.fromkeys(solvers, 0)
@@ -477,11 +482,13 @@ def _child_memory(case, n_samples, solver):
 
 
 def count_passes(fit, problem):
-    """skxent's passes over ``X`` in one fit, counted by wrapping its steps:
-    one per objective-and-gradient or Hessian product, half for ``X @ coef``
-    alone (none at a cold start, where the coefficients are zero), one for
-    each sum over all of ``X`` while the preconditioner is built (none for a
-    dense ``X`` whose columns the sampled rows estimate well)."""
+    """Count skxent's passes over ``X`` in one fit, by wrapping its steps.
+
+    It counts one per objective-and-gradient or Hessian product, half for
+    ``X @ coef`` alone (none at a cold start, where the coefficients are zero),
+    one for each sum over all of ``X`` while the preconditioner is built (none
+    for a dense ``X`` whose columns the sampled rows estimate well).
+    """
     passes = [0.0]
     building = [False]
     methods = {
@@ -531,8 +538,10 @@ def count_passes(fit, problem):
 
 
 def bare_pass_seconds(X, n_outputs=()):
-    """One bare ``X.T @ (X @ v)`` in ``X``'s dtype, ``v`` of shape
-    ``(n_features, *n_outputs)`` like the coefficients: best of 5."""
+    """Time one bare ``X.T @ (X @ v)`` in ``X``'s dtype: best of 5.
+
+    ``v`` has shape ``(n_features, *n_outputs)``, like the coefficients.
+    """
     v = np.ones((X.shape[1], *n_outputs), dtype=X.dtype)
     best = np.inf
     for _ in range(5):
@@ -549,7 +558,7 @@ def _nbytes(X):
 
 
 def solvers_for(problem):
-    """skxent (and its variants) and every peer, by name."""
+    """Return skxent (and its variants) and every peer, by name."""
     solvers = {"skxent": skxent_on(problem.X)}
     for name, X_variant in problem.skxent_variants.items():
         solvers[name] = skxent_on(X_variant)
@@ -723,7 +732,7 @@ CASES = {
 
 
 def _faster_than_exact_peers(results, tolerance):
-    """skxent's seconds over the fastest peer's that reaches the optimum."""
+    """Return skxent's seconds over the fastest peer's that reaches the optimum."""
     exact = [
         result.seconds
         for name, result in results.items()

@@ -97,29 +97,36 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
 
     @abstractmethod
     def _training_target_check(self):
-        """A function raising a ValueError for training targets out of the
-        estimator's domain (a picklable one: dask runs it on the workers)."""
+        """Return a function rejecting training targets out of the estimator's domain.
+
+        The function raises a ValueError and is picklable: dask runs it on the
+        workers.
+        """
 
     @abstractmethod
     def _fitted_target_check(self):
-        """As :meth:`_training_target_check`, for the targets of a fitted
-        model's data (those it was fitted on)."""
+        """As :meth:`_training_target_check`, for the targets of a fitted model's data.
+
+        Those are the targets the model was fitted on.
+        """
 
     def _learn_target_mapping(self, target_bounds):
-        """Learn, from the training targets' bounds, what
-        :meth:`_targets_to_probabilities` needs (fitted attributes)."""
+        """Learn what :meth:`_targets_to_probabilities` needs (fitted attributes).
+
+        It is learned from the training targets' bounds.
+        """
 
     @abstractmethod
     def _targets_to_probabilities(self, y):
-        """Validated targets -> probabilities in [0, 1] (or rows of them)."""
+        """Map validated targets to probabilities in [0, 1] (or rows of them)."""
 
     def _probability_to_target_slope(self):
-        """d prediction / d probability: predictions' units per probability."""
+        """Return d prediction / d probability: predictions' units per probability."""
         return 1.0
 
     @abstractmethod
     def _probabilities_to_targets(self, probabilities):
-        """Predicted probabilities -> predictions in the targets' units."""
+        """Map predicted probabilities to predictions in the targets' units."""
 
     def _link_for(self, targets):
         """``link`` for 1-D targets, the softmax for 2-D."""
@@ -136,8 +143,10 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
     def _validate_training_data(
         self, backend, X, y, sample_weight, *, reset, check_targets
     ):
-        """The :class:`~skxent._validation.TrainingData` of ``backend``; warns
-        if ``y`` was a column vector."""
+        """Return the :class:`~skxent._validation.TrainingData` of ``backend``.
+
+        Warns if ``y`` was a column vector.
+        """
         data = backend.validate_training_data(
             self, X, y, sample_weight, reset=reset, check_targets=check_targets
         )
@@ -242,7 +251,7 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
         return self._probabilities_to_targets(self._fitted_link.inverse(raw_prediction))
 
     def _inference(self, X, y, sample_weight, cov_type, groups):
-        """The :class:`~skxent._inference.Inference` of the fit on its data."""
+        """Return the :class:`~skxent._inference.Inference` of the fit on its data."""
         check_is_fitted(self)
         backend = backend_for(X)
         data = self._validate_training_data(
@@ -287,8 +296,9 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
     def coef_table(
         self, X, y, sample_weight=None, cov_type="HC1", groups=None, level=0.95
     ):
-        """Coefficients with standard errors, z statistics, p-values and
-        confidence intervals.
+        """Coefficients with standard errors, z statistics, p-values and intervals.
+
+        The intervals are confidence intervals at ``level``.
 
         The cross-entropy of a fractional target is a quasi-likelihood: it
         gives the right coefficients whenever the mean is right, but the

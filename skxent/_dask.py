@@ -43,12 +43,12 @@ def _row_aligned(array, row_chunks):
 
 
 def _chunk_tasks(array):
-    """The delayed row chunks of a row-aligned array."""
+    """Return the delayed row chunks of a row-aligned array."""
     return list(array.to_delayed().ravel())
 
 
 def _in_dtype(function, dtype):
-    """``function`` applied to the block converted to ``dtype`` on the worker."""
+    """Wrap ``function`` to take the block converted to ``dtype`` on the worker."""
 
     def on_block(X_rows, *row_values):
         return function(X_rows.astype(dtype, copy=False), *row_values)
@@ -57,8 +57,7 @@ def _in_dtype(function, dtype):
 
 
 class DaskRowBlocks:
-    """:class:`~skxent._row_blocks.RowBlocks`' interface over a dask array's
-    row chunks.
+    """:class:`~skxent._row_blocks.RowBlocks`' interface over a dask array's row chunks.
 
     Parameters
     ----------
@@ -99,19 +98,26 @@ class DaskRowBlocks:
         return total
 
     def sum(self, block_terms, row_arrays=(), dtype=None):
-        """Sum ``block_terms(X[rows], *(a[rows] for a in row_arrays))`` over
-        the row chunks, each on its worker; the sums come back as numpy."""
+        """Sum ``block_terms(X[rows], *(a[rows] for a in row_arrays))`` over row chunks.
+
+        Each chunk's terms are computed on its worker; the sums come back as numpy.
+        """
         dtype = self.X.dtype if dtype is None else np.dtype(dtype)
         return self._total(self._tasks(block_terms, row_arrays, dtype))
 
     def sum_rows(self, row_terms, row_arrays):
-        """Sum ``row_terms(*(a[rows] for a in row_arrays))`` over the row
-        chunks, without ``X``; the sums come back as numpy."""
+        """Sum ``row_terms(*(a[rows] for a in row_arrays))`` over the row chunks.
+
+        The terms are computed without ``X``; the sums come back as numpy.
+        """
         return self._total(self._tasks(row_terms, row_arrays))
 
     def map(self, row_values, row_arrays=(), dtype=None):
-        """``row_values`` of every row chunk, as a dask array persisted on the
-        workers (it is read again by every later sum that takes it)."""
+        """Return ``row_values`` of every row chunk, as a dask array on the workers.
+
+        The array is persisted there: it is read again by every later sum that
+        takes it.
+        """
         import dask.array as da
 
         dtype = self.X.dtype if dtype is None else np.dtype(dtype)
@@ -131,12 +137,14 @@ class DaskRowBlocks:
         return da.concatenate(pieces).persist()
 
     def rows(self, values):
-        """``values``, an array of rows, chunked like ``X`` and persisted on
-        the workers: every sum reads it."""
+        """Chunk ``values``, an array of rows, like ``X`` and persist it on the workers.
+
+        Every sum reads it.
+        """
         return _row_aligned(values, self.X.chunks[0]).persist()
 
     def sampled(self, rows, block_elements=None):
-        """The blocks of ``X[rows]`` (``rows`` a slice), still on the workers."""
+        """Return the blocks of ``X[rows]`` (``rows`` a slice), still on the workers."""
         return DaskRowBlocks(self.X[rows])
 
 
@@ -212,8 +220,10 @@ def validate_dask_training_data(
 
 
 def _check_chunk(X_rows, y_rows, w_rows, start, check_targets):
-    """The checks of in-memory data on one row chunk, errors saying where it
-    is; the number of positive weights and the targets' bounds over them."""
+    """Run the checks of in-memory data on one row chunk, errors saying where it is.
+
+    Return the number of positive weights and the targets' bounds over them.
+    """
     try:
         assert_all_finite(X_rows, input_name="X")
         check_feature_magnitudes(X_rows, slice(None))
@@ -234,8 +244,11 @@ def _check_chunk(X_rows, y_rows, w_rows, start, check_targets):
 
 
 def validate_dask_prediction_data(estimator, X, *, reset=False):
-    """A 2-D float dask ``X`` with known chunk sizes, its number of features
-    checked (or, with ``reset``, learned) by scikit-learn's ``validate_data``."""
+    """Return ``X`` as a 2-D float dask array with known chunk sizes.
+
+    Its number of features is checked (or, with ``reset``, learned) by
+    scikit-learn's ``validate_data``.
+    """
     if X.ndim != 2:
         raise ValueError(f"Expected a 2-D dask array X; got {X.ndim} dimensions.")
     if np.isnan(X.shape[0]):
@@ -252,8 +265,10 @@ def validate_dask_prediction_data(estimator, X, *, reset=False):
 
 
 def predict_dask(X, predict_rows, n_outputs):
-    """``predict_rows`` of every row chunk of ``X``: a lazy dask array of
-    shape (n_samples,) or (n_samples, n_outputs)."""
+    """Apply ``predict_rows`` to every row chunk of ``X``.
+
+    The result is a lazy dask array of shape (n_samples,) or (n_samples, n_outputs).
+    """
     if n_outputs is None:
         return X.map_blocks(predict_rows, drop_axis=1, dtype=X.dtype)
     return X.map_blocks(predict_rows, chunks=(X.chunks[0], (n_outputs,)), dtype=X.dtype)

@@ -74,5 +74,5 @@ def is_dask_array(values):
 
 
 def backend_for(X):
-    """The :class:`Backend` of the data ``X``."""
+    """Return the :class:`Backend` of the data ``X``."""
     return DASK if is_dask_array(X) else IN_MEMORY

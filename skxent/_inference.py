@@ -76,9 +76,11 @@ ZERO_VARIANCE = 1e-12
 
 
 class InferenceSums(NamedTuple):
-    """What one pass over ``X`` gives, with parameters flattened row-major
-    from shape ``(n_features + fit_intercept, n_classes)`` (one class for a
-    binary link)."""
+    """What one pass over ``X`` gives, with parameters flattened row-major.
+
+    The parameters are flattened from shape ``(n_features + fit_intercept,
+    n_classes)`` (one class for a binary link).
+    """
 
     hessian: np.ndarray
     information: np.ndarray
@@ -104,8 +106,10 @@ def _design(X_rows, fit_intercept):
 
 
 def _weighted_grams(design, row_matrices):
-    """``sum_i M_i (x) x_i x_i^T`` for symmetric ``M_i`` (rows, K, K), as an
-    array of shape (width, K, width, K)."""
+    """Sum ``M_i (x) x_i x_i^T`` over the rows, for symmetric ``M_i`` (rows, K, K).
+
+    Return it as an array of shape (width, K, width, K).
+    """
     n_classes = row_matrices.shape[1]
     width = design.shape[1]
     grams = np.empty((width, n_classes, width, n_classes))
@@ -217,8 +221,11 @@ def _dense(matrix):
 
 
 def sum_to_zero_basis(n_classes):
-    """Orthonormal columns spanning the vectors that sum to zero over
-    ``n_classes`` classes; the 1 x 1 identity for a binary link."""
+    """Return orthonormal columns spanning the vectors summing to zero over classes.
+
+    The vectors have one entry per class, ``n_classes`` of them; for a binary
+    link the basis is the 1 x 1 identity.
+    """
     if n_classes == 1:
         return np.ones((1, 1))
     centering = np.eye(n_classes) - 1.0 / n_classes
@@ -226,7 +233,7 @@ def sum_to_zero_basis(n_classes):
 
 
 def _to_basis(matrix, basis):
-    """A (rows*K, rows*K) matrix in per-row class coordinates ``basis``."""
+    """Express a (rows*K, rows*K) matrix in per-row class coordinates ``basis``."""
     n_classes, n_reduced = basis.shape
     n_params = matrix.shape[0] // n_classes
     blocks = matrix.reshape(n_params, n_classes, n_params, n_classes)
@@ -265,11 +272,14 @@ def scaled_pseudo_inverse(matrix):
 
 
 class Covariance(NamedTuple):
-    """A parameter covariance, flattened row-major over (parameter rows,
-    classes); which parameter rows the data identify; and the Newton
-    decrement ``g^T A^-1 g / W`` of the mean objective at the parameters,
-    twice the objective's excess over its minimum: near 0 when the
-    parameters were fitted on these data."""
+    """A parameter covariance, with its identified rows and Newton decrement.
+
+    ``matrix`` is the covariance, flattened row-major over (parameter rows,
+    classes); ``identified_rows`` says which parameter rows the data identify;
+    ``newton_decrement`` is the Newton decrement ``g^T A^-1 g / W`` of the mean
+    objective at the parameters, twice the objective's excess over its minimum:
+    near 0 when the parameters were fitted on these data.
+    """
 
     matrix: np.ndarray
     identified_rows: np.ndarray
@@ -277,15 +287,19 @@ class Covariance(NamedTuple):
 
     @property
     def fixed_rows(self):
-        """Parameter rows whose every entry has zero variance: fixed by the
-        penalty alone, whatever the data."""
+        """Parameter rows whose every entry has zero variance.
+
+        They are fixed by the penalty alone, whatever the data.
+        """
         variances = np.diag(self.matrix).reshape(len(self.identified_rows), -1)
         return (variances == 0).all(axis=1) & self.identified_rows
 
 
 def parameter_covariance(sums, params, cov_type, alpha, n_features):
-    """The covariance of ``cov_type`` (one of ``COV_TYPES``) at ``params``
-    from :func:`inference_sums`' sums."""
+    """Return the covariance of ``cov_type`` (one of ``COV_TYPES``) at ``params``.
+
+    It is computed from :func:`inference_sums`' sums.
+    """
     params = params.reshape(params.shape[0], -1)
     n_params, n_classes = params.shape
     basis = sum_to_zero_basis(n_classes)
@@ -328,8 +342,9 @@ def parameter_covariance(sums, params, cov_type, alpha, n_features):
 
 
 def average_partial_effects(params, sums, covariance, n_features):
-    """Average partial effects on the predicted probability and their
-    delta-method covariance.
+    """Compute average partial effects and their delta-method covariance.
+
+    The effects are those on the predicted probability.
 
     Returns
     -------
@@ -353,8 +368,10 @@ def average_partial_effects(params, sums, covariance, n_features):
 
 
 def check_groups(groups, cov_type, n_samples):
-    """Group codes ``0..G-1`` for ``cov_type="cluster"``, else None; a
-    ValueError when ``groups`` and ``cov_type`` disagree."""
+    """Return group codes ``0..G-1`` for ``cov_type="cluster"``, else None.
+
+    Raise a ValueError when ``groups`` and ``cov_type`` disagree.
+    """
     if cov_type != "cluster":
         if groups is not None:
             raise ValueError(
@@ -387,8 +404,11 @@ def check_groups(groups, cov_type, n_samples):
 
 
 def estimate_table(estimate_name, estimates, std_err, terms, level):
-    """A DataFrame of estimates (terms, classes) with normal-theory z
-    statistics, two-sided p-values and intervals at ``level``."""
+    """Return a DataFrame of estimates (terms, classes) with tests and intervals.
+
+    It gives normal-theory z statistics, two-sided p-values and intervals at
+    ``level``.
+    """
     try:
         import pandas as pd
     except ImportError as error:
@@ -476,9 +496,11 @@ def _flagged_message(terms, flagged, message):
 
 
 def inference_warnings(inference, terms):
-    """What a user of the tables must know, as ``(category, message)`` pairs:
-    parameters that do not fit these data, coefficients the data do not
-    identify or the penalty alone fixes."""
+    """Return what a user of the tables must know, as ``(category, message)`` pairs.
+
+    They report parameters that do not fit these data, and coefficients the
+    data do not identify or the penalty alone fixes.
+    """
     covariance, n_features = inference.covariance, inference.n_features
     messages = [
         (
@@ -512,8 +534,10 @@ def inference_warnings(inference, terms):
 
 
 def coefficient_table(inference, terms, level):
-    """The coefficients' table (see ``coef_table``), ``terms`` naming the
-    features."""
+    """Return the coefficients' table (see ``coef_table``).
+
+    ``terms`` name the features.
+    """
     params, covariance = inference.params, inference.covariance
     identified = covariance.identified_rows[:, np.newaxis]
     std_err = np.sqrt(np.maximum(np.diag(covariance.matrix), 0.0))
@@ -527,9 +551,11 @@ def coefficient_table(inference, terms, level):
 
 
 def partial_effects_table(inference, terms, level, slope):
-    """The average partial effects' table (see ``partial_effects_table``),
-    ``terms`` naming the features, the effects on the probability times
-    ``slope``, the prediction's units per unit of probability."""
+    """Return the average partial effects' table (see ``partial_effects_table``).
+
+    ``terms`` name the features; the table gives the effects on the probability
+    times ``slope``, the prediction's units per unit of probability.
+    """
     covariance, n_features = inference.covariance, inference.n_features
     identified = covariance.identified_rows[:n_features, np.newaxis]
     effects, effect_covariance = average_partial_effects(

@@ -48,11 +48,11 @@ class BinaryLink:
     name = ""
 
     def curvature_product(self, curvature, direction):
-        """The curvature applied to ``direction``, row by row."""
+        """Apply the curvature to ``direction``, row by row."""
         return curvature * direction
 
     def curvature_traces(self, curvature):
-        """The trace of each row's curvature matrix: the curvature itself."""
+        """Return the trace of each row's curvature matrix: the curvature itself."""
         return curvature
 
     def curvature_sum(self, curvature, weights):
@@ -60,12 +60,14 @@ class BinaryLink:
         return weights @ curvature
 
     def curvature_matrices(self, targets, raw_prediction):
-        """The observed curvature as (rows, 1, 1) matrices."""
+        """Return the observed curvature as (rows, 1, 1) matrices."""
         return self.curvature(targets, raw_prediction)[..., np.newaxis]
 
     def expected_curvature_matrices(self, raw_prediction):
-        """The curvature at the target ``mu`` (the Fisher information per
-        row), as (rows, 1, 1) matrices."""
+        """Return the curvature at the target ``mu``, as (rows, 1, 1) matrices.
+
+        It is the Fisher information per row.
+        """
         mean = self.inverse(raw_prediction)
         return self.curvature(mean, raw_prediction)[..., np.newaxis]
 
@@ -140,8 +142,10 @@ class Logit(BinaryLink):
 
 
 class _ProbitParts(NamedTuple):
-    """``log Phi(eta)``, ``log Phi(-eta)`` and the normal hazards
-    ``phi(eta) / Phi(eta)`` and ``phi(eta) / Phi(-eta)``."""
+    """``log Phi(eta)``, ``log Phi(-eta)`` and the two normal hazards.
+
+    The hazards are ``phi(eta) / Phi(eta)`` and ``phi(eta) / Phi(-eta)``.
+    """
 
     log_cdf: np.ndarray
     log_complement: np.ndarray
@@ -164,7 +168,7 @@ class Probit(BinaryLink):
         return ndtr(raw_prediction)
 
     def inverse_derivative(self, raw_prediction):
-        """The normal density ``phi(eta)``."""
+        """Return the normal density ``phi(eta)``."""
         return np.exp(-0.5 * np.square(raw_prediction)) / np.sqrt(2.0 * np.pi)
 
     def inverse_second_derivative(self, raw_prediction):
@@ -173,9 +177,11 @@ class Probit(BinaryLink):
 
     @staticmethod
     def _parts(raw_prediction):
-        """:class:`_ProbitParts`, the hazards taken from logarithms so that
-        neither underflows in a tail (scipy's ``log_ndtr`` is accurate far
-        into both)."""
+        """:class:`_ProbitParts`, the hazards taken from logarithms.
+
+        That way neither underflows in a tail (scipy's ``log_ndtr`` is accurate
+        far into both).
+        """
         log_cdf = log_ndtr(raw_prediction)
         log_complement = log_ndtr(-raw_prediction)
         log_density = -0.5 * raw_prediction**2 - 0.5 * np.log(2 * np.pi)
@@ -187,8 +193,10 @@ class Probit(BinaryLink):
         )
 
     def loss_and_gradient(self, targets, raw_prediction):
-        """Cross-entropy against ``Phi(eta)`` and its derivative in ``eta``,
-        with ``log(1 - Phi(eta)) = log Phi(-eta)``."""
+        """Cross-entropy against ``Phi(eta)`` and its derivative in ``eta``.
+
+        Both are computed with ``log(1 - Phi(eta)) = log Phi(-eta)``.
+        """
         parts = self._parts(raw_prediction)
         loss = -targets * parts.log_cdf - (1.0 - targets) * parts.log_complement
         gradient = -targets * parts.hazard + (1.0 - targets) * parts.complement_hazard
@@ -237,25 +245,39 @@ class Cloglog(BinaryLink):
 
     @staticmethod
     def _rate(raw_prediction):
-        """``s = exp(eta)``; infinite above ``eta = 709``, where the loss of
-        any target below 1 is too."""
+        """``s = exp(eta)``.
+
+        It is infinite above ``eta = 709``, where the loss of any target below 1
+        is too.
+        """
         with np.errstate(over="ignore"):
             return np.exp(raw_prediction)
 
+    @staticmethod
+    def _mean(rate):
+        """``mu = 1 - exp(-s)``, written with ``expm1`` for precision near 0."""
+        return -np.expm1(-rate)
+
+    @staticmethod
+    def _density(raw_prediction, rate):
+        """``exp(eta - s)``: 0, not NaN, once ``s`` overflows."""
+        return np.exp(raw_prediction - rate)
+
     def inverse(self, raw_prediction):
-        """``1 - exp(-exp(eta))``, written with ``expm1`` for precision near 0."""
-        return -np.expm1(-self._rate(raw_prediction))
+        """``1 - exp(-exp(eta))``."""
+        return self._mean(self._rate(raw_prediction))
 
     def inverse_derivative(self, raw_prediction):
-        """The Gumbel density ``exp(eta - exp(eta))``: 0, not NaN, once
-        ``exp(eta)`` overflows."""
-        return np.exp(raw_prediction - self._rate(raw_prediction))
+        """Return the Gumbel density ``exp(eta - exp(eta))``."""
+        return self._density(raw_prediction, self._rate(raw_prediction))
 
     def inverse_second_derivative(self, raw_prediction):
-        """``exp(eta - s) (1 - s)`` as ``exp(eta - s) - exp(2 eta - s)``, with
-        ``s = exp(eta)``: finite (0) where ``s`` overflows."""
+        """``exp(eta - s) (1 - s)`` as ``exp(eta - s) - exp(2 eta - s)``.
+
+        Here ``s = exp(eta)``; the form is finite (0) where ``s`` overflows.
+        """
         rate = self._rate(raw_prediction)
-        return np.exp(raw_prediction - rate) - np.exp(2.0 * raw_prediction - rate)
+        return self._density(raw_prediction, rate) - np.exp(2.0 * raw_prediction - rate)
 
     def _parts(self, raw_prediction):
         """:class:`_CloglogParts`.
@@ -265,9 +287,9 @@ class Cloglog(BinaryLink):
         is 1).
         """
         rate = self._rate(raw_prediction)
-        mean = -np.expm1(-rate)
+        mean = self._mean(rate)
         q = np.divide(
-            self.inverse_derivative(raw_prediction),
+            self._density(raw_prediction, rate),
             mean,
             out=np.ones_like(rate),
             where=rate > 0,
@@ -289,8 +311,10 @@ class Cloglog(BinaryLink):
         return loss, -targets * q + _times_complement(targets, rate)
 
     def curvature(self, targets, raw_prediction):
-        """Second derivative of the cross-entropy in ``eta``:
-        ``t q (q exp(s) - 1) + (1 - t) s``; kept from going below zero."""
+        """Second derivative of the cross-entropy in ``eta``.
+
+        It is ``t q (q exp(s) - 1) + (1 - t) s``, kept from going below zero.
+        """
         parts = self._parts(raw_prediction)
         curvature = targets * self._target_curvature(
             raw_prediction, parts
@@ -360,20 +384,24 @@ class Softmax:
     name = "softmax"
 
     def link(self, mean):
-        """``log(mu)`` less its mean over classes: one of the many linear
-        predictors whose softmax is ``mu`` (the softmax is unchanged by adding
-        the same number to every class)."""
+        """``log(mu)`` less its mean over classes.
+
+        It is one of the many linear predictors whose softmax is ``mu`` (the
+        softmax is unchanged by adding the same number to every class).
+        """
         log_mean = np.log(mean)
         return log_mean - log_mean.mean(axis=-1, keepdims=True)
 
     def inverse(self, raw_prediction):
-        """The softmax of each row, computed from the row-max-shifted ``eta``."""
+        """Return the softmax of each row, computed from the row-max-shifted ``eta``."""
         _, exp_shifted, total = _shifted_exp(raw_prediction)
         return exp_shifted / total[..., np.newaxis]
 
     def loss_and_gradient(self, targets, raw_prediction):
-        """Cross-entropy of probability rows ``t`` against ``softmax(eta)``,
-        and its gradient ``softmax(eta) - t``, row by row.
+        """Cross-entropy of rows ``t`` against ``softmax(eta)``, and its gradient.
+
+        Both are computed row by row, for probability rows ``t``; the gradient
+        is ``softmax(eta) - t``.
 
         ``CE = logsumexp(eta) - t @ eta`` for rows ``t`` summing to 1,
         computed with ``eta`` shifted by its row maximum so that nothing
@@ -394,7 +422,7 @@ class Softmax:
         return loss, exp_shifted / total[:, np.newaxis] - targets
 
     def curvature(self, targets, raw_prediction):
-        """The predicted rows ``mu``, which define each row's curvature."""
+        """Return the predicted rows ``mu``, which define each row's curvature."""
         return self.inverse(raw_prediction)
 
     def curvature_product(self, mean, direction):
@@ -417,11 +445,11 @@ class Softmax:
         )
 
     def curvature_matrices(self, targets, raw_prediction):
-        """The curvature, the Jacobian whatever the targets (canonical link)."""
+        """Return the curvature, the Jacobian whatever the targets (canonical link)."""
         return self.jacobians(raw_prediction)
 
     def expected_curvature_matrices(self, raw_prediction):
-        """The expected curvature: the observed one (canonical link)."""
+        """Return the expected curvature: the observed one (canonical link)."""
         return self.jacobians(raw_prediction)
 
     def jacobian_slopes(self, raw_prediction):

@@ -30,42 +30,52 @@ def split_params(params, fit_intercept):
 
 
 def join_params(coef, intercept, fit_intercept):
-    """The parameters ``[coef, intercept]`` (``coef`` alone without intercept)."""
+    """Return the parameters ``[coef, intercept]`` (``coef`` alone if no intercept)."""
     if not fit_intercept:
         return coef
     return np.concatenate((coef, np.asarray(intercept, dtype=coef.dtype)[np.newaxis]))
 
 
 def coef_and_intercept(params, fit_intercept):
-    """The estimators' ``coef_`` (a row per class for the softmax) and
-    ``intercept_`` (0.0 without intercept) from the parameters."""
+    """Return the estimators' ``coef_`` and ``intercept_`` from the parameters.
+
+    ``coef_`` has a row per class for the softmax; ``intercept_`` is 0.0
+    without intercept.
+    """
     coef, intercept = split_params(params, fit_intercept)
     intercept = np.zeros(coef.shape[1:]) + intercept
     return coef.T, (float(intercept) if intercept.ndim == 0 else intercept)
 
 
 def params_of(coef, intercept, fit_intercept):
-    """The parameters, in float64, of the estimators' ``coef_`` and
-    ``intercept_``: the inverse of :func:`coef_and_intercept`."""
+    """Return the float64 parameters of the estimators' ``coef_`` and ``intercept_``.
+
+    This is the inverse of :func:`coef_and_intercept`.
+    """
     return join_params(np.asarray(coef, dtype=np.float64).T, intercept, fit_intercept)
 
 
 def scale_rows(values, weights):
-    """``values`` (dense, any number of axes, or a sparse matrix) with row
-    ``i`` multiplied by ``weights[i]``."""
+    """Multiply row ``i`` of ``values`` by ``weights[i]``.
+
+    ``values`` is dense, with any number of axes, or a sparse matrix.
+    """
     if sparse.issparse(values):
         return sparse.csr_array(values.multiply(weights[:, np.newaxis]))
     return values * weights.reshape((-1,) + (1,) * (values.ndim - 1))
 
 
 def column_sums(values):
-    """``values.sum(axis=0)`` as a product with ones: several times faster
-    than numpy's reduction for a few columns of many rows."""
+    """``values.sum(axis=0)`` as a product with ones.
+
+    It is several times faster than numpy's reduction for a few columns of
+    many rows.
+    """
     return np.ones(values.shape[0], dtype=values.dtype) @ values
 
 
 def raw_prediction(params, X, fit_intercept):
-    """The linear predictor ``X @ coef + intercept``."""
+    """Return the linear predictor ``X @ coef + intercept``."""
     coef, intercept = split_params(params, fit_intercept)
     if not coef.any():
         # A cold start: no need to read X.
@@ -74,14 +84,13 @@ def raw_prediction(params, X, fit_intercept):
 
 
 class LinearObjective:
-    """The penalised weighted mean cross-entropy of a linear model, and its
-    derivatives, each in one read of ``X``.
+    """The penalised weighted mean cross-entropy of a linear model, and its derivatives.
 
-    The products with ``X`` are taken in ``X``'s own dtype unless told
-    otherwise: float32 data read as float32 move half the bytes, and
-    ``dtype=np.float64`` gives the full-precision gradient of the same data
-    (a float32 product of a block rounds the gradient to about ``1e-9``).
-    The loss itself is always computed in float64.
+    Each is computed in one read of ``X``. The products with ``X`` are taken
+    in ``X``'s own dtype unless told otherwise: float32 data read as float32
+    move half the bytes, and ``dtype=np.float64`` gives the full-precision
+    gradient of the same data (a float32 product of a block rounds the
+    gradient to about ``1e-9``). The loss itself is always computed in float64.
 
     Parameters
     ----------
@@ -128,8 +137,10 @@ class LinearObjective:
         return self.blocks.shape[1]
 
     def value_and_gradient(self, params, dtype=None):
-        """The objective at ``params`` and its gradient, of the shape of
-        ``params``, with the products in ``dtype`` (None for ``X.dtype``)."""
+        """Return the objective at ``params`` and its gradient, of ``params``' shape.
+
+        The products with ``X`` are taken in ``dtype`` (None for ``X.dtype``).
+        """
         fit_intercept, link = self.fit_intercept, self.link
 
         def block_terms(X_rows, targets_rows, weights_rows):
@@ -151,8 +162,10 @@ class LinearObjective:
         return value, join_params(coef_gradient, intercept_gradient, fit_intercept)
 
     def curvature_at(self, params):
-        """The loss's curvature (second derivative in ``eta``) at ``params``,
-        an array of rows."""
+        """Return the loss's curvature (second derivative in ``eta``) at ``params``.
+
+        It is an array of rows.
+        """
         fit_intercept, link = self.fit_intercept, self.link
         return self.blocks.map(
             lambda X_rows, targets_rows: link.curvature(
@@ -162,10 +175,10 @@ class LinearObjective:
         )
 
     def hessian_product(self, vector, curvature):
-        """The objective's Hessian at the point of ``curvature`` (from
-        :meth:`curvature_at`) times ``vector``, in one read of ``X``.
+        """Return the objective's Hessian times ``vector``, in one read of ``X``.
 
-        The Hessian is ``X1.T @ diag(w) @ C @ X1`` plus ``alpha`` on the
+        The Hessian is the one at the point of ``curvature`` (from
+        :meth:`curvature_at`): ``X1.T @ diag(w) @ C @ X1`` plus ``alpha`` on the
         ``coef`` block, where ``X1`` is ``X`` with a column of ones appended
         when ``fit_intercept`` and ``C`` applies the curvature row by row.
         ``X`` itself is never copied or augmented. The products are taken in
@@ -191,13 +204,17 @@ class LinearObjective:
         return join_params(coef_product, intercept_product, fit_intercept)
 
     def curvature_weights(self, curvature):
-        """The weighted trace of each row's curvature, an array of rows: the
-        row weights of the Hessian's feature part."""
+        """Return the weighted trace of each row's curvature, an array of rows.
+
+        These are the row weights of the Hessian's feature part.
+        """
         return self.weights * self.link.curvature_traces(curvature)
 
     def curvature_sum(self, curvature):
-        """``sum_i w_i C_i`` of the rows' curvature matrices (a number for a
-        binary link, a class x class matrix for the softmax)."""
+        """``sum_i w_i C_i`` of the rows' curvature matrices.
+
+        It is a number for a binary link, a class x class matrix for the softmax.
+        """
         link = self.link
         (total,) = self.blocks.sum_rows(
             lambda curvature_rows, weights_rows: (

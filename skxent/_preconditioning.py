@@ -119,7 +119,10 @@ class AffinePreconditioner:
         return z if self.class_map is None else z @ self.class_map
 
     def step(self, z):
-        """The parameter change ``T @ z`` (``z`` flat or of the parameters' shape)."""
+        """Return the parameter change ``T @ z``.
+
+        ``z`` is flat or of the parameters' shape.
+        """
         z = self._mix_classes(np.reshape(z, self.origin.shape))
         u, u0 = split_params(z, self.fit_intercept)
         coef_step = self.coef_map @ u
@@ -152,10 +155,12 @@ class AffinePreconditioner:
 
 
 class Moments(NamedTuple):
-    """Curvature-weighted moments of the columns of ``X``, summed over all rows:
-    the ``center`` (column means, zero without intercept), the ``squares``
-    about it, and the ``correlation`` matrix of the centered columns (None
-    for more than ``MAX_FEATURES_FOR_WHITENING`` features)."""
+    """Curvature-weighted moments of the columns of ``X``, summed over all rows.
+
+    They are the ``center`` (column means, zero without intercept), the
+    ``squares`` about it, and the ``correlation`` matrix of the centered
+    columns (None for more than ``MAX_FEATURES_FOR_WHITENING`` features).
+    """
 
     center: np.ndarray
     squares: np.ndarray
@@ -163,11 +168,11 @@ class Moments(NamedTuple):
 
 
 def curvature_moments(blocks, curvature_weights, total_curvature, fit_intercept):
-    """:class:`Moments` of ``X`` for the curvature weights ``v`` (summing to
-    ``total_curvature``).
+    """:class:`Moments` of ``X`` for the curvature weights ``v``.
 
-    For dense ``X``, estimated from the sampled rows (see ``sampled_rows``)
-    and scaled to all rows: no pass over ``X`` is needed. A column whose sum
+    The weights sum to ``total_curvature``. For dense ``X``, the moments are
+    estimated from the sampled rows (see ``sampled_rows``) and scaled to all
+    rows: no pass over ``X`` is needed. A column whose sum
     of squares the sample estimates with a relative standard error over
     ``MAX_SAMPLED_ERROR`` (a rare dummy, a heavy tail, no spread at all in
     the sample) has its mean and squares summed over all rows instead, in
@@ -232,10 +237,13 @@ def curvature_moments(blocks, curvature_weights, total_curvature, fit_intercept)
 
 
 def _centered_gram_and_fourth_moments(center, n_features):
-    """Block terms: ``(X - center).T @ diag(v) @ (X - center)`` (only its
+    """Block terms of the weighted centered Gram and of the columns' fourth moments.
+
+    The terms are ``(X - center).T @ diag(v) @ (X - center)`` (only its
     diagonal for many features) and ``sum(v**2 (X - center)**4)`` by column,
-    the variance of the sum of squares' terms; one temporary the size of the
-    block."""
+    the variance of the sum of squares' terms; they take one temporary the
+    size of the block.
+    """
     whiten = n_features <= MAX_FEATURES_FOR_WHITENING
 
     def block_terms(X_rows, weights_rows):
@@ -254,9 +262,11 @@ def _centered_gram_and_fourth_moments(center, n_features):
 def _exact_center_and_squares_of(
     blocks, curvature_weights, total_curvature, fit_intercept, center, columns
 ):
-    """Exact mean and squares of ``columns``, summed about the estimated
-    ``center`` and corrected by the (small) remaining shift, which keeps the
-    digits that ``sum(v x**2) - sum(v) m**2`` would cancel."""
+    """Exact mean and squares of ``columns``, summed about the estimated ``center``.
+
+    They are corrected by the (small) remaining shift, which keeps the digits
+    that ``sum(v x**2) - sum(v) m**2`` would cancel.
+    """
 
     def block_terms(X_rows, weights_rows):
         centered = X_rows[:, columns] - center[columns]
@@ -270,9 +280,11 @@ def _exact_center_and_squares_of(
 
 
 def _correlation(gram, has_spread=None):
-    """The correlation matrix of a Gram matrix; a column with no spread (or
-    none known to its precision) gets a unit row and column, so it is scaled
-    by its diagonal alone."""
+    """Return the correlation matrix of a Gram matrix.
+
+    A column with no spread (or none known to its precision) gets a unit row
+    and column, so it is scaled by its diagonal alone.
+    """
     spread = np.sqrt(np.maximum(np.diag(gram), 0.0))
     has_spread = spread > 0 if has_spread is None else has_spread & (spread > 0)
     correlation = np.eye(len(gram))
@@ -284,11 +296,13 @@ def _correlation(gram, has_spread=None):
 def _exact_center_and_squares(
     blocks, curvature_weights, total_curvature, fit_intercept
 ):
-    """Exact curvature-weighted column means and sums of squares of a sparse
-    ``X``, from its uncentered sums ``v @ X`` and ``v @ X**2`` (one pass over
-    the stored values). A column whose mean dwarfs its spread, so that
+    """Exact curvature-weighted column means and sums of squares of a sparse ``X``.
+
+    They come from its uncentered sums ``v @ X`` and ``v @ X**2`` (one pass
+    over the stored values). A column whose mean dwarfs its spread, so that
     ``s2 - s1**2 / sum(v)`` would keep fewer than ``CENTERED_DIGITS`` digits,
-    is summed again about its mean."""
+    is summed again about its mean.
+    """
     first, second = blocks.sum(_weighted_sums_and_squares, (curvature_weights,))
     if not (fit_intercept and total_curvature > 0):
         return np.zeros(blocks.shape[1]), second
@@ -308,9 +322,11 @@ def _exact_center_and_squares(
 
 
 def _cancelled(centered_squares, uncentered_squares, X):
-    """Where ``centered = uncentered - sum(v) m**2`` keeps fewer than
-    ``CENTERED_DIGITS`` digits; sums over blocks of thousands of rows keep
-    about two digits less than ``X``'s dtype."""
+    """Where the centered squares keep fewer than ``CENTERED_DIGITS`` digits.
+
+    The centered squares are ``centered = uncentered - sum(v) m**2``; sums over
+    blocks of thousands of rows keep about two digits less than ``X``'s dtype.
+    """
     rounding = np.finfo(X.dtype).eps * 10.0 ** (2 + CENTERED_DIGITS)
     return centered_squares < rounding * uncentered_squares
 
@@ -322,9 +338,12 @@ def _weighted_sums_and_squares(X_rows, weights_rows):
 
 
 def _sampled_correlation(X_sampled, sampled_weights, center):
-    """Correlation of the centered, weighted columns of sampled sparse rows:
+    """Correlation of the centered, weighted columns of sampled sparse rows.
+
+    It is computed as
     ``(X - m).T V (X - m) = X.T V X - s m.T - m s.T + sum(v) m m.T`` with
-    ``s = X.T v``, never a dense copy."""
+    ``s = X.T v``, never a dense copy.
+    """
     weighted_sums = X_sampled.T @ sampled_weights
     gram = (X_sampled.T @ X_sampled.multiply(sampled_weights[:, np.newaxis])).toarray()
     uncentered_squares = np.diag(gram).copy()
@@ -351,7 +370,7 @@ def _curvatures_without_noise(curvatures):
 
 
 def _column_curvatures(moments, total_curvature, alpha):
-    """The Hessian's diagonal on the coefficients, ``D**2``.
+    """Return the Hessian's diagonal on the coefficients, ``D**2``.
 
     A column with no spread beyond rounding (constant beside the intercept,
     all zero) has the penalty's curvature alone, or the largest where that
@@ -364,7 +383,7 @@ def _column_curvatures(moments, total_curvature, alpha):
 
 
 def _coef_map(moments, total_curvature, alpha):
-    """``A = D^-1 V Lambda^-1/2`` (or ``D^-1`` alone for many features)."""
+    """Return ``A = D^-1 V Lambda^-1/2`` (or ``D^-1`` alone for many features)."""
     squares = moments.squares
     scale = np.sqrt(_column_curvatures(moments, total_curvature, alpha))
     if moments.correlation is None:
@@ -392,7 +411,7 @@ def _class_map(class_curvature):
 
 
 def build_preconditioner(objective, origin):
-    """The preconditioner of ``objective`` from its curvature at ``origin``.
+    """Build the preconditioner of ``objective`` from its curvature at ``origin``.
 
     Parameters
     ----------
@@ -452,11 +471,11 @@ class PreconditionedObjective:
         return self.preconditioner.n_variables
 
     def params(self, z):
-        """The parameters at ``z``."""
+        """Return the parameters at ``z``."""
         return self.preconditioner.params(z)
 
     def value_and_gradient(self, z, dtype=None):
-        """The objective and its gradient in ``z``, products in ``dtype``."""
+        """Return the objective and its gradient in ``z``, products in ``dtype``."""
         value, gradient = self.objective.value_and_gradient(
             self.preconditioner.params(z), dtype=dtype
         )

@@ -61,8 +61,10 @@ MIN_ROWS_PER_THREAD = 2**16
 
 
 def sampled_rows(n_samples, n_features):
-    """Evenly spaced rows, a slice: at most ``max(MIN_SAMPLED_ROWS,
-    ROWS_PER_FEATURE * n_features)`` of them."""
+    """Return evenly spaced rows, as a slice.
+
+    At most ``max(MIN_SAMPLED_ROWS, ROWS_PER_FEATURE * n_features)`` rows are taken.
+    """
     max_rows = max(MIN_SAMPLED_ROWS, ROWS_PER_FEATURE * n_features)
     return slice(None, None, -(-n_samples // max_rows))
 
@@ -73,7 +75,7 @@ def _row_slices(start, stop, rows_per_block):
 
 
 def _compressed_view(format, data, indices, indptr, shape):
-    """A CSR or CSC matrix on the given arrays, sharing them.
+    """Return a CSR or CSC matrix on the given arrays, sharing them.
 
     They are set after construction, and its transpose shares them too:
     scipy's constructor (which ``transpose`` calls) copies arrays that are
@@ -165,10 +167,13 @@ class RowBlocks:
         return self.X.dtype
 
     def _rows_per_block(self, dtype):
-        """Rows holding about ``block_elements`` stored elements (at most
-        ``MAX_BLOCK_ROWS``), or, when converted to ``dtype``,
+        """Return the number of rows per block.
+
+        The rows hold about ``block_elements`` stored elements (at most
+        ``MAX_BLOCK_ROWS`` rows), or, when converted to ``dtype``,
         ``CONVERTED_BLOCK_ELEMENTS`` and at most
-        ``1 / CONVERTED_FRACTION_OF_CHUNK`` of a chunk."""
+        ``1 / CONVERTED_FRACTION_OF_CHUNK`` of a chunk.
+        """
         n_samples = max(self.X.shape[0], 1)
         per_row = max(_stored_elements(self.X) / n_samples, 1.0)
         elements = self.block_elements
@@ -201,7 +206,7 @@ class RowBlocks:
                 yield rows, X_rows
 
     def _buffer(self, chunk, dtype):
-        """The chunk's array for one block of rows, in ``X``'s memory order.
+        """Return the chunk's array for one block of rows, in ``X``'s memory order.
 
         Copying a block of a Fortran-ordered ``X`` into a C-ordered buffer
         would transpose it element by element, far slower than the products
@@ -216,8 +221,11 @@ class RowBlocks:
         return self._buffers[key]
 
     def _results(self, block_function, row_arrays, dtype):
-        """``block_function(X[rows], *(a[rows] for a in row_arrays))`` for
-        every block, in the order of the rows, each chunk in its own task."""
+        """Apply ``block_function`` to every block, in the order of the rows.
+
+        Each block gives ``block_function(X[rows], *(a[rows] for a in
+        row_arrays))``; each chunk runs in its own task.
+        """
         dtype = self.X.dtype if dtype is None else np.dtype(dtype)
 
         def chunk_results(chunk):
@@ -233,8 +241,7 @@ class RowBlocks:
         return [result for results in per_chunk for result in results]
 
     def sum(self, block_terms, row_arrays=(), dtype=None):
-        """Sum ``block_terms(X[rows], *(a[rows] for a in row_arrays))`` over
-        all blocks of rows.
+        """Sum ``block_terms(X[rows], *(a[rows] for a in row_arrays))`` over the blocks.
 
         ``block_terms`` returns a tuple of numbers or arrays, summed term by
         term. ``X[rows]`` is in ``dtype`` (``X``'s own by default), through a
@@ -243,8 +250,10 @@ class RowBlocks:
         return add_terms(self._results(block_terms, row_arrays, dtype))
 
     def map(self, row_values, row_arrays=(), dtype=None):
-        """``row_values(X[rows], *(a[rows] for a in row_arrays))`` for all
-        blocks, concatenated along the rows."""
+        """Apply ``row_values`` to all blocks and concatenate the results along rows.
+
+        Each block gives ``row_values(X[rows], *(a[rows] for a in row_arrays))``.
+        """
         return np.concatenate(self._results(row_values, row_arrays, dtype))
 
     def sum_rows(self, row_terms, row_arrays):
@@ -256,36 +265,44 @@ class RowBlocks:
         return values
 
     def sampled(self, rows, block_elements=None):
-        """The blocks of ``X[rows]`` (``rows`` a slice: a view), in the
-        calling thread, of ``block_elements``."""
+        """Return the blocks of ``X[rows]`` (``rows`` a slice: a view).
+
+        They are summed in the calling thread, in blocks of ``block_elements``.
+        """
         return RowBlocks(self.X[rows], block_elements=block_elements)
 
 
 def add_terms(results):
-    """The term-by-term sum of the blocks' tuples of terms (of the type of
-    the first: a named tuple stays one)."""
+    """Sum the blocks' tuples of terms, term by term.
+
+    The sum is of the type of the first tuple: a named tuple stays one.
+    """
     sums = (functools.reduce(np.add, term) for term in zip(*results, strict=True))
     first = results[0]
     return first._make(sums) if hasattr(first, "_make") else tuple(sums)
 
 
 def _converted_sparse(X, dtype):
-    """A CSR or CSC ``X`` with its stored values in ``dtype``, sharing its
-    indices."""
+    """Return ``X`` (CSR or CSC) with its stored values in ``dtype``.
+
+    The result shares ``X``'s indices.
+    """
     if X.dtype == dtype:
         return X
     return with_values(X, X.data.astype(dtype))
 
 
 def with_values(X, data):
-    """A CSR or CSC ``X`` with the stored values ``data``, sharing its indices."""
+    """Return ``X`` (CSR or CSC) with the stored values ``data``, sharing indices."""
     return _compressed_view(X.format, data, X.indices, X.indptr, X.shape)
 
 
 @functools.cache
 def bundled_blas(package):
-    """The BLAS libraries bundled in ``package``'s folder (a pip wheel's), as
-    a threadpoolctl selection; empty when it uses a shared one."""
+    """Select the BLAS libraries bundled in ``package``'s folder (a pip wheel's).
+
+    Return them as a threadpoolctl selection; empty when it uses a shared one.
+    """
     controller = ThreadpoolController()
     folder = Path(package.__file__).parent
     folders = (folder, folder.with_name(f"{folder.name}.libs"))
@@ -301,7 +318,7 @@ def bundled_blas(package):
 
 @functools.cache
 def _numpy_blas():
-    """The BLAS numpy's products use: its own, or every one loaded."""
+    """Return the BLAS numpy's products use: its own, or every one loaded."""
     own = bundled_blas(np)
     if own.lib_controllers:
         return own
@@ -310,10 +327,12 @@ def _numpy_blas():
 
 @contextmanager
 def parallel_row_blocks(X, block_elements=None):
-    """:class:`RowBlocks` of ``X`` (with ``block_elements``) over as many
-    threads as numpy's BLAS would use (so ``OMP_NUM_THREADS`` and
-    threadpoolctl limits are respected), when ``X`` has the rows for them
-    (``MIN_ROWS_PER_THREAD``); numpy's BLAS is then held to one thread.
+    """:class:`RowBlocks` of ``X`` (with ``block_elements``) over parallel threads.
+
+    There are as many threads as numpy's BLAS would use (so
+    ``OMP_NUM_THREADS`` and threadpoolctl limits are respected), when ``X``
+    has the rows for them (``MIN_ROWS_PER_THREAD``); numpy's BLAS is then
+    held to one thread.
 
     scipy's own BLAS, when pip wheels bundle one apart, is held to one thread
     throughout: L-BFGS-B's small BLAS calls would wake its threads, which

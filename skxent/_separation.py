@@ -29,8 +29,11 @@ SEPARATED_LOSS = 1e-8
 
 
 def bound_classes(blocks, targets, weights):
-    """The classes whose target is 0 (first array) or 1 (second) in every row
-    of positive weight; for 1-D targets, of the one class."""
+    """Return the classes whose target is 0 or 1 in every row of positive weight.
+
+    The first array holds the classes at 0, the second those at 1; for 1-D
+    targets, the arrays are of the one class.
+    """
 
     def row_terms(targets_rows, weights_rows):
         positive = (weights_rows > 0)[:, np.newaxis]
@@ -52,9 +55,12 @@ def _hard_rows(targets):
 
 
 def count_separated_rows(objective, params):
-    """How many rows of positive weight with hard targets ``params`` fits at
-    the bound (cross-entropy below ``SEPARATED_LOSS``), and how many such rows
-    there are; one pass over ``X``."""
+    """Count the rows with hard targets that ``params`` fits at the bound.
+
+    Return how many rows of positive weight with hard targets ``params`` fits
+    at the bound (cross-entropy below ``SEPARATED_LOSS``), and how many such
+    rows there are; one pass over ``X``.
+    """
     fit_intercept, link = objective.fit_intercept, objective.link
 
     def block_terms(X_rows, targets_rows, weights_rows):
@@ -73,8 +79,10 @@ def count_separated_rows(objective, params):
 
 
 def why_not_finite(objective, params):
-    """Why the optimum of ``objective`` is not finite, fitted at ``params``;
-    ``""`` when nothing says so."""
+    """Why the optimum of ``objective`` is not finite, fitted at ``params``.
+
+    It is ``""`` when nothing says so.
+    """
     at_zero, at_one = bound_classes(
         objective.blocks, objective.targets, objective.weights
     )
@@ -113,8 +121,10 @@ def absent_classes_message(absent):
 
 
 def separated_rows_message(n_separated, n_hard):
-    """``n_separated`` of ``n_hard`` hard-target rows fitted at their bound
-    with ``alpha = 0``."""
+    """``n_separated`` of ``n_hard`` hard-target rows fitted at their bound.
+
+    This happens with ``alpha = 0``.
+    """
     return (
         f"With alpha=0, {n_separated} of the {n_hard} rows with targets 0 or 1 "
         "are fitted with probabilities within 1e-8 of their targets: the "

@@ -98,9 +98,11 @@ class SolverResult:
 
 
 class _Iterates:
-    """The function, evaluated at most once per point: keeps the latest
-    evaluation and the one before (to revert to), counts the iterations and
-    prints them if verbose."""
+    """The function, evaluated at most once per point.
+
+    It keeps the latest evaluation and the one before (to revert to), counts
+    the iterations and prints them if verbose.
+    """
 
     def __init__(self, value_and_gradient, verbose):
         self.value_and_gradient = value_and_gradient
@@ -133,9 +135,10 @@ class _Iterates:
         return float(np.max(np.abs(self.gradient), initial=0.0))
 
     def converged(self, tol, inverse_hessian):
-        """Whether max |gradient| <= tol, and the Newton decrement
-        ``g @ H^-1 g`` (twice the objective's excess) is at most what it
-        would be with a unit Hessian, ``n * tol**2``.
+        """Whether max |gradient| <= tol, and the Newton decrement is small enough.
+
+        The Newton decrement ``g @ H^-1 g`` (twice the objective's excess) must
+        be at most what it would be with a unit Hessian, ``n * tol**2``.
 
         The preconditioner makes the Hessian near the identity at the start;
         where the curvature at the optimum is far smaller (hard targets fitted
@@ -162,8 +165,10 @@ class _Iterates:
 
 
 def _lbfgs(iterates, n_variables, tol, max_iter):
-    """L-BFGS from ``z = 0``: the point it ends at and its inverse Hessian
-    approximation."""
+    """Run L-BFGS from ``z = 0``.
+
+    Return the point it ends at and its inverse Hessian approximation.
+    """
     # scipy's L-BFGS-B first tries a step of length one along -g / ||g||. The
     # problems here are scaled so that their Hessian is near the identity,
     # where the right first step is -g itself: working in y = z / ||g(0)||
@@ -207,9 +212,11 @@ def _lbfgs(iterates, n_variables, tol, max_iter):
 
 
 class _InverseHessian:
-    """L-BFGS's inverse Hessian approximation from its latest steps ``s`` and
-    gradient changes ``y``; the identity (the preconditioned Hessian's
-    target) without any."""
+    """L-BFGS's inverse Hessian approximation from its latest steps.
+
+    It is built from the latest steps ``s`` and gradient changes ``y``; it is
+    the identity (the preconditioned Hessian's target) without any.
+    """
 
     def __init__(self, steps, gradient_changes):
         self.steps = steps
@@ -222,9 +229,11 @@ class _InverseHessian:
         )
 
     def updated(self, step, gradient_change):
-        """With the pair ``(step, gradient_change)`` added, the oldest dropped
-        once memory is full; unchanged if the pair shows no positive curvature
-        (rounding)."""
+        """Return the approximation with the pair ``(step, gradient_change)`` added.
+
+        The oldest pair is dropped once memory is full; the approximation is
+        unchanged if the pair shows no positive curvature (rounding).
+        """
         if not step @ gradient_change > 0:
             return self
         memory = max(len(self.steps), 1)
@@ -235,8 +244,11 @@ class _InverseHessian:
 
 
 def _newton_step(iterates, z, hessian_product_at, tol, inverse_hessian):
-    """A Newton step from ``z``, solved to the accuracy ``tol`` calls for by
-    conjugate gradients preconditioned with ``inverse_hessian``."""
+    """Return ``z`` plus a Newton step, solved to the accuracy ``tol`` calls for.
+
+    The step is solved by conjugate gradients preconditioned with
+    ``inverse_hessian``.
+    """
     gradient = iterates.gradient
     hessian = LinearOperator(
         (z.shape[0], z.shape[0]), matvec=hessian_product_at(z), dtype=np.float64
@@ -254,9 +266,10 @@ def _newton_step(iterates, z, hessian_product_at, tol, inverse_hessian):
 
 
 def _quasi_newton_steps(iterates, z, inverse_hessian, tol, max_iter):
-    """Quasi-Newton steps from ``z``, each one evaluation, while at the rate
-    of the latest they would reach ``tol`` in ``NEWTON_STEP_EVALUATIONS``
-    steps or fewer (the cost of a Newton step).
+    """Quasi-Newton steps from ``z``, each one evaluation, while they are fast enough.
+
+    They go on while, at the rate of the latest, they would reach ``tol`` in
+    ``NEWTON_STEP_EVALUATIONS`` steps or fewer (the cost of a Newton step).
 
     The first slower step ends them (kept if it reduces the gradient at all,
     but not added to the memory: a step that is far from the model's
@@ -287,8 +300,10 @@ def _quasi_newton_steps(iterates, z, inverse_hessian, tol, max_iter):
 
 
 def _newton_steps(iterates, z, inverse_hessian, hessian_product_at, tol, max_iter):
-    """Newton steps from ``z`` while they reduce max |gradient|, at most
-    ``MAX_NEWTON_STEPS``."""
+    """Newton steps from ``z`` while they reduce max |gradient|.
+
+    At most ``MAX_NEWTON_STEPS`` are taken.
+    """
     for _ in range(MAX_NEWTON_STEPS):
         if iterates.converged(tol, inverse_hessian) or iterates.n_iter >= max_iter:
             break

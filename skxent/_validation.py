@@ -14,7 +14,11 @@ from typing import NamedTuple
 import numpy as np
 from scipy import sparse
 from sklearn.utils import assert_all_finite, check_array
-from sklearn.utils.validation import _check_sample_weight, validate_data
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    column_or_1d,
+    validate_data,
+)
 
 from ._row_blocks import sampled_rows
 
@@ -71,10 +75,12 @@ class TrainingData(NamedTuple):
 
 
 def _validate_X(estimator, *arrays, **options):
-    """scikit-learn's ``validate_data`` for float64 or float32 ``X``, dense or
-    CSR/CSC. Its first finiteness check sums ``X``, which overflows for
-    finite float32 values near the dtype's limit (it then checks value by
-    value): that overflow is no error, and no warning."""
+    """scikit-learn's ``validate_data`` for float64 or float32 ``X``, dense or CSR/CSC.
+
+    Its first finiteness check sums ``X``, which overflows for finite float32
+    values near the dtype's limit (it then checks value by value): that
+    overflow is no error, and no warning.
+    """
     with np.errstate(over="ignore", invalid="ignore"):
         return validate_data(
             estimator,
@@ -98,17 +104,16 @@ def validate_training_data(estimator, X, y, sample_weight, *, reset, check_targe
         # Without y, scikit-learn's own check says it is required.
         check_no_strings(y, "y")
         check_targets(y)
-    X, y = _validate_X(
-        estimator,
-        X,
-        y,
-        reset=reset,
-        y_numeric=True,
-        multi_output=estimator.__sklearn_tags__().target_tags.multi_output,
-    )
+    # 2-D y is taken here whatever the estimator, so that a column vector
+    # is raveled by us (the estimator warns at the user's line), not by
+    # scikit-learn (which would warn at its own).
+    X, y = _validate_X(estimator, X, y, reset=reset, y_numeric=True, multi_output=True)
     y_was_column = y.ndim == 2 and y.shape[1] == 1
     if y_was_column:
         y = y[:, 0]
+    elif not estimator.__sklearn_tags__().target_tags.multi_output:
+        # scikit-learn's error for 2-D y.
+        y = column_or_1d(y)
     sample_weight = check_sample_weight(sample_weight, X)
     y = y.astype(np.float64, copy=False)
     # scikit-learn checks an object y (None for a missing value) before
@@ -127,7 +132,7 @@ def validate_prediction_data(estimator, X):
 
 
 def target_bounds(y, sample_weight):
-    """The smallest and largest target of positive weight, as floats."""
+    """Return the smallest and largest target of positive weight, as floats."""
     weighted = y[sample_weight > 0]
     return float(weighted.min()), float(weighted.max())
 
@@ -165,10 +170,12 @@ def check_probability_targets(y, input_name="y", advice=""):
 
 
 def check_feature_magnitudes(X, rows):
-    """Raise a ValueError for float64 columns of ``X`` whose squares leave
-    float64's range, judged on ``rows`` of a dense ``X`` (the rows the
+    """Raise a ValueError for float64 columns whose squares leave float64's range.
+
+    The columns of a dense ``X`` are judged on ``rows`` (the rows the
     preconditioner samples). A sparse ``X`` is judged on all its stored
-    values at once (extremes per column would copy it)."""
+    values at once (extremes per column would copy it).
+    """
     if X.dtype != np.float64:
         return
     if sparse.issparse(X):
@@ -206,15 +213,20 @@ def check_feature_magnitudes(X, rows):
 
 
 def simplex_tolerance(n_classes, dtype):
-    """How far from 1 a row sum may be: 1e-6, or ``n_classes`` rounding
-    errors of ``dtype`` if that is more (float32 rows of many classes)."""
+    """How far from 1 a row sum may be.
+
+    It is 1e-6, or ``n_classes`` rounding errors of ``dtype`` if that is more
+    (float32 rows of many classes).
+    """
     return max(SIMPLEX_TOLERANCE, n_classes * float(np.finfo(dtype).eps))
 
 
 def check_probability_rows(values, input_name, advice=""):
-    """Raise a ValueError, naming the first offending row, unless every row of
-    the 2-D ``values`` is finite, non-negative and sums to 1 within
-    :func:`simplex_tolerance`."""
+    """Raise a ValueError unless each row of the 2-D ``values`` is a probability vector.
+
+    Every row must be finite, non-negative and sum to 1 within
+    :func:`simplex_tolerance`; the error names the first offending row.
+    """
     n_samples, n_classes = values.shape
     dtype = values.dtype if values.dtype.kind == "f" else np.float64
     tolerance = simplex_tolerance(n_classes, dtype)
@@ -284,9 +296,10 @@ def check_target_range(target_range):
 
 
 def check_no_strings(values, input_name):
-    """Raise a TypeError if ``values`` (an array-like or a DataFrame) hold
-    strings: numbers are expected, and numeric strings are not silently
-    parsed."""
+    """Raise a TypeError if ``values`` (an array-like or a DataFrame) hold strings.
+
+    Numbers are expected, and numeric strings are not silently parsed.
+    """
     if values is None or sparse.issparse(values):
         return
     columns = (
@@ -335,8 +348,10 @@ def check_any_positive_weight(n_positive, n_samples):
 
 
 def check_non_negative_weights(sample_weight):
-    """Raise a ValueError unless the float ``sample_weight`` (already checked
-    finite) are non-negative."""
+    """Raise a ValueError unless the float ``sample_weight`` are non-negative.
+
+    The weights are already checked finite.
+    """
     if np.any(sample_weight < 0):
         negative = np.flatnonzero(sample_weight < 0)
         raise ValueError(

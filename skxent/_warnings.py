@@ -23,8 +23,10 @@ _LIBRARY_FOLDERS = tuple(
 
 
 def warn_at_caller(message, category):
-    """``warnings.warn(message, category)`` at the first frame outside skxent,
-    scikit-learn and joblib."""
+    """Warn at the first frame outside skxent, scikit-learn and joblib.
+
+    It calls ``warnings.warn(message, category)`` with that frame's stacklevel.
+    """
     frame = sys._getframe(0)
     stacklevel = 1
     while frame is not None and frame.f_code.co_filename.startswith(_LIBRARY_FOLDERS):

@@ -38,7 +38,7 @@ _PARAMETERS = {
 
 
 def _check_probabilities(y_true, y_pred, sample_weight):
-    """Validated ``(y_true, y_pred, sample_weight)`` as float arrays of one shape."""
+    """Validate ``(y_true, y_pred, sample_weight)`` as float arrays of one shape."""
     check_consistent_length(y_true, y_pred, sample_weight)
     arrays = []
     for values, name in ((y_true, "y_true"), (y_pred, "y_pred")):
@@ -60,8 +60,11 @@ def _check_probabilities(y_true, y_pred, sample_weight):
 
 
 def _pointwise_cross_entropy(y_true, y_pred):
-    """Cross-entropy of each target against its prediction, ``y_pred`` clipped
-    to ``[eps, 1 - eps]`` as scikit-learn's ``log_loss`` does."""
+    """Cross-entropy of each target against its prediction.
+
+    ``y_pred`` is clipped to ``[eps, 1 - eps]`` as scikit-learn's ``log_loss``
+    does.
+    """
     eps = np.finfo(y_pred.dtype).eps
     y_pred = np.clip(y_pred, eps, 1 - eps)
     if y_true.ndim == 2:

@@ -38,8 +38,10 @@ COEF = np.array([0.8, -0.5, 0.3, 0.0, 1.2, -0.7, 0.1, 0.4])
 
 
 def generated_on_workers(n, chunk_rows, seed=0):
-    """``X``, fractional ``y`` and weights made chunk by chunk on the workers;
-    ``E[y | X] = expit(X @ COEF + 0.2)``."""
+    """Make ``X``, fractional ``y`` and weights chunk by chunk on the workers.
+
+    ``E[y | X] = expit(X @ COEF + 0.2)``.
+    """
     rng = da.random.default_rng(seed)
     X = rng.normal(size=(n, len(COEF)), chunks=(chunk_rows, -1))
     mean = 1 / (1 + da.exp(-(X @ COEF + 0.2)))

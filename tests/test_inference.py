@@ -11,7 +11,6 @@ from scipy import sparse
 from scipy.special import expit
 from sklearn.exceptions import NotFittedError
 from sklearn.utils._param_validation import InvalidParameterError
-from statsmodels.datasets import star98
 from statsmodels.stats.sandwich_covariance import cov_white_simple
 
 from skxent import CrossEntropyRegressor, ProbabilityRegressor
@@ -21,16 +20,12 @@ from skxent._row_blocks import RowBlocks
 COLUMNS = ["coef", "std_err", "z", "p_value", "ci_low", "ci_high"]
 
 
-def star98_data():
-    data = star98.load_pandas().data
-    trials = (data["NABOVE"] + data["NBELOW"]).to_numpy()
-    share = (data["NABOVE"] / trials).to_numpy()
-    return data.drop(columns=["NABOVE", "NBELOW"]), share, trials
-
-
 def unscaled_data(n_samples=2000, seed=0):
-    """Fractional targets, column scales from 1e-2 to 1e2, uneven weights,
-    and noise that is not binomial (so robust and model-based errors differ)."""
+    """Make ``(X, y, weights)`` with noise that is not binomial.
+
+    Fractional targets, column scales from 1e-2 to 1e2, uneven weights, and
+    noise beyond the binomial's (so robust and model-based errors differ).
+    """
     rng = np.random.default_rng(seed)
     scales = np.array([1e-2, 1e-1, 1.0, 1e1, 1e2])
     X = rng.normal(size=(n_samples, scales.size)) * scales + scales
@@ -59,13 +54,15 @@ def assert_close(actual, expected, rtol):
     np.testing.assert_allclose(np.asarray(actual), np.asarray(expected), rtol=rtol)
 
 
-DATASETS = {"star98": star98_data, "unscaled": unscaled_data}
+@pytest.fixture(params=["star98", "unscaled"])
+def dataset(request, star98):
+    """Each data set the tables are compared to statsmodels' on."""
+    return star98 if request.param == "star98" else unscaled_data()
 
 
-@pytest.mark.parametrize("dataset", DATASETS)
 @pytest.mark.parametrize("cov_type", ["nonrobust", "HC0", "cluster"])
 def test_coef_table_matches_statsmodels(dataset, cov_type):
-    X, y, weights = DATASETS[dataset]()
+    X, y, weights = dataset
     groups = np.random.default_rng(1).integers(0, 25, size=len(y))
     groups = groups if cov_type == "cluster" else None
     model = ProbabilityRegressor(alpha=0).fit(X, y, sample_weight=weights)
@@ -87,11 +84,12 @@ def test_coef_table_matches_statsmodels(dataset, cov_type):
     assert np.all(difference <= tolerance)
 
 
-@pytest.mark.parametrize("dataset", DATASETS)
 def test_hc1_is_hc0_with_the_small_sample_factor(dataset):
-    """statsmodels' GLM returns HC0 for every HCx (statsmodels issue #7798);
-    its own white-sandwich function with the correction is the reference."""
-    X, y, weights = DATASETS[dataset]()
+    """Compare HC1 to statsmodels' white sandwich with its correction.
+
+    statsmodels' GLM returns HC0 for every HCx (statsmodels issue #7798).
+    """
+    X, y, weights = dataset
     model = ProbabilityRegressor(alpha=0).fit(X, y, sample_weight=weights)
     table = model.coef_table(X, y, sample_weight=weights, cov_type="HC1")
     reference = statsmodels_fit(X, y, weights, "nonrobust")
@@ -108,10 +106,13 @@ def test_hc1_is_hc0_with_the_small_sample_factor(dataset):
 
 @pytest.mark.parametrize("link", ["probit", "cloglog"])
 @pytest.mark.parametrize("cov_type", ["nonrobust", "HC0"])
-def test_other_links_match_statsmodels(link, cov_type):
-    """Model-based errors from the expected information, robust ones with the
-    observed Hessian as bread: statsmodels' choices for non-canonical links."""
-    X, y, weights = star98_data()
+def test_other_links_match_statsmodels(link, cov_type, star98):
+    """Match statsmodels' choices for non-canonical links.
+
+    Model-based errors from the expected information, robust ones with the
+    observed Hessian as bread.
+    """
+    X, y, weights = star98
     X = X.iloc[:, :6]
     model = ProbabilityRegressor(alpha=0, link=link).fit(X, y, sample_weight=weights)
     table = model.coef_table(X, y, sample_weight=weights, cov_type=cov_type)
@@ -123,8 +124,8 @@ def test_other_links_match_statsmodels(link, cov_type):
     assert_close(table["std_err"], reference.bse, 1e-6)
 
 
-def test_level_sets_the_interval_width():
-    X, y, weights = star98_data()
+def test_level_sets_the_interval_width(star98):
+    X, y, weights = star98
     model = ProbabilityRegressor(alpha=0).fit(X, y, sample_weight=weights)
     table = model.coef_table(X, y, sample_weight=weights, level=0.9)
     reference = statsmodels_fit(X, y, weights, "HC0")
@@ -146,8 +147,10 @@ def test_partial_effects_match_statsmodels_margeff():
 
 
 def test_weights_are_variance_weights_and_effects_average_over_them():
-    """A weight of 2 is the row counted twice in the estimates and the
-    model-based errors (the information sums over rows)."""
+    """Count a row of weight 2 twice, in the estimates and model-based errors.
+
+    The information sums over rows.
+    """
     X, y, _ = unscaled_data(n_samples=300, seed=4)
     weights = np.where(np.arange(300) % 3 == 0, 2.0, 1.0)
     repeated = np.repeat(np.arange(300), weights.astype(int))
@@ -162,9 +165,12 @@ def test_weights_are_variance_weights_and_effects_average_over_them():
 
 
 def test_soft_labels_match_multinomial_logit():
-    """One-hot rows: the symmetric (sum-to-zero) coefficients' contrasts with
-    class 0 are statsmodels' MNLogit parameters, with the same covariance,
-    and the average partial effects agree."""
+    """Match statsmodels' MNLogit on one-hot rows.
+
+    The symmetric (sum-to-zero) coefficients' contrasts with class 0 are
+    MNLogit's parameters, with the same covariance, and the average partial
+    effects agree.
+    """
     rng = np.random.default_rng(5)
     X = rng.normal(size=(1500, 3)) * [1.0, 10.0, 0.1]
     eta = np.column_stack(
@@ -210,9 +216,11 @@ def test_soft_labels_match_multinomial_logit():
 
 
 def test_penalised_sandwich_matches_the_spread_of_refits():
-    """With alpha > 0 the covariance is that of the penalised estimator:
-    the standard deviation of the coefficients over data sets drawn from the
-    same model agrees with the reported standard errors."""
+    """With alpha > 0, give the covariance of the penalised estimator.
+
+    The standard deviation of the coefficients over data sets drawn from the
+    same model agrees with the reported standard errors.
+    """
     rng = np.random.default_rng(6)
     n_samples, coef = 400, np.array([1.0, -0.5, 0.25])
     X = rng.normal(size=(n_samples, 3))
@@ -301,8 +309,8 @@ def test_sparse_and_float32_inputs_give_the_dense_tables():
     )
 
 
-def test_names_and_no_intercept():
-    X, y, weights = star98_data()
+def test_names_and_no_intercept(star98):
+    X, y, weights = star98
     model = ProbabilityRegressor(alpha=0, fit_intercept=False).fit(
         X, y, sample_weight=weights
     )
@@ -344,8 +352,8 @@ def test_cross_entropy_regressor_reports_the_unit_scale_model():
         auto.coef_table(X, scores + 100.0, sample_weight=weights)
 
 
-def test_bad_arguments_are_refused():
-    X, y, weights = star98_data()
+def test_bad_arguments_are_refused(star98):
+    X, y, weights = star98
     model = ProbabilityRegressor(alpha=0).fit(X, y, sample_weight=weights)
     with pytest.raises(InvalidParameterError, match="cov_type"):
         model.coef_table(X, y, cov_type="HC3")
@@ -373,8 +381,8 @@ def test_bad_arguments_are_refused():
         model.coef_table(X, np.clip(y * 1.3, 0, 1), sample_weight=weights)
 
 
-def test_without_pandas_the_message_says_what_to_install(monkeypatch):
-    X, y, weights = star98_data()
+def test_without_pandas_the_message_says_what_to_install(monkeypatch, star98):
+    X, y, weights = star98
     model = ProbabilityRegressor(alpha=0).fit(X.to_numpy(), y, sample_weight=weights)
     # scikit-learn looks pandas up in sys.modules; only an import fails.
     real_import = builtins.__import__
@@ -389,7 +397,7 @@ def test_without_pandas_the_message_says_what_to_install(monkeypatch):
         model.coef_table(X.to_numpy(), y, sample_weight=weights)
 
 
-def test_unfitted_model_raises():
-    X, y, _ = star98_data()
+def test_unfitted_model_raises(star98):
+    X, y, _ = star98
     with pytest.raises(NotFittedError):
         ProbabilityRegressor().coef_table(X, y)

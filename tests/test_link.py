@@ -1,8 +1,15 @@
+"""Links: each derivative against finite differences, definitions and references.
+
+A link's loss, gradient and curvature (for fitting), and its inverse's
+derivatives and curvature matrices (for inference), all in
+``skxent/_link.py``, in the tails as well as the middle.
+"""
+
 import warnings
 
 import numpy as np
 import pytest
-from scipy.special import log_softmax
+from scipy.special import expit, log_softmax, ndtr
 from sklearn._loss.loss import HalfBinomialLoss, HalfMultinomialLoss
 
 from skxent._link import BINARY_LINKS, LOGIT, SOFTMAX
@@ -205,3 +212,124 @@ def test_softmax_curvature_factors_are_exact_for_a_common_mean():
     class_curvature = SOFTMAX.curvature_sum(mean, weights)
     kronecker = np.kron(class_curvature / row_weights.sum(), (X.T * row_weights) @ X)
     np.testing.assert_allclose(kronecker, hessian, rtol=1e-12, atol=1e-14)
+
+
+# --------------------------------------------- what inference needs of a link
+
+# Raw predictions over both tails: the cloglog's mean is about exp(eta)
+# on the left and rounds to 1 above eta = 3.6, the probit's density is 5e-15
+# at 8.
+INVERSE_GRIDS = {
+    "logit": np.linspace(-30.0, 30.0, 121),
+    "probit": np.linspace(-8.0, 8.0, 65),
+    "cloglog": np.linspace(-30.0, 10.0, 81),
+}
+STEP = 1e-6
+EPS = np.finfo(np.float64).eps
+
+
+def assert_central_difference(derivative, function, eta):
+    """Assert ``derivative(eta)`` is the central difference of ``function``.
+
+    To ``1e-6`` of its size, beyond the difference's rounding: a few ulps of
+    the function's values over the step, which is what remains of a
+    derivative of ``1 - tiny``, and nothing where the values are tiny
+    themselves (a tail then keeps its relative precision).
+    """
+    after, before = function(eta + STEP), function(eta - STEP)
+    difference = (after - before) / (2 * STEP)
+    rounding = 4 * EPS * np.maximum(np.abs(after), np.abs(before)) / STEP
+    error = np.abs(derivative(eta) - difference)
+    assert np.all(error <= 1e-6 * np.abs(difference) + rounding), np.max(
+        error / (1e-6 * np.abs(difference) + rounding)
+    )
+
+
+@pytest.mark.parametrize("link", LINKS)
+def test_inverse_derivatives_match_finite_differences(link):
+    """``d mu / d eta`` and ``d^2 mu / d eta^2``, which partial effects use."""
+    functions = BINARY_LINKS[link]
+    eta = INVERSE_GRIDS[link]
+    assert_central_difference(functions.inverse_derivative, functions.inverse, eta)
+    assert_central_difference(
+        functions.inverse_second_derivative, functions.inverse_derivative, eta
+    )
+
+
+COMPLEMENTS = {
+    # 1 - mu, written out for each link.
+    "logit": lambda eta: expit(-eta),
+    "probit": lambda eta: ndtr(-eta),
+    "cloglog": lambda eta: np.exp(-np.exp(eta)),
+}
+
+
+@pytest.mark.parametrize("link", LINKS)
+def test_binary_matrices_are_the_elementwise_functions_in_1x1_blocks(link):
+    """On raw predictions of shape (n, 1), as inference passes them."""
+    functions = BINARY_LINKS[link]
+    eta, targets = RAW[:, np.newaxis], TARGETS[:, np.newaxis]
+    observed = functions.curvature_matrices(targets, eta)
+    assert observed.shape == (len(RAW), 1, 1)
+    np.testing.assert_array_equal(observed[:, 0, 0], functions.curvature(TARGETS, RAW))
+    expected = functions.expected_curvature_matrices(eta)
+    assert expected.shape == (len(RAW), 1, 1)
+    # The Fisher information of a binomial target: g'(eta)^2 / (mu (1 - mu)).
+    # The link takes it as the curvature at the target mu, whose 1 - mu
+    # rounds where mu is near 1: the cloglog's term (1 - mu) exp(eta) is then
+    # off by up to eps * exp(eta), below 1e-13 here.
+    mean, complement = functions.inverse(RAW), COMPLEMENTS[link](RAW)
+    np.testing.assert_allclose(
+        expected[:, 0, 0],
+        functions.inverse_derivative(RAW) ** 2 / (mean * complement),
+        rtol=1e-10,
+        atol=1e-13,
+    )
+    jacobians = functions.jacobians(eta)
+    assert jacobians.shape == (len(RAW), 1, 1)
+    np.testing.assert_array_equal(jacobians[:, 0, 0], functions.inverse_derivative(RAW))
+    slopes = functions.jacobian_slopes(eta)
+    assert slopes.shape == (len(RAW), 1, 1, 1)
+    np.testing.assert_array_equal(
+        slopes[:, 0, 0, 0], functions.inverse_second_derivative(RAW)
+    )
+
+
+@pytest.mark.parametrize("k", range(4))
+def test_softmax_jacobians_match_finite_differences_of_the_softmax(k):
+    """``[i, a, k] = d mu_a / d eta_k``, and ``[i, k, a, b]`` its slope in ``eta_k``."""
+    raw, unit = SOFT_RAW[:5], np.eye(SOFT_RAW.shape[1])[k]
+
+    def along_unit(function):
+        return (function(raw + STEP * unit) - function(raw - STEP * unit)) / (2 * STEP)
+
+    jacobians = SOFTMAX.jacobians(raw)
+    slopes = SOFTMAX.jacobian_slopes(raw)
+    assert jacobians.shape == (5, 4, 4) and slopes.shape == (5, 4, 4, 4)
+    np.testing.assert_allclose(
+        jacobians[:, :, k], along_unit(SOFTMAX.inverse), rtol=1e-6, atol=1e-9
+    )
+    np.testing.assert_allclose(
+        slopes[:, k], along_unit(SOFTMAX.jacobians), rtol=1e-6, atol=1e-9
+    )
+
+
+def test_softmax_curvature_matrices_are_its_jacobians_and_its_curvature():
+    """Check that the softmax's curvature matrices are its Jacobians.
+
+    A canonical link: observed and expected curvature are the Jacobian, the
+    matrix that ``curvature_product`` applies in fitting.
+    """
+    observed = SOFTMAX.curvature_matrices(SOFT_TARGETS, SOFT_RAW)
+    np.testing.assert_array_equal(observed, SOFTMAX.jacobians(SOFT_RAW))
+    np.testing.assert_array_equal(
+        SOFTMAX.expected_curvature_matrices(SOFT_RAW), observed
+    )
+    direction = np.random.default_rng(1).normal(size=SOFT_RAW.shape)
+    curvature = SOFTMAX.curvature(SOFT_TARGETS, SOFT_RAW)
+    np.testing.assert_allclose(
+        np.einsum("iab,ib->ia", observed, direction),
+        SOFTMAX.curvature_product(curvature, direction),
+        rtol=1e-12,
+        atol=1e-15,
+    )

@@ -1,3 +1,5 @@
+"""Cross-entropy metrics and scorers, by hand and against scikit-learn's log loss."""
+
 import numpy as np
 import pytest
 from sklearn.exceptions import UndefinedMetricWarning
@@ -107,16 +109,16 @@ def test_bad_sample_weight_is_rejected():
         cross_entropy_loss([0.2, 0.5], [0.3, 0.4], sample_weight=[1.0, -1.0])
 
 
-def make_soft_labels(n=200, p=3, k=3):
-    X = RNG.normal(size=(n, p))
-    eta = X @ RNG.normal(size=(p, k))
-    rows = np.exp(eta) / np.exp(eta).sum(axis=1, keepdims=True)
-    return X, 0.9 * rows + 0.1 / k
+@pytest.fixture
+def class_probabilities(make_soft_labels):
+    """Features and the softmax model's rows of class probabilities given them."""
+    data = make_soft_labels(n_samples=200, n_features=3, n_classes=3)
+    return data.X, data.probabilities
 
 
 @pytest.mark.parametrize("targets", ["fractions", "rows"])
-def test_scorers_score_predictions(targets):
-    X, rows = make_soft_labels()
+def test_scorers_score_predictions(targets, class_probabilities):
+    X, rows = class_probabilities
     y = rows[:, 0] if targets == "fractions" else rows
     model = ProbabilityRegressor().fit(X, y)
     weights = RNG.uniform(size=len(y))
@@ -128,8 +130,8 @@ def test_scorers_score_predictions(targets):
     )
 
 
-def test_scorers_select_alpha_in_grid_search_and_cross_validate():
-    X, rows = make_soft_labels()
+def test_scorers_select_alpha_in_grid_search_and_cross_validate(class_probabilities):
+    X, rows = class_probabilities
     search = GridSearchCV(
         ProbabilityRegressor(),
         {"alpha": [1e-4, 10.0]},

@@ -1,3 +1,9 @@
+"""The preconditioner: the change of variables that whitens the objective's Hessian.
+
+Checked against the Hessian built column by column from the objective's
+Hessian products, and against moments of ``X`` computed directly.
+"""
+
 import numpy as np
 import pytest
 from scipy import sparse
@@ -25,8 +31,11 @@ class GivenMean(Softmax):
 
 
 def preconditioner_of(X, weights, alpha, fit_intercept, origin, mean=None):
-    """The preconditioner at ``origin`` for row curvature weights ``weights``
-    (binary), or rows ``mean`` of predicted probabilities (softmax)."""
+    """Build the preconditioner at ``origin`` for given curvatures.
+
+    Row curvature weights ``weights`` (binary), or rows ``mean`` of predicted
+    probabilities (softmax).
+    """
     if mean is None:
         objective = LinearObjective(
             RowBlocks(X),
@@ -43,36 +52,28 @@ def preconditioner_of(X, weights, alpha, fit_intercept, origin, mean=None):
     return build_preconditioner(objective, origin)
 
 
-def hessian_vector_product(
-    vector, blocks, curvature, weights, alpha, fit_intercept, link
-):
-    objective = LinearObjective(blocks, None, weights, alpha, fit_intercept, link)
-    return objective.hessian_product(vector, curvature)
+def make_ill_conditioned_design(n_samples=300, n_features=6, seed=0):
+    """Make ``(X, weights)``: columns of scales 1e-2..1e2 about 5, two correlated.
 
-
-def make_design(n=300, p=6, seed=0):
+    Columns 0 and 1 are correlated at about 0.99 (beyond their scales); the
+    weights are uniform in [0.1, 1] over ``n_samples``.
+    """
     rng = np.random.default_rng(seed)
-    X = rng.normal(size=(n, p)) * 10.0 ** rng.uniform(-2, 2, size=p) + 5.0
+    X = rng.normal(size=(n_samples, n_features))
+    X = X * 10.0 ** rng.uniform(-2, 2, size=n_features) + 5.0
     X[:, 1] += 0.99 * X[:, 0]
-    return X, rng.uniform(0.1, 1.0, size=n) / n
+    return X, rng.uniform(0.1, 1.0, size=n_samples) / n_samples
 
 
 def full_hessian(X, curvature_weights, alpha, fit_intercept):
-    """The binary model's Hessian for curvature times weight ``curvature_weights``."""
+    """Return the binary model's Hessian for row curvature weights."""
+    objective = LinearObjective(
+        RowBlocks(X), None, curvature_weights, alpha, fit_intercept, LOGIT
+    )
+    curvature = np.ones(len(X))
     n_params = X.shape[1] + fit_intercept
     return np.column_stack(
-        [
-            hessian_vector_product(
-                e,
-                RowBlocks(X),
-                np.ones(len(X)),
-                curvature_weights,
-                alpha,
-                fit_intercept,
-                LOGIT,
-            )
-            for e in np.eye(n_params)
-        ]
+        [objective.hessian_product(e, curvature) for e in np.eye(n_params)]
     )
 
 
@@ -92,10 +93,12 @@ def exact_moments(X, weights, fit_intercept):
 
 @pytest.mark.parametrize("fit_intercept", [True, False])
 def test_columns_of_tiny_and_huge_scale_are_both_whitened(fit_intercept):
-    """Each column's curvature is judged against its own magnitude: one of
-    values near 1e-8 beside one near 1e8 (curvatures 1e-32 apart) is data,
-    not rounding noise."""
-    X, weights = make_design(p=4)
+    """Judge each column's curvature against its own magnitude.
+
+    A column of values near 1e-8 beside one near 1e8 (curvatures 1e-32
+    apart) is data, not rounding noise.
+    """
+    X, weights = make_ill_conditioned_design(n_features=4)
     X = X * [1e-8, 1.0, 1e8, 1.0]
     origin = np.zeros(X.shape[1] + fit_intercept)
     preconditioner = preconditioner_of(X, weights, 0.0, fit_intercept, origin)
@@ -107,7 +110,7 @@ def test_columns_of_tiny_and_huge_scale_are_both_whitened(fit_intercept):
 @pytest.mark.parametrize("fit_intercept", [True, False])
 @pytest.mark.parametrize("layout", ["C", "F", "csr", "csc"])
 def test_moments_over_all_rows_are_exact(monkeypatch, fit_intercept, layout):
-    X, weights = make_design()
+    X, weights = make_ill_conditioned_design()
     X[np.abs(X) < 0.01] = 0.0
     X_layout = {
         "C": np.ascontiguousarray,
@@ -192,7 +195,7 @@ def test_poorly_sampled_columns_are_summed_over_all_rows(monkeypatch, fit_interc
 def test_sparse_moments_keep_digits_when_a_mean_dwarfs_its_spread(
     monkeypatch, fit_intercept, offset, rtol
 ):
-    X, weights = make_design(n=3000)
+    X, weights = make_ill_conditioned_design(n_samples=3000)
     X[:, 2] = X[:, 2] / X[:, 2].std() + offset
     center, squares, _ = exact_moments(X, weights, fit_intercept)
     monkeypatch.setattr(_row_blocks, "BLOCK_ELEMENTS", 700)
@@ -208,7 +211,7 @@ def test_sparse_moments_keep_digits_when_a_mean_dwarfs_its_spread(
 @pytest.mark.parametrize("fit_intercept", [True, False])
 @pytest.mark.parametrize("alpha", [0.0, 0.3])
 def test_whitens_the_hessian(fit_intercept, alpha):
-    X, weights = make_design()
+    X, weights = make_ill_conditioned_design()
     origin = np.zeros(X.shape[1] + fit_intercept)
     preconditioner = preconditioner_of(X, weights, alpha, fit_intercept, origin)
     transform = transform_matrix(preconditioner)
@@ -217,7 +220,7 @@ def test_whitens_the_hessian(fit_intercept, alpha):
 
 
 def test_sampled_rows_still_whiten_approximately(monkeypatch):
-    X, weights = make_design(n=4000)
+    X, weights = make_ill_conditioned_design(n_samples=4000)
     monkeypatch.setattr(_row_blocks, "MIN_SAMPLED_ROWS", 400)
     monkeypatch.setattr(_row_blocks, "ROWS_PER_FEATURE", 1)
     preconditioner = preconditioner_of(X, weights, 0.0, True, np.zeros(7))
@@ -229,7 +232,7 @@ def test_sampled_rows_still_whiten_approximately(monkeypatch):
 
 
 def test_gradient_is_the_adjoint_of_step():
-    X, weights = make_design()
+    X, weights = make_ill_conditioned_design()
     origin = np.random.default_rng(3).normal(size=7)
     preconditioner = preconditioner_of(X, weights, 0.1, True, origin)
     rng = np.random.default_rng(4)
@@ -251,7 +254,7 @@ def test_gradient_is_the_adjoint_of_step():
 )
 @pytest.mark.parametrize("fit_intercept", [True, False])
 def test_rank_deficient_designs_give_finite_maps(make_x, fit_intercept):
-    X, _ = make_design()
+    X, _ = make_ill_conditioned_design()
     X = make_x(X)
     weights = np.full(len(X), 0.25 / len(X))
     preconditioner = preconditioner_of(
@@ -271,7 +274,7 @@ def test_rank_deficient_designs_give_finite_maps(make_x, fit_intercept):
 
 
 def test_many_features_use_jacobi_scaling(monkeypatch):
-    X, weights = make_design()
+    X, weights = make_ill_conditioned_design()
     monkeypatch.setattr(_preconditioning, "MAX_FEATURES_FOR_WHITENING", 3)
     preconditioner = preconditioner_of(X, weights, 0.0, True, np.zeros(7))
     transform = transform_matrix(preconditioner)
@@ -280,18 +283,14 @@ def test_many_features_use_jacobi_scaling(monkeypatch):
 
 
 def softmax_hessian(X, mean, weights, alpha, fit_intercept):
+    """Return the softmax model's Hessian where it predicts the rows ``mean``."""
+    objective = LinearObjective(
+        RowBlocks(X), None, weights, alpha, fit_intercept, SOFTMAX
+    )
     shape = (X.shape[1] + fit_intercept, mean.shape[1])
     return np.column_stack(
         [
-            hessian_vector_product(
-                e.reshape(shape),
-                RowBlocks(X),
-                mean,
-                weights,
-                alpha,
-                fit_intercept,
-                SOFTMAX,
-            ).ravel()
+            objective.hessian_product(e.reshape(shape), mean).ravel()
             for e in np.eye(np.prod(shape))
         ]
     )
@@ -300,11 +299,14 @@ def softmax_hessian(X, mean, weights, alpha, fit_intercept):
 @pytest.mark.parametrize("fit_intercept", [True, False])
 @pytest.mark.parametrize("alpha", [0.0, 1e-3, 0.3])
 def test_softmax_preconditioner_whitens_a_cold_start_hessian(fit_intercept, alpha):
-    """Exact with alpha = 0 but for the shift shared by all classes, which has
-    no curvature; with alpha > 0 the penalty (the same for every class) is
-    only approximately a Kronecker factor, and is rescaled for a typical
-    class direction."""
-    X, weights = make_design()
+    """Whiten exactly with alpha = 0, approximately with a penalty.
+
+    Exact but for the shift shared by all classes, which has no curvature;
+    with alpha > 0 the penalty (the same for every class) is only
+    approximately a Kronecker factor, and is rescaled for a typical class
+    direction.
+    """
+    X, weights = make_ill_conditioned_design()
     class_probabilities = np.array([0.5, 0.3, 0.15, 0.05])
     mean = np.tile(class_probabilities, (len(X), 1))
     origin = np.zeros((X.shape[1] + fit_intercept, 4))
@@ -331,7 +333,7 @@ def test_softmax_preconditioner_whitens_a_cold_start_hessian(fit_intercept, alph
 
 
 def test_softmax_gradient_is_the_adjoint_of_step():
-    X, weights = make_design()
+    X, weights = make_ill_conditioned_design()
     rng = np.random.default_rng(5)
     mean = rng.dirichlet(np.ones(3), size=len(X))
     origin = rng.normal(size=(7, 3))

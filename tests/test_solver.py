@@ -106,8 +106,11 @@ def test_quasi_newton_steps_finish_without_hessian_products(capsys):
 
 
 def rounded(value_and_gradient):
-    """The function with the rounding of float32 products: an error of fixed
-    size (not relative to the gradient), which does not vary smoothly in z."""
+    """Return the function with the rounding of float32 products.
+
+    An error of fixed size (not relative to the gradient), which does not
+    vary smoothly in z.
+    """
 
     def rounded_value_and_gradient(z):
         value, gradient = value_and_gradient(z)

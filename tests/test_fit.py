@@ -1,0 +1,546 @@
+"""The fit: the optimum of the objective, on easy and hard data, and what it reports.
+
+``fit_linear_model`` returns the coefficients in the estimators' layout and
+the warnings for the estimator to raise, raising none itself. Through the
+estimators, hard data must fit without hanging and without NaN or inf, with
+a warning that says what happened where the optimum does not exist or is not
+reached; random valid data sets (hypothesis) must fit to the optimum that an
+independent dense Newton solve finds.
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from scipy.special import expit, log_expit
+from sklearn.exceptions import ConvergenceWarning
+
+from skxent import ProbabilityRegressor
+from skxent._fit import fit_linear_model
+from skxent._link import BINARY_LINKS, LOGIT, SOFTMAX
+from skxent._objective import LinearObjective, params_of
+from skxent._row_blocks import RowBlocks
+from skxent._separation import (
+    absent_classes_message,
+    constant_targets_message,
+    separated_rows_message,
+)
+
+LINKS = {**BINARY_LINKS, "softmax": SOFTMAX}
+
+
+def messages(caught):
+    """Return the recorded warnings as ``"Category: message"`` strings."""
+    return [f"{w.category.__name__}: {w.message}" for w in caught]
+
+
+def assert_finite_fit(model, X):
+    predictions = model.predict(X)
+    assert np.isfinite(model.coef_).all() and np.isfinite(model.intercept_).all()
+    assert np.isfinite(predictions).all()
+    return predictions
+
+
+# ------------------------------------------------------- fit_linear_model
+
+
+def fit(X, targets, weights, link, **settings):
+    """``fit_linear_model`` on ``X`` in memory, the estimators' defaults."""
+    arguments = {
+        "alpha": 1e-4,
+        "fit_intercept": True,
+        "tol": 1e-10,
+        "max_iter": 100,
+        "verbose": 0,
+        **settings,
+    }
+    return fit_linear_model(RowBlocks(X), targets, weights, link=link, **arguments)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("link_name", list(LINKS))
+def test_the_fit_is_the_optimum_in_the_estimators_layout(
+    link_name, fit_intercept, make_linear_problem
+):
+    X, targets, weights, _ = make_linear_problem(link_name, fit_intercept)
+    link = LINKS[link_name]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        # Weights of any total: the objective is their weighted mean.
+        result = fit(
+            X, targets, 7.0 * weights, link, alpha=1e-3, fit_intercept=fit_intercept
+        )
+    n_features = X.shape[1]
+    if link_name == "softmax":
+        assert result.coef.shape == (3, n_features)
+        assert result.intercept.shape == (3,)
+    else:
+        assert result.coef.shape == (n_features,)
+        assert isinstance(result.intercept, float)
+    if not fit_intercept:
+        np.testing.assert_array_equal(result.intercept, 0.0)
+    assert isinstance(result.n_iter, int) and 1 <= result.n_iter <= 100
+    assert result.warnings == []
+    objective = LinearObjective(
+        RowBlocks(X), targets, weights, 1e-3, fit_intercept, link
+    )
+    params = params_of(result.coef, result.intercept, fit_intercept)
+    _, gradient = objective.value_and_gradient(params)
+    assert np.max(np.abs(gradient)) < 1e-8
+
+
+SEPARABLE_X = np.array([[-2.0], [-1.0], [1.0], [2.0]])
+NO_FINITE_OPTIMUM = {
+    # name: (X, targets, link, alpha, the warning's message)
+    "separated rows": (
+        SEPARABLE_X,
+        np.array([0.0, 0.0, 1.0, 1.0]),
+        LOGIT,
+        0.0,
+        separated_rows_message(4, 4),
+    ),
+    "constant targets": (
+        SEPARABLE_X,
+        np.ones(4),
+        LOGIT,
+        1e-4,
+        constant_targets_message(all_zero=False),
+    ),
+    "an absent class": (
+        SEPARABLE_X,
+        np.eye(3)[[0, 1, 0, 1]],
+        SOFTMAX,
+        1e-4,
+        absent_classes_message(np.array([2])),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", NO_FINITE_OPTIMUM)
+def test_warnings_are_returned_not_raised(case):
+    X, targets, link, alpha, message = NO_FINITE_OPTIMUM[case]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = fit(X, targets, np.ones(4), link, alpha=alpha)
+    assert result.warnings == [(ConvergenceWarning, message)]
+    assert np.isfinite(result.coef).all()
+
+
+def test_reaching_max_iter_is_returned_not_raised(make_linear_problem):
+    X, targets, weights, _ = make_linear_problem("logit", True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = fit(X, targets, weights, LOGIT, max_iter=1)
+    assert result.n_iter == 1
+    [(category, message)] = result.warnings
+    assert category is ConvergenceWarning
+    assert message.startswith("The solver ran 1 iterations and ended with max ")
+    assert "it reached max_iter=1. Increase max_iter" in message
+
+
+def test_convergence_warning_names_what_to_try(make_proportions, record_warnings):
+    X, y, trials = make_proportions(scales=10.0 ** np.linspace(-2, 2, 5))
+    with record_warnings() as caught:
+        model = ProbabilityRegressor(max_iter=1).fit(X, y, sample_weight=trials)
+    assert [w.category for w in caught] == [ConvergenceWarning]
+    assert "Increase max_iter" in str(caught[0].message)
+    assert model.n_iter_ == 1
+
+
+# ---------------------------------------------------------------- hard data
+
+
+@pytest.mark.parametrize("link", ["logit", "probit", "cloglog"])
+def test_separable_targets_without_penalty_warn_that_the_optimum_is_at_infinity(
+    link, make_fractional_data, record_warnings
+):
+    """The linear predictor runs to hundreds: no overflow warning, no NaN."""
+    X, _, _ = make_fractional_data(n_samples=100)
+    y = (X[:, 0] + 0.5 * X[:, 1] > 0).astype(float)
+    with record_warnings() as caught:
+        model = ProbabilityRegressor(link=link, alpha=0).fit(X, y)
+    assert messages(caught) == [
+        "ConvergenceWarning: With alpha=0, 100 of the 100 rows with targets 0 or "
+        "1 are fitted with probabilities within 1e-8 of their targets: the "
+        "features separate them (completely or quasi-completely), so the "
+        "unpenalised optimum is at infinity and the coefficients returned grow "
+        "without bound as tol shrinks. Fit with alpha > 0 for finite, meaningful "
+        "coefficients."
+    ]
+    predictions = assert_finite_fit(model, X)
+    assert np.all((predictions >= 0) & (predictions <= 1))
+    np.testing.assert_allclose(predictions, y, atol=1e-6)
+    with record_warnings() as caught:
+        penalised = ProbabilityRegressor(link=link).fit(X, y)
+    assert messages(caught) == []
+    assert_finite_fit(penalised, X)
+
+
+def test_quasi_separation_counts_the_separated_rows(
+    make_fractional_data, record_warnings
+):
+    """x0 separates the hard targets (1 above 0, 0 below).
+
+    The fractional ones, all at x0 = 0, have a finite optimum in the other
+    coefficients.
+    """
+    X, y, _ = make_fractional_data(n_samples=200)
+    hard = np.arange(len(y)) < 120
+    y = np.where(hard, (X[:, 0] > 0).astype(float), y)
+    X[~hard, 0] = 0.0
+    with record_warnings() as caught:
+        model = ProbabilityRegressor(alpha=0).fit(X, y)
+    assert len(caught) == 1
+    assert "120 of the 120 rows with targets 0 or 1" in messages(caught)[0]
+    predictions = assert_finite_fit(model, X)
+    np.testing.assert_allclose(predictions[hard], y[hard], atol=1e-6)
+    assert 0 < predictions[~hard].min() and predictions[~hard].max() < 1
+
+
+def test_fractional_targets_without_penalty_do_not_warn(
+    make_fractional_data, record_warnings
+):
+    X, y, weights = make_fractional_data(n_samples=200)
+    with record_warnings() as caught:
+        ProbabilityRegressor(alpha=0).fit(X, y, sample_weight=weights)
+    assert messages(caught) == []
+
+
+@pytest.mark.parametrize("value", [0.0, 1.0])
+@pytest.mark.parametrize("alpha", [0.0, 1e-4])
+def test_constant_targets_warn_that_the_intercept_runs_to_infinity(
+    value, alpha, make_fractional_data, record_warnings
+):
+    X, _, _ = make_fractional_data()
+    with record_warnings() as caught:
+        model = ProbabilityRegressor(alpha=alpha).fit(X, np.full(len(X), value))
+    assert messages(caught) == [
+        f"ConvergenceWarning: Every target of positive weight is {value:g}: the "
+        "cross-entropy decreases without bound as the intercept goes to "
+        f"{'-inf' if value == 0 else '+inf'}, so the optimum is not finite. The "
+        f"fit stops where predictions are within about tol of {value:g}. Such "
+        "targets need no model."
+    ]
+    predictions = assert_finite_fit(model, X)
+    assert np.all((predictions >= 0) & (predictions <= 1))
+    np.testing.assert_allclose(predictions, value, atol=1e-9)
+
+
+def test_constant_targets_of_positive_weight_are_what_counts(make_fractional_data):
+    X, y, weights = make_fractional_data()
+    y = np.where(np.arange(len(y)) < 5, 0.5, 0.0)
+    weights[:5] = 0.0
+    with pytest.warns(ConvergenceWarning, match="Every target of positive weight"):
+        ProbabilityRegressor().fit(X, y, sample_weight=weights)
+
+
+def test_an_absent_class_is_named(make_fractional_data, record_warnings):
+    X, _, _ = make_fractional_data(n_samples=150)
+    labels = (X[:, 0] > 0).astype(int)
+    y = np.eye(3)[labels]  # class 2 never occurs
+    with record_warnings() as caught:
+        model = ProbabilityRegressor().fit(X, y)
+    assert any(
+        "Classes [2] have probability 0 in every row" in w for w in messages(caught)
+    )
+    predictions = assert_finite_fit(model, X)
+    assert predictions[:, 2].max() < 1e-6
+
+
+# name: (the rank-deficient design from a full-rank X, groups of equal
+# columns, columns the intercept or nothing can stand for, the full-rank
+# design of the same fitted values)
+RANK_DEFICIENT_DESIGNS = {
+    "duplicate column": (
+        lambda X: np.column_stack([X, X[:, 0]]),
+        [[0, 5]],
+        [],
+        lambda X: X,
+    ),
+    "constant column": (
+        lambda X: np.column_stack([X, np.full(len(X), 3.0)]),
+        [],
+        [5],
+        lambda X: X,
+    ),
+    "constant, duplicate and zero columns": (
+        lambda X: np.column_stack([X, np.full(len(X), 7.0), X[:, 1], np.zeros(len(X))]),
+        [[1, 6]],
+        [5, 7],
+        lambda X: X,
+    ),
+    "p>n": (
+        lambda X: np.column_stack([X] * 20)[:30],
+        [list(range(j, 100, 5)) for j in range(5)],
+        [],
+        lambda X: X[:30],
+    ),
+}
+
+
+@pytest.mark.parametrize("alpha", [0.0, 1e-3])
+@pytest.mark.parametrize("design", RANK_DEFICIENT_DESIGNS)
+def test_rank_deficient_designs(design, alpha, make_proportions, assert_optimal):
+    """Fit the optimum, finite, without warning or a part the data do not fix.
+
+    Nothing moves in the directions the data do not determine: equal
+    columns share their coefficient, columns without spread get none, and
+    the fitted values are those of the full-rank design (each group of ``m``
+    equal columns one column, scaled by ``sqrt(m)`` under a penalty: ``m``
+    equal parts of a coefficient pay ``1 / m`` of its penalty).
+    """
+    make_design, groups, null_columns, make_reference = RANK_DEFICIENT_DESIGNS[design]
+    X, y, trials = make_proportions(n_samples=80)
+    wide = make_design(X)
+    y, trials = y[: len(wide)], trials[: len(wide)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = ProbabilityRegressor(alpha=alpha).fit(wide, y, sample_weight=trials)
+    fitted = assert_finite_fit(model, wide)
+    # The fitted values are the optimum: unique even when coef_ is not.
+    assert_optimal(model, wide, y, trials)
+    for group in groups:
+        np.testing.assert_allclose(model.coef_[group], model.coef_[group[0]], rtol=1e-8)
+    np.testing.assert_allclose(model.coef_[null_columns], 0.0, atol=1e-10)
+    reference_X = make_reference(X).copy()
+    for group in groups:
+        reference_X[:, group[0]] *= np.sqrt(len(group)) if alpha > 0 else 1.0
+    reference = ProbabilityRegressor(alpha=alpha).fit(
+        reference_X, y, sample_weight=trials
+    )
+    np.testing.assert_allclose(fitted, reference.predict(reference_X), rtol=1e-8)
+    if alpha == 0:
+        for group in groups:
+            assert model.coef_[group].sum() == pytest.approx(
+                reference.coef_[group[0]], rel=1e-6
+            )
+
+
+@pytest.mark.parametrize("alpha", [0.0, 1e-3])
+def test_many_more_columns_than_rows(alpha, record_warnings):
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(20, 500))
+    y = rng.uniform(0.1, 0.9, size=20)
+    with record_warnings() as caught:
+        model = ProbabilityRegressor(alpha=alpha).fit(X, y)
+    assert messages(caught) == []
+    predictions = assert_finite_fit(model, X)
+    if alpha == 0:
+        # 500 columns fit 20 fractional targets exactly.
+        np.testing.assert_allclose(predictions, y, atol=1e-7)
+
+
+@pytest.mark.parametrize(
+    "scales",
+    [10.0 ** np.linspace(-2, 2, 5), 10.0 ** np.linspace(-8, 8, 5)],
+    ids=["1e-2..1e2", "1e-8..1e8"],
+)
+@pytest.mark.parametrize("link", ["logit", "probit", "cloglog"])
+def test_features_of_any_scale_reach_the_optimum(
+    link, scales, make_proportions, record_warnings
+):
+    """The fit on scaled columns is the fit on unit ones, coefficients scaled."""
+    X, y, trials = make_proportions(scales=scales)
+    with record_warnings() as caught:
+        model = ProbabilityRegressor(link=link, alpha=0).fit(X, y, sample_weight=trials)
+    assert messages(caught) == []
+    rescaled = ProbabilityRegressor(link=link, alpha=0).fit(
+        X / scales, y, sample_weight=trials
+    )
+    np.testing.assert_allclose(model.coef_ * scales, rescaled.coef_, rtol=1e-7)
+    assert model.intercept_ == pytest.approx(rescaled.intercept_, rel=1e-7)
+    predictions = assert_finite_fit(model, X)
+    np.testing.assert_allclose(predictions, rescaled.predict(X / scales), atol=1e-10)
+    assert np.all((predictions > 0) & (predictions < 1))
+
+
+def test_weights_from_1e_minus_12_to_1e12(make_fractional_data, record_warnings):
+    X, y, _ = make_fractional_data(n_samples=300)
+    weights = np.logspace(-12, 12, len(y))
+    with record_warnings() as caught:
+        model = ProbabilityRegressor(alpha=0).fit(X, y, sample_weight=weights)
+    assert messages(caught) == []
+    assert_finite_fit(model, X)
+    objective = newton_objective(X, y, weights, 0.0, True)
+    params = np.r_[model.coef_, model.intercept_]
+    reference = newton_reference(X, y, weights, 0.0, True)
+    assert objective(params) <= objective(reference) * (1 + 1e-10)
+
+
+@pytest.mark.parametrize("scale", [3e37, 1e-30])
+def test_float32_values_near_the_limits_of_float32(
+    scale, make_fractional_data, record_warnings
+):
+    X, y, weights = make_fractional_data(n_samples=300)
+    X32 = (X * scale).astype(np.float32)
+    with record_warnings() as caught:
+        model = ProbabilityRegressor(alpha=0).fit(X32, y, sample_weight=weights)
+    assert messages(caught) == []
+    reference = ProbabilityRegressor(alpha=0).fit(
+        X32.astype(np.float64), y, sample_weight=weights
+    )
+    np.testing.assert_allclose(
+        assert_finite_fit(model, X32),
+        reference.predict(X32.astype(np.float64)),
+        atol=1e-6,
+    )
+
+
+def test_float32_fit_reaches_the_float64_optimum_of_the_same_data(make_proportions):
+    X, y, trials = make_proportions(
+        n_samples=5000, n_features=20, scales=10.0 ** np.linspace(-2, 2, 20)
+    )
+    X32 = X.astype(np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model32 = ProbabilityRegressor(alpha=0.0).fit(X32, y, sample_weight=trials)
+    model64 = ProbabilityRegressor(alpha=0.0).fit(
+        X32.astype(np.float64), y, sample_weight=trials
+    )
+    # The same problem, the float32 fit stopped at a float64 gradient of at
+    # most 1e-8 (the float64 one at 1e-10): coefficients agree to 1e-5
+    # relative to the largest (here 24.5, the smallest 5e-5), predictions to
+    # 1e-6.
+    scale = np.max(np.abs(model64.coef_))
+    np.testing.assert_allclose(
+        model32.coef_, model64.coef_, rtol=1e-5, atol=1e-5 * scale
+    )
+    np.testing.assert_allclose(
+        model32.predict(X32), model64.predict(X32.astype(np.float64)), atol=1e-6
+    )
+
+
+def test_curvature_far_below_the_start_still_reaches_the_optimum():
+    """Found by the property test below.
+
+    A hard target fitted nearly exactly has, at the optimum, a curvature 1e-8
+    of the start's, where a gradient of tol still left the coefficient 2e-4
+    (relative) short of the optimum.
+    """
+    X, t, w = np.array([[-76.56631795]]), np.array([0.0]), np.array([0.5])
+    model = ProbabilityRegressor(alpha=1e-6, fit_intercept=False).fit(
+        X, t, sample_weight=w
+    )
+    reference = newton_reference(X, t, w, 1e-6, False)
+    np.testing.assert_allclose(model.coef_, reference, rtol=1e-8)
+
+
+def test_one_and_two_samples(make_fractional_data, record_warnings):
+    X, y, _ = make_fractional_data(n_samples=2)
+    with record_warnings() as caught:
+        one = ProbabilityRegressor(alpha=0).fit(X[:1], y[:1])
+    assert messages(caught) == []
+    np.testing.assert_allclose(assert_finite_fit(one, X[:1]), y[:1], rtol=1e-9)
+    with record_warnings() as caught:
+        two = ProbabilityRegressor(alpha=0).fit(X, y)
+    assert messages(caught) == []
+    np.testing.assert_allclose(assert_finite_fit(two, X), y, rtol=1e-8)
+    with record_warnings() as caught:
+        hard = ProbabilityRegressor(alpha=0).fit(X, np.array([0.0, 1.0]))
+    assert len(caught) == 1 and "2 of the 2 rows" in messages(caught)[0]
+    assert_finite_fit(hard, X)
+
+
+# ---------------------------------------------------------------- properties
+
+
+def newton_objective(X, t, w, alpha, fit_intercept):
+    """Return the objective, written independently of skxent (logit link)."""
+    weights = w / w.sum()
+
+    def objective(params):
+        coef, intercept = (params[:-1], params[-1]) if fit_intercept else (params, 0.0)
+        eta = X @ coef + intercept
+        loss = -(t * log_expit(eta) + (1 - t) * log_expit(-eta))
+        return weights @ loss + 0.5 * alpha * coef @ coef
+
+    return objective
+
+
+def newton_reference(X, t, w, alpha, fit_intercept, steps=100):
+    """Solve the same problem independently, by damped Newton steps from zero.
+
+    The dense Hessian is pseudo-inverted where it is singular.
+    """
+    weights = w / w.sum()
+    design = np.column_stack([X, np.ones(len(X))]) if fit_intercept else X
+    penalty = np.full(design.shape[1], alpha)
+    if fit_intercept:
+        penalty[-1] = 0.0
+    objective = newton_objective(X, t, w, alpha, fit_intercept)
+    params = np.zeros(design.shape[1])
+    for _ in range(steps):
+        mu = expit(design @ params)
+        gradient = design.T @ (weights * (mu - t)) + penalty * params
+        hessian = (design.T * (weights * mu * (1 - mu))) @ design + np.diag(penalty)
+        step = -np.linalg.pinv(hessian, rcond=1e-13, hermitian=True) @ gradient
+        if not -gradient @ step > 1e-30:
+            break
+        size, value = 1.0, objective(params)
+        while objective(params + size * step) > value and size > 1e-10:
+            size /= 2
+        params = params + size * step
+    return params
+
+
+@st.composite
+def valid_data_sets(draw):
+    n = draw(st.integers(1, 40))
+    p = draw(st.integers(1, 6))
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    scales = 10.0 ** rng.uniform(-3, 3, size=p)
+    X = rng.normal(size=(n, p)) * scales + draw(st.sampled_from([0.0, 5.0]))
+    alpha = draw(st.sampled_from([0.0, 1e-6, 1e-3, 1.0]))
+    if alpha == 0:
+        # Without a penalty only targets strictly inside (0, 1) have an optimum
+        # whatever the features.
+        t = rng.uniform(0.02, 0.98, size=n)
+    else:
+        t = rng.choice([0.0, 1.0, 0.5, 0.3], size=n) * rng.uniform(0.5, 1.0, size=n)
+        t = np.where(rng.uniform(size=n) < 0.3, np.round(t), t)
+    w = np.where(rng.uniform(size=n) < 0.1, 0.0, rng.uniform(0.1, 10.0, size=n))
+    fit_intercept = draw(st.booleans())
+    positive = w > 0
+    # An intercept cannot fit targets that are all 0 or all 1 (no optimum).
+    assume(positive.any())
+    assume(not fit_intercept or 0 < t[positive].max() and t[positive].min() < 1)
+    return X, t, w, alpha, fit_intercept
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow],
+)
+@given(valid_data_sets())
+def test_random_data_sets_fit_to_the_newton_optimum(data):
+    X, t, w, alpha, fit_intercept = data
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = ProbabilityRegressor(alpha=alpha, fit_intercept=fit_intercept).fit(
+            X, t, sample_weight=w
+        )
+    predictions = model.predict(X)
+    assert np.all((predictions >= 0) & (predictions <= 1))
+    objective = newton_objective(X, t, w, alpha, fit_intercept)
+    params = np.r_[model.coef_, model.intercept_] if fit_intercept else model.coef_
+    reference = newton_reference(X, t, w, alpha, fit_intercept)
+    assert objective(params) <= objective(reference) * (1 + 1e-10) + 1e-15
+    # Optimality: the Newton decrement g' H^+ g (affine invariant, twice the
+    # objective's excess) is at rounding level.
+    weights = w / w.sum()
+    design = np.column_stack([X, np.ones(len(X))]) if fit_intercept else X
+    penalty = np.full(design.shape[1], alpha)
+    if fit_intercept:
+        penalty[-1] = 0.0
+    mu = expit(design @ params)
+    gradient = design.T @ (weights * (mu - t)) + penalty * params
+    hessian = (design.T * (weights * mu * (1 - mu))) @ design + np.diag(penalty)
+    decrement = (
+        gradient @ np.linalg.pinv(hessian, rcond=1e-13, hermitian=True) @ gradient
+    )
+    assert decrement <= 1e-14 * max(1.0, objective(params))

@@ -1,0 +1,534 @@
+"""Validation of training and prediction data, and the domain checks behind it.
+
+Bad input must give a clear error naming the input and the problem (what was
+expected, what was found), through the estimators and through the checks of
+``skxent._validation`` themselves, and leave the caller's arrays as they
+were.
+"""
+
+import pickle
+import re
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import sparse
+from sklearn.base import clone
+
+from skxent import CrossEntropyRegressor, ProbabilityRegressor
+from skxent._validation import (
+    accept_any_targets,
+    check_feature_magnitudes,
+    check_no_strings,
+    check_probability_rows,
+    check_probability_targets,
+    check_sample_weight,
+    check_target_range,
+    check_targets_in_range,
+    simplex_tolerance,
+    target_bounds,
+    validate_prediction_data,
+    validate_training_data,
+)
+
+
+def with_value(array, index, value):
+    changed = np.array(array, dtype=float)
+    changed[index] = value
+    return changed
+
+
+# --------------------------------------------------- through the estimators
+
+BAD_FIT_INPUTS = {
+    # name: (X, y, sample_weight) from (X, y, w) -> error type, message pattern
+    "X with NaN": (
+        lambda X, y, w: (with_value(X, (3, 1), np.nan), y, w),
+        ValueError,
+        "Input X contains NaN",
+    ),
+    "X with inf": (
+        lambda X, y, w: (with_value(X, (3, 1), np.inf), y, w),
+        ValueError,
+        "Input X contains infinity",
+    ),
+    "y with NaN": (
+        lambda X, y, w: (X, with_value(y, 2, np.nan), w),
+        ValueError,
+        "y .*NaN",
+    ),
+    "y with inf": (
+        lambda X, y, w: (X, with_value(y, 2, -np.inf), w),
+        ValueError,
+        "y .*infinit",
+    ),
+    "y with None": (
+        lambda X, y, w: (X, np.array([*y[:-1], None], dtype=object), w),
+        ValueError,
+        "y .*NaN",
+    ),
+    "sample_weight with NaN": (
+        lambda X, y, w: (X, y, with_value(w, 1, np.nan)),
+        ValueError,
+        "sample_weight contains NaN",
+    ),
+    "sample_weight with inf": (
+        lambda X, y, w: (X, y, with_value(w, 1, np.inf)),
+        ValueError,
+        "sample_weight contains infinity",
+    ),
+    "negative sample_weight, a list": (
+        lambda X, y, w: (X, y, with_value(w, 4, -1.0).tolist()),
+        ValueError,
+        r"sample_weight must be non-negative; found 1 negative .*index 4: -1",
+    ),
+    "all-zero sample_weight": (
+        lambda X, y, w: (X, y, np.zeros_like(w)),
+        ValueError,
+        "[Ss]ample.weight.*non-zero|positive",
+    ),
+    "sample_weight too short, a list": (
+        lambda X, y, w: (X, y, w[:5].tolist()),
+        ValueError,
+        r"sample_weight.shape == \(5,\), expected \(60,\)",
+    ),
+    "2-D sample_weight": (
+        lambda X, y, w: (X, y, np.column_stack([w, w])),
+        ValueError,
+        "[Ss]ample weights must be 1D",
+    ),
+    "y too short": (
+        lambda X, y, w: (X, y[:5], None),
+        ValueError,
+        r"inconsistent numbers of samples: \[60, 5\]",
+    ),
+    "1-D X": (lambda X, y, w: (X[:, 0], y, w), ValueError, "Expected 2D array"),
+    "3-D X": (
+        lambda X, y, w: (X[:, :, np.newaxis], y, w),
+        ValueError,
+        "dim 3",
+    ),
+    "no rows": (
+        lambda X, y, w: (X[:0], y[:0], None),
+        ValueError,
+        r"0 sample\(s\)",
+    ),
+    "no columns": (
+        lambda X, y, w: (X[:, :0], y, w),
+        ValueError,
+        r"0 feature\(s\)",
+    ),
+    "string X": (
+        lambda X, y, w: (np.full(X.shape, "a"), y, w),
+        TypeError,
+        "X must hold numbers; it holds strings",
+    ),
+    "numeric strings in an object X": (
+        lambda X, y, w: (X.astype(str).astype(object), y, w),
+        TypeError,
+        "X must hold numbers; it holds strings",
+    ),
+    "a string column in a DataFrame": (
+        lambda X, y, w: (
+            pd.DataFrame({"a": X[:, 0], "b": ["u"] * len(X)}),
+            y,
+            w,
+        ),
+        TypeError,
+        "X must hold numbers; it holds strings",
+    ),
+    "string y": (
+        lambda X, y, w: (X, np.array(["0.5"] * len(y)), w),
+        TypeError,
+        "y must hold numbers; it holds strings",
+    ),
+    "string sample_weight": (
+        lambda X, y, w: (X, y, np.array(["1"] * len(w))),
+        TypeError,
+        "sample_weight must hold numbers; it holds strings",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_FIT_INPUTS))
+def test_bad_input_is_a_clear_error_and_leaves_the_arrays_alone(
+    estimator, case, make_fractional_data, targets_for
+):
+    make_input, error, message = BAD_FIT_INPUTS[case]
+    X, y, weights = make_fractional_data()
+    X, y, weights = make_input(X, targets_for(estimator, y), weights)
+    before = [
+        None if value is None else pickle.dumps(value) for value in (X, y, weights)
+    ]
+    with pytest.raises(error, match=message):
+        clone(estimator).fit(X, y, sample_weight=weights)
+    after = [
+        None if value is None else pickle.dumps(value) for value in (X, y, weights)
+    ]
+    assert after == before
+
+
+@pytest.mark.parametrize(
+    "estimator, y, message",
+    [
+        (ProbabilityRegressor(), lambda y: y + 0.5, r"y must hold probabilities"),
+        (ProbabilityRegressor(), lambda y: -y, r"y must hold probabilities"),
+        (
+            ProbabilityRegressor(),
+            lambda y: np.column_stack([y, y]),
+            r"rows that are probability vectors.*first is row 0",
+        ),
+        (
+            CrossEntropyRegressor(target_range=(0, 100)),
+            lambda y: 200 * y,
+            r"values outside target_range=\(0, 100\)",
+        ),
+    ],
+    ids=["above 1", "negative", "rows not summing to 1", "outside target_range"],
+)
+def test_targets_outside_the_range_are_an_error(
+    estimator, y, message, make_fractional_data
+):
+    X, targets, _ = make_fractional_data()
+    with pytest.raises(ValueError, match=message):
+        clone(estimator).fit(X, y(targets))
+
+
+@pytest.mark.parametrize(
+    "estimator, y, message, found, advice",
+    [
+        (
+            ProbabilityRegressor(),
+            [0.2, 1.5, 0.3, -0.1],
+            r"in \[0, 1\]",
+            "min=-0.1, max=1.5",
+            "CrossEntropyRegressor",
+        ),
+        (
+            ProbabilityRegressor(),
+            [0.2, np.nan, 0.3, 0.4],
+            r"in \[0, 1\]",
+            "1 NaN",
+            "CrossEntropyRegressor",
+        ),
+        (
+            ProbabilityRegressor(),
+            [0.2, np.inf, 0.3, 0.4],
+            r"in \[0, 1\]",
+            "1 infinite",
+            "CrossEntropyRegressor",
+        ),
+        (
+            CrossEntropyRegressor(target_range=(0, 10)),
+            [1.0, 12.0, 3.0, 4.0],
+            re.escape("outside target_range=(0, 10)"),
+            "index 1, y=12",
+            "Widen target_range",
+        ),
+    ],
+    ids=["outside [0, 1]", "NaN", "inf", "outside target_range"],
+)
+def test_target_errors_say_what_was_found_and_what_to_do(
+    estimator, y, message, found, advice
+):
+    X = np.arange(8.0).reshape(4, 2)
+    with pytest.raises(ValueError, match=message) as error:
+        clone(estimator).fit(X, y)
+    assert found in str(error.value)
+    assert advice in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "target_range",
+    [(1, 0), (2, 1), (0, 0), (1, 1), (0, np.inf), ("a", "b"), (0, 1, 2)],
+)
+def test_invalid_target_range_is_named(target_range, make_fractional_data):
+    X, y, _ = make_fractional_data()
+    with pytest.raises(ValueError, match="target_range must be 'auto' or a pair"):
+        CrossEntropyRegressor(target_range=target_range).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "change, found",
+    [
+        (lambda rows: rows.__setitem__((3, 0), rows[3, 0] + 1e-4), "row 3:"),
+        (lambda rows: rows.__setitem__(5, [1.2, -0.2, 0.0, 0.0]), "row 5:"),
+        (lambda rows: rows.__setitem__((7, 2), np.nan), "row 7:"),
+        (lambda rows: rows.__setitem__((2, 1), np.inf), "row 2:"),
+    ],
+    ids=["sum", "negative", "nan", "inf"],
+)
+def test_rows_off_the_simplex_are_rejected_naming_the_first(
+    change, found, make_soft_labels
+):
+    data = make_soft_labels()
+    soft = data.soft
+    change(soft)
+    soft[9] = [0.5, 0.5, 0.5, 0.5]  # a later offending row
+    with pytest.raises(ValueError, match="rows that are probability vectors") as error:
+        ProbabilityRegressor().fit(data.X, soft)
+    assert found in str(error.value)
+    assert "2 of 400 rows" in str(error.value)
+
+
+def test_float64_features_beyond_the_range_of_their_squares_are_an_error(
+    make_fractional_data,
+):
+    X, y, _ = make_fractional_data()
+    with pytest.raises(ValueError, match=r"columns \[1\] reach .*e\+200"):
+        ProbabilityRegressor().fit(X * [1.0, 1e200, 1.0], y)
+    with pytest.raises(ValueError, match=r"columns \[0, 2\] stay below .*e-300"):
+        ProbabilityRegressor().fit(X * [1e-300, 1.0, 1e-300], y)
+
+
+def test_predict_checks_the_columns(estimator, make_fractional_data, targets_for):
+    X, y, _ = make_fractional_data()
+    frame = pd.DataFrame(X, columns=["a", "b", "c"])
+    model = clone(estimator).fit(X, targets_for(estimator, y))
+    with pytest.raises(ValueError, match="X has 2 features, but .* expecting 3"):
+        model.predict(X[:, :2])
+    model = clone(estimator).fit(frame, targets_for(estimator, y))
+    with pytest.raises(ValueError, match="same order as they were in fit"):
+        model.predict(frame[["b", "a", "c"]])
+    with pytest.raises(ValueError, match="Feature names unseen at fit time"):
+        model.predict(frame.rename(columns={"a": "z"}))
+    missing = frame.copy()
+    missing.iloc[0, 0] = np.nan
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        model.predict(missing)
+
+
+# ------------------------------------------------------- the entry points
+
+
+def test_training_data_are_float64_but_for_a_float32_X_kept_as_it_is():
+    X = np.arange(12.0, dtype=np.float32).reshape(6, 2)
+    y = np.array([0.1, 0.9, 0.5, 0.3, 0.2, 0.4], dtype=np.float32)
+    estimator = ProbabilityRegressor()
+    data = validate_training_data(
+        estimator,
+        X,
+        y,
+        [1, 2, 1, 1, 1, 1],
+        reset=True,
+        check_targets=accept_any_targets,
+    )
+    assert data.X is X
+    assert data.y.dtype == np.float64 and data.sample_weight.dtype == np.float64
+    np.testing.assert_array_equal(data.y, y)
+    np.testing.assert_array_equal(data.sample_weight, [1, 2, 1, 1, 1, 1])
+    assert not data.y_was_column
+    assert estimator.n_features_in_ == 2
+    unweighted = validate_training_data(
+        estimator, X, y, None, reset=True, check_targets=accept_any_targets
+    )
+    np.testing.assert_array_equal(unweighted.sample_weight, np.ones(6))
+
+
+def test_target_bounds_are_over_the_targets_of_positive_weight():
+    X = np.arange(12.0).reshape(6, 2)
+    y = np.array([0.1, 0.9, 0.5, 0.3, 0.2, 0.4])
+    data = validate_training_data(
+        ProbabilityRegressor(),
+        X,
+        y,
+        np.array([0.0, 0.0, 1.0, 2.0, 1.0, 1.0]),
+        reset=True,
+        check_targets=accept_any_targets,
+    )
+    assert data.target_bounds == (0.2, 0.5)
+    assert all(isinstance(bound, float) for bound in data.target_bounds)
+    assert target_bounds(y, np.ones(6)) == (0.1, 0.9)
+
+
+def test_a_column_y_is_raveled_and_reported_without_a_warning():
+    X = np.arange(12.0).reshape(6, 2)
+    y = np.linspace(0.1, 0.6, 6)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        data = validate_training_data(
+            ProbabilityRegressor(),
+            X,
+            y[:, np.newaxis],
+            None,
+            reset=True,
+            check_targets=accept_any_targets,
+        )
+    assert data.y_was_column
+    np.testing.assert_array_equal(data.y, y)
+
+
+def test_the_target_check_runs_before_scikit_learns_own():
+    """So that NaN gets the domain's message, which says what was found."""
+    X = np.arange(12.0).reshape(6, 2)
+    y = [0.2, np.nan, 0.1, 0.1, 0.1, 0.1]
+    with pytest.raises(ValueError, match=r"in \[0, 1\].*got min=0.1, max=0.2, 1 NaN"):
+        validate_training_data(
+            ProbabilityRegressor(),
+            X,
+            y,
+            None,
+            reset=True,
+            check_targets=check_probability_targets,
+        )
+    # Without a domain, scikit-learn's check still refuses NaN.
+    with pytest.raises(ValueError, match="Input y contains NaN"):
+        validate_training_data(
+            ProbabilityRegressor(),
+            X,
+            y,
+            None,
+            reset=True,
+            check_targets=accept_any_targets,
+        )
+
+
+def test_prediction_data_are_float_with_the_fitted_number_of_features():
+    estimator = ProbabilityRegressor().fit(np.eye(2), [0.2, 0.7])
+    X = validate_prediction_data(estimator, np.arange(4).reshape(2, 2))
+    assert X.dtype == np.float64
+    X32 = np.ones((3, 2), dtype=np.float32)
+    assert validate_prediction_data(estimator, X32) is X32
+    with pytest.raises(ValueError, match="X has 3 features, but .* expecting 2"):
+        validate_prediction_data(estimator, np.ones((2, 3)))
+    with pytest.raises(TypeError, match="X must hold numbers; it holds strings"):
+        validate_prediction_data(estimator, [["1", "2"]])
+
+
+# ---------------------------------------------------------- domain checks
+
+
+def test_probability_targets_say_what_was_found_and_the_advice():
+    message = re.escape(
+        "y must hold probabilities in [0, 1] (rates, proportions, soft labels); "
+        "got min=0.2, max=1.5. Try this."
+    )
+    with pytest.raises(ValueError, match=f"^{message}$"):
+        check_probability_targets([0.2, 1.5], advice="Try this.")
+    with pytest.raises(ValueError, match=r"^y_pred must hold .*1 infinite\.$"):
+        check_probability_targets([0.2, np.inf], input_name="y_pred")
+    # Rows of several columns go to the simplex check; empty y is left to X's.
+    with pytest.raises(ValueError, match="rows that are probability vectors"):
+        check_probability_targets([[0.5, 0.6]])
+    check_probability_targets(np.empty(0))
+    check_probability_targets([[0.3], [1.0]])
+
+
+def test_probability_rows_name_the_first_bad_row_and_count_them():
+    rows = np.array([[0.5, 0.5], [0.7, 0.4], [0.2, 0.2], [1.0, 0.0]])
+    message = re.escape(
+        "y must have rows that are probability vectors: finite, non-negative, "
+        "summing to 1 (within 1.0e-06); 2 of 4 rows are not, the first is row "
+        "1: [0.7 0.4] (sum 1.1). Use CrossEntropyRegressor."
+    )
+    with pytest.raises(ValueError, match=f"^{message}$"):
+        check_probability_rows(rows, "y", advice="Use CrossEntropyRegressor.")
+    check_probability_rows(np.array([[0.5, 0.5 + 9e-7], [1.0, 0.0]]), "y")
+
+
+@pytest.mark.parametrize(
+    "n_classes, dtype, expected",
+    [
+        (3, np.float64, 1e-6),
+        (100, np.float64, 1e-6),
+        (3, np.float32, 1e-6),
+        (100, np.float32, 100 * np.finfo(np.float32).eps),
+    ],
+)
+def test_simplex_tolerance_is_1e_minus_6_or_the_rounding_of_the_row(
+    n_classes, dtype, expected
+):
+    assert simplex_tolerance(n_classes, dtype) == expected
+
+
+@pytest.mark.parametrize(
+    "fitted, where, advice",
+    [
+        (None, "target_range", "Widen target_range or use target_range='auto'"),
+        (
+            "the fitted target_range_",
+            "the fitted target_range_",
+            "Pass the targets the model was fitted on.",
+        ),
+    ],
+)
+def test_targets_in_range_name_the_range_the_values_and_what_to_do(
+    fitted, where, advice
+):
+    message = re.escape(
+        f"y has 2 values outside {where}=(0, 10): min=-3, max=12 (first at "
+        f"index 1, y=12). {advice}"
+    )
+    with pytest.raises(ValueError, match=f"^{message}"):
+        check_targets_in_range([1.0, 12.0, -3.0], (0, 10), fitted=fitted)
+    check_targets_in_range([0.0, 10.0, 5.0], (0, 10), fitted=fitted)
+
+
+def test_target_range_is_a_pair_of_floats():
+    assert check_target_range((0, 100)) == (0.0, 100.0)
+    low, high = check_target_range([np.int64(1), np.float32(2.5)])
+    assert (low, high) == (1.0, 2.5)
+    assert type(low) is float and type(high) is float
+    with pytest.raises(ValueError, match=re.escape("got (3, 1).")):
+        check_target_range((3, 1))
+
+
+@pytest.mark.parametrize(
+    "values, example",
+    [
+        (np.array(["0.5", "1"]), "'0.5'"),
+        (np.array([1.0, "a"], dtype=object), "'a'"),
+        (np.array([b"a"], dtype=object), "\"b'a'\""),
+        (pd.DataFrame({"a": [1.0, 2.0], "b": ["u", "v"]}), "'u'"),
+    ],
+    ids=["str array", "object array", "bytes", "DataFrame column"],
+)
+def test_strings_are_refused_naming_an_example(values, example):
+    with pytest.raises(TypeError) as error:
+        check_no_strings(values, "sample_weight")
+    assert str(error.value).startswith(
+        f"sample_weight must hold numbers; it holds strings (such as {example})."
+    )
+
+
+@pytest.mark.parametrize(
+    "values",
+    [None, sparse.csr_array(np.eye(2)), np.array([1, None], dtype=object)],
+    ids=["None", "sparse", "numbers and None"],
+)
+def test_values_without_strings_pass(values):
+    check_no_strings(values, "X")
+
+
+def test_sample_weight_is_float64_non_negative_and_not_all_zero():
+    X = np.ones((3, 2))
+    weights = check_sample_weight(None, X)
+    assert weights.dtype == np.float64
+    np.testing.assert_array_equal(weights, np.ones(3))
+    np.testing.assert_array_equal(check_sample_weight([1, 0, 2], X), [1.0, 0.0, 2.0])
+    message = re.escape(
+        "sample_weight must be non-negative; found 2 negative values (first at "
+        "index 1: -0.5)."
+    )
+    with pytest.raises(ValueError, match=f"^{message}$"):
+        check_sample_weight([1.0, -0.5, -2.0], X)
+    with pytest.raises(ValueError, match="non-zero|positive"):
+        check_sample_weight([0.0, 0.0, 0.0], X)
+
+
+def test_feature_magnitudes_are_judged_on_the_given_rows_of_float64_columns():
+    X = np.array([[1e200, 1e-300], [1.0, 1e-301], [1.0, 1.0]])
+    message = (
+        r"^X: columns \[0\] reach 1e\+200 in magnitude \(above 1e\+150\); columns "
+        r"\[1\] stay below 1e-300 in magnitude \(below 1e-150\)\. Their squares "
+        r"leave float64's range"
+    )
+    with pytest.raises(ValueError, match=message):
+        check_feature_magnitudes(X, slice(0, 2))
+    # The rows the preconditioner samples are the ones that matter.
+    check_feature_magnitudes(X, slice(2, None))
+    # float32 squares are summed in float64: any float32 value is fine.
+    check_feature_magnitudes(np.array([[3e38, 1e-40]], dtype=np.float32), slice(None))
+    with pytest.raises(ValueError, match="^X: its stored values reach 1e\\+200"):
+        check_feature_magnitudes(sparse.csr_array(X[:1]), slice(None))
