@@ -280,7 +280,7 @@ RANK_DEFICIENT_DESIGNS = {
 }
 
 
-@pytest.mark.parametrize("alpha", [0.0, 1e-3])
+@pytest.mark.parametrize("alpha", [0.0, 1e-4, 1e-3])
 @pytest.mark.parametrize("design", RANK_DEFICIENT_DESIGNS)
 def test_rank_deficient_designs(design, alpha, make_proportions, assert_optimal):
     """Fit the optimum, finite, without warning or a part the data do not fix.
