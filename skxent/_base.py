@@ -211,7 +211,7 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
                 tol=self.tol,
                 max_iter=self.max_iter,
                 verbose=self.verbose,
-                warm_start=self._warm_start(data.X.shape[1], targets),
+                start=self._warm_start(data.X.shape[1], targets),
             )
         self.coef_ = result.coef.astype(data.X.dtype)
         self.intercept_ = result.intercept
@@ -254,6 +254,7 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
         """Return the :class:`~skxent._inference.Inference` of the fit on its data."""
         check_is_fitted(self)
         backend = backend_for(X)
+        backend.check_inference(X)
         data = self._validate_training_data(
             backend,
             X,
@@ -271,7 +272,7 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
             )
         group_codes = check_groups(groups, cov_type, data.X.shape[0])
         # Each block is copied into a float64 design with a column of ones.
-        with backend.inference_row_blocks(data.X, SCRATCH_BLOCK_ELEMENTS) as blocks:
+        with backend.row_blocks(data.X, SCRATCH_BLOCK_ELEMENTS) as blocks:
             return infer(
                 params_of(self.coef_, self.intercept_, self.fit_intercept),
                 blocks,

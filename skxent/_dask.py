@@ -168,7 +168,7 @@ def validate_dask_training_data(
     import dask
     import dask.array as da
 
-    X = validate_dask_prediction_data(estimator, X, reset=reset)
+    X = _validated_dask_X(estimator, X, reset=reset)
     row_chunks = X.chunks[0]
     sample_weight = (
         da.ones(X.shape[0], chunks=(row_chunks,))
@@ -209,13 +209,14 @@ def validate_dask_training_data(
     check_any_positive_weight(n_positive, X.shape[0])
     bounds = [chunk_bounds for _, chunk_bounds in summaries if chunk_bounds]
     return TrainingData(
-        X,
-        y.astype(np.float64),
-        sample_weight.astype(np.float64),
-        (min(low for low, _ in bounds), max(high for _, high in bounds))
-        if bounds
-        else None,
-        y_was_column,
+        X=X,
+        y=y.astype(np.float64),
+        sample_weight=sample_weight.astype(np.float64),
+        target_bounds=(
+            min(low for low, _ in bounds),
+            max(high for _, high in bounds),
+        ),
+        y_was_column=y_was_column,
     )
 
 
@@ -243,7 +244,12 @@ def _check_chunk(X_rows, y_rows, w_rows, start, check_targets):
     return n_positive, target_bounds(y_rows, w_rows) if n_positive else None
 
 
-def validate_dask_prediction_data(estimator, X, *, reset=False):
+def validate_dask_prediction_data(estimator, X):
+    """Return ``X`` for a fitted estimator, as in fit, its features checked."""
+    return _validated_dask_X(estimator, X, reset=False)
+
+
+def _validated_dask_X(estimator, X, reset):
     """Return ``X`` as a 2-D float dask array with known chunk sizes.
 
     Its number of features is checked (or, with ``reset``, learned) by
@@ -274,7 +280,7 @@ def predict_dask(X, predict_rows, n_outputs):
     return X.map_blocks(predict_rows, chunks=(X.chunks[0], (n_outputs,)), dtype=X.dtype)
 
 
-def refuse_dask_inference(X, block_elements=None):
+def refuse_dask_inference(X):
     """Inference on a dask ``X`` is not available: say what to do instead."""
     raise TypeError(
         "Standard errors need X in memory (a numpy array or a scipy "

@@ -3,7 +3,7 @@
 A :class:`Backend` bundles what the estimators do with data: validate it for
 training and for prediction, open its row blocks (the one interface the
 objective, the preconditioner, the checks and inference read ``X``
-through), predict, and open its row blocks for inference. Only
+through), predict, and say whether inference can run there. Only
 :func:`backend_for` looks at the type of ``X``; nothing below it branches on
 where the data live.
 """
@@ -36,35 +36,39 @@ class Backend(NamedTuple):
         blocks of ``X``.
     predict : callable
         ``(X, predict_rows, n_outputs) ->`` the predictions of every row.
-    inference_row_blocks : callable
-        As ``row_blocks``, for the one pass that inference takes.
+    check_inference : callable
+        ``(X) -> None``; raises a TypeError where inference cannot run.
     """
 
     validate_training_data: object
     validate_prediction_data: object
     row_blocks: object
     predict: object
-    inference_row_blocks: object
+    check_inference: object
 
 
 def _predict_in_memory(X, predict_rows, n_outputs):
     return predict_rows(X)
 
 
+def _inference_in_memory(X):
+    """Inference runs on data in memory."""
+
+
 IN_MEMORY = Backend(
-    validate_training_data,
-    validate_prediction_data,
-    parallel_row_blocks,
-    _predict_in_memory,
-    parallel_row_blocks,
+    validate_training_data=validate_training_data,
+    validate_prediction_data=validate_prediction_data,
+    row_blocks=parallel_row_blocks,
+    predict=_predict_in_memory,
+    check_inference=_inference_in_memory,
 )
 
 DASK = Backend(
-    validate_dask_training_data,
-    validate_dask_prediction_data,
-    dask_row_blocks,
-    predict_dask,
-    refuse_dask_inference,
+    validate_training_data=validate_dask_training_data,
+    validate_prediction_data=validate_dask_prediction_data,
+    row_blocks=dask_row_blocks,
+    predict=predict_dask,
+    check_inference=refuse_dask_inference,
 )
 
 

@@ -26,6 +26,36 @@ from ._solver import minimize_smooth_convex
 FLOAT32_TOLERANCE = 1e-8
 
 
+ADVICE_AT_MAX_ITER = (
+    "Increase max_iter, or increase alpha if the features are nearly "
+    "collinear or the targets are separable."
+)
+ADVICE_AT_ROUNDING = (
+    "No further step reduced the gradient: what is left of it is rounding in "
+    "the objective's arithmetic on these data (float32 X, or features of "
+    "extreme magnitudes). Loosen tol, or rescale the features (or fit "
+    "float64 X)."
+)
+
+
+def _not_converged_message(result, tol, max_iter):
+    """Say what happened and what to try when the solver stopped above ``tol``.
+
+    ``""`` when it converged.
+    """
+    if result.status == "converged":
+        return ""
+    reason = (
+        f"reached max_iter={max_iter}. {ADVICE_AT_MAX_ITER}"
+        if result.status == "max_iter"
+        else f"stopped before max_iter={max_iter}. {ADVICE_AT_ROUNDING}"
+    )
+    return (
+        f"The solver ran {result.n_iter} iterations and ended with max "
+        f"|gradient| {result.gradient_max:.2e} > tol={tol:g}: it {reason}"
+    )
+
+
 class FitResult(NamedTuple):
     """The fitted model and what the estimator should tell the user.
 
@@ -71,7 +101,7 @@ def fit_linear_model(
     tol,
     max_iter,
     verbose,
-    warm_start=None,
+    start=None,
 ):
     """Minimise the penalised weighted mean cross-entropy of a linear model.
 
@@ -90,9 +120,9 @@ def fit_linear_model(
         A binary link for 1-D targets, the softmax for 2-D ones.
     alpha, fit_intercept, tol, max_iter, verbose
         As in the estimators.
-    warm_start : tuple (coef, intercept) or None
-        A previous fit's ``coef_`` and ``intercept_`` to start from; None
-        for a cold start.
+    start : tuple (coef, intercept) or None
+        A previous fit's ``coef_`` and ``intercept_`` to start from (a warm
+        start); None for a cold start.
 
     Returns
     -------
@@ -104,17 +134,21 @@ def fit_linear_model(
     targets = blocks.rows(targets)
     weights = blocks.rows(sample_weight / total_weight)
     objective = LinearObjective(blocks, targets, weights, alpha, fit_intercept, link)
-    if warm_start is None:
-        start = _cold_start(blocks, targets, weights, fit_intercept, link)
-    else:
-        start = params_of(*warm_start, fit_intercept)
-    problem = PreconditionedObjective(objective, build_preconditioner(objective, start))
+    origin = (
+        _cold_start(blocks, targets, weights, fit_intercept, link)
+        if start is None
+        else params_of(*start, fit_intercept)
+    )
+    problem = PreconditionedObjective(
+        objective, build_preconditioner(objective, origin)
+    )
     float64 = blocks.dtype == np.float64
+    tol = tol if float64 else max(tol, FLOAT32_TOLERANCE)
     result = minimize_smooth_convex(
         problem.value_and_gradient,
         problem.hessian_product_at,
         problem.n_variables,
-        tol=tol if float64 else max(tol, FLOAT32_TOLERANCE),
+        tol=tol,
         max_iter=max_iter,
         verbose=verbose,
         exact_value_and_gradient=(
@@ -124,8 +158,13 @@ def fit_linear_model(
     params = problem.params(result.solution)
     warnings = [
         (ConvergenceWarning, message)
-        for message in (result.message, why_not_finite(objective, params))
+        for message in (
+            _not_converged_message(result, tol, max_iter),
+            why_not_finite(objective, params),
+        )
         if message
     ]
     coef, intercept = coef_and_intercept(params, fit_intercept)
-    return FitResult(coef, intercept, result.n_iter, warnings)
+    return FitResult(
+        coef=coef, intercept=intercept, n_iter=result.n_iter, warnings=warnings
+    )

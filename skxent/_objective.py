@@ -132,10 +132,6 @@ class LinearObjective:
         self.fit_intercept = fit_intercept
         self.link = link
 
-    @property
-    def n_features(self):
-        return self.blocks.shape[1]
-
     def value_and_gradient(self, params, dtype=None):
         """Return the objective at ``params`` and its gradient, of ``params``' shape.
 

@@ -45,17 +45,6 @@ NEWTON_STEP_EVALUATIONS = 4
 # on the exact gradient take it from here.
 ROUNDED_GRADIENT_TOLERANCE = 1e-5
 
-ADVICE_AT_MAX_ITER = (
-    "Increase max_iter, or increase alpha if the features are nearly "
-    "collinear or the targets are separable."
-)
-ADVICE_AT_ROUNDING = (
-    "No further step reduced the gradient: what is left of it is rounding in "
-    "the objective's arithmetic on these data (float32 X, or features of "
-    "extreme magnitudes). Loosen tol, or rescale the features (or fit "
-    "float64 X)."
-)
-
 
 @dataclass(frozen=True)
 class SolverResult:
@@ -69,32 +58,14 @@ class SolverResult:
         The largest absolute gradient entry at ``solution``.
     status : {"converged", "max_iter", "rounding"}
         Converged to ``tol``; stopped at ``max_iter``; or stopped before it,
-        no step reducing the gradient any more.
-    tol, max_iter : float, int
-        The settings the status refers to.
+        no step reducing the gradient any more (what is left of it is
+        rounding in the function's arithmetic).
     """
 
     solution: np.ndarray
     n_iter: int
     gradient_max: float
     status: str
-    tol: float
-    max_iter: int
-
-    @property
-    def message(self):
-        """What happened and what to try, for a fit that did not converge."""
-        if self.status == "converged":
-            return ""
-        reason = (
-            f"reached max_iter={self.max_iter}. {ADVICE_AT_MAX_ITER}"
-            if self.status == "max_iter"
-            else f"stopped before max_iter={self.max_iter}. {ADVICE_AT_ROUNDING}"
-        )
-        return (
-            f"The solver ran {self.n_iter} iterations and ended with max "
-            f"|gradient| {self.gradient_max:.2e} > tol={self.tol:g}: it {reason}"
-        )
 
 
 class _Iterates:
@@ -398,5 +369,8 @@ def minimize_smooth_convex(
     else:
         status = "rounding"
     return SolverResult(
-        z, iterates.n_iter, iterates.gradient_max, status, tol, max_iter
+        solution=z,
+        n_iter=iterates.n_iter,
+        gradient_max=iterates.gradient_max,
+        status=status,
     )

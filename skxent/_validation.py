@@ -3,10 +3,12 @@
 :func:`validate_training_data` and :func:`validate_prediction_data` are the
 entry points for data in memory (``_dask.py`` has their twins for dask
 arrays, built on the same checks). scikit-learn's ``validate_data`` and
-``_check_sample_weight`` handle types, shapes and finiteness; the checks here
-add what cross-entropy regression needs (targets in their domain, weights
-valid, feature magnitudes the solver can scale), each in one place, and say
-what was expected, what was found and what to do instead.
+``_check_sample_weight`` handle types, shapes and finiteness (the targets'
+domain check runs before them, so that NaN and inf among probabilities get
+its message); the checks here add what cross-entropy regression needs
+(targets in their domain, weights valid, feature magnitudes the solver can
+scale), each in one place, and say what was expected, what was found and
+what to do instead.
 """
 
 from typing import NamedTuple
@@ -121,7 +123,11 @@ def validate_training_data(estimator, X, y, sample_weight, *, reset, check_targe
     assert_all_finite(y, input_name="y")
     check_feature_magnitudes(X, sampled_rows(*X.shape))
     return TrainingData(
-        X, y, sample_weight, target_bounds(y, sample_weight), y_was_column
+        X=X,
+        y=y,
+        sample_weight=sample_weight,
+        target_bounds=target_bounds(y, sample_weight),
+        y_was_column=y_was_column,
     )
 
 
@@ -146,8 +152,8 @@ def check_probability_targets(y, input_name="y", advice=""):
 
     1-D ``y`` (or a single column) must be finite numbers in [0, 1]; 2-D ``y``
     with several columns must have rows on the probability simplex (see
-    :func:`check_probability_rows`). ``y`` must hold no strings (see
-    :func:`check_no_strings`). ``advice`` is appended to the message.
+    :func:`check_probability_rows`). ``y`` must have passed
+    :func:`check_no_strings`. ``advice`` is appended to the message.
     """
     # Empty y is left to the checks of X, whose message names the estimator.
     values = check_array(
@@ -252,19 +258,25 @@ def check_targets_in_range(y, target_range, fitted=None):
     """Raise a ValueError unless every ``y`` lies in ``target_range = (low, high)``.
 
     ``fitted`` names a range learned at fit (the targets must then be those
-    of the fit); None for the ``target_range`` parameter.
+    of the fit); None for the ``target_range`` parameter. ``y`` of any shape
+    is judged value by value; NaN and inf are left to the finiteness check
+    that follows (scikit-learn's message names them).
     """
     low, high = target_range
-    y = check_array(
-        y,
-        ensure_2d=False,
-        dtype="numeric",
-        ensure_all_finite=False,
-        ensure_min_samples=0,
-        input_name="y",
-    ).astype(np.float64, copy=False)
-    if not np.all((y >= low) & (y <= high)):
-        outside = np.flatnonzero((y < low) | (y > high))
+    y = (
+        check_array(
+            y,
+            ensure_2d=False,
+            dtype="numeric",
+            ensure_all_finite=False,
+            ensure_min_samples=0,
+            input_name="y",
+        )
+        .astype(np.float64, copy=False)
+        .ravel()
+    )
+    outside = np.flatnonzero(np.isfinite(y) & ((y < low) | (y > high)))
+    if outside.size:
         first = outside[0]
         where = fitted or "target_range"
         advice = (

@@ -5,7 +5,9 @@ A public method raises the warnings its lower layers return through
 skxent and the scikit-learn machinery that called it (``_fit_context``,
 ``validate_params``, a ``GridSearchCV``): the line in the user's code, found
 by walking the stack rather than by a ``stacklevel`` counted by hand for each
-call path.
+call path. (Python 3.12's ``skip_file_prefixes`` does the same; the package
+supports 3.10.) A fit run by joblib in a worker thread or process has no
+user frame on its stack: its warnings point at the worker's code.
 """
 
 import os

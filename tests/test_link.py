@@ -198,7 +198,7 @@ def test_softmax_stable_and_exact_at_extreme_raw_predictions():
     np.testing.assert_allclose(mean.sum(axis=1), 1.0)
 
 
-def test_softmax_curvature_factors_are_exact_for_a_common_mean():
+def test_softmax_curvature_traces_and_sum_give_the_kronecker_hessian_at_a_common_mean():
     """At a cold start every row has the same mu: the Hessian is C (x) G."""
     n_samples, n_features = 20, 3
     X = RNG.normal(size=(n_samples, n_features))

@@ -82,7 +82,7 @@ def test_gradient_matches_finite_differences(
 @pytest.mark.parametrize("link_name", LINKS)
 @pytest.mark.parametrize("fit_intercept", [True, False])
 @pytest.mark.parametrize("alpha", [0.0, 0.5])
-def test_hessian_vector_product_matches_gradient_differences(
+def test_hessian_product_matches_gradient_differences(
     link_name, fit_intercept, alpha, make_linear_problem
 ):
     X, targets, weights, params = make_linear_problem(link_name, fit_intercept)

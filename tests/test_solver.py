@@ -59,7 +59,6 @@ def test_says_when_max_iter_is_reached_and_warns_nothing():
         )
     assert result.n_iter == 1
     assert result.status == "max_iter"
-    assert "Increase max_iter" in result.message
 
 
 def test_verbose_reports_each_iteration(capsys):
@@ -134,7 +133,6 @@ def test_newton_steps_on_the_exact_gradient_refine_a_rounded_lbfgs(capsys):
         verbose=0,
     )
     assert stalled.status == "rounding"
-    assert "rounding in the objective's arithmetic" in stalled.message
     capsys.readouterr()
     result = minimize_smooth_convex(
         rounded(value_and_gradient),

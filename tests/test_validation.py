@@ -170,52 +170,26 @@ def test_bad_input_is_a_clear_error_and_leaves_the_arrays_alone(
 
 
 @pytest.mark.parametrize(
-    "estimator, y, message",
-    [
-        (ProbabilityRegressor(), lambda y: y + 0.5, r"y must hold probabilities"),
-        (ProbabilityRegressor(), lambda y: -y, r"y must hold probabilities"),
-        (
-            ProbabilityRegressor(),
-            lambda y: np.column_stack([y, y]),
-            r"rows that are probability vectors.*first is row 0",
-        ),
-        (
-            CrossEntropyRegressor(target_range=(0, 100)),
-            lambda y: 200 * y,
-            r"values outside target_range=\(0, 100\)",
-        ),
-    ],
-    ids=["above 1", "negative", "rows not summing to 1", "outside target_range"],
-)
-def test_targets_outside_the_range_are_an_error(
-    estimator, y, message, make_fractional_data
-):
-    X, targets, _ = make_fractional_data()
-    with pytest.raises(ValueError, match=message):
-        clone(estimator).fit(X, y(targets))
-
-
-@pytest.mark.parametrize(
     "estimator, y, message, found, advice",
     [
         (
             ProbabilityRegressor(),
             [0.2, 1.5, 0.3, -0.1],
-            r"in \[0, 1\]",
+            r"y must hold probabilities in \[0, 1\]",
             "min=-0.1, max=1.5",
             "CrossEntropyRegressor",
         ),
         (
             ProbabilityRegressor(),
             [0.2, np.nan, 0.3, 0.4],
-            r"in \[0, 1\]",
+            r"y must hold probabilities in \[0, 1\]",
             "1 NaN",
             "CrossEntropyRegressor",
         ),
         (
             ProbabilityRegressor(),
             [0.2, np.inf, 0.3, 0.4],
-            r"in \[0, 1\]",
+            r"y must hold probabilities in \[0, 1\]",
             "1 infinite",
             "CrossEntropyRegressor",
         ),
@@ -532,3 +506,46 @@ def test_feature_magnitudes_are_judged_on_the_given_rows_of_float64_columns():
     check_feature_magnitudes(np.array([[3e38, 1e-40]], dtype=np.float32), slice(None))
     with pytest.raises(ValueError, match="^X: its stored values reach 1e\\+200"):
         check_feature_magnitudes(sparse.csr_array(X[:1]), slice(None))
+
+
+@pytest.mark.parametrize(
+    "y, message",
+    [
+        ([1.0, np.nan, 3.0, 4.0], "Input y contains NaN"),
+        (np.array([1.0, None, 3.0, 4.0], dtype=object), "Input y contains NaN"),
+        (
+            [[1.0], [12.0], [3.0], [4.0]],
+            "y has 1 values outside target_range=(0, 10): min=1, max=12 (first "
+            "at index 1, y=12)",
+        ),
+    ],
+    ids=["NaN", "None", "column"],
+)
+def test_an_explicit_target_range_checks_any_y_it_is_given(y, message):
+    """The range check runs before scikit-learn's, on y as the user passed it."""
+    X = np.arange(8.0).reshape(4, 2)
+    with pytest.raises(ValueError, match=re.escape(message)):
+        CrossEntropyRegressor(target_range=(0, 10)).fit(X, y)
+    fitted = CrossEntropyRegressor(target_range=(0, 10)).fit(X, [1.0, 2.0, 3.0, 4.0])
+    with pytest.raises(ValueError, match=re.escape(message.split(" target_range")[0])):
+        fitted.coef_table(X, y)
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        (13.0, "y has 1 values outside target_range=(0, 10)"),
+        (np.nan, "Input y contains NaN"),
+    ],
+)
+def test_an_explicit_target_range_is_checked_on_every_dask_chunk(value, message):
+    dask = pytest.importorskip("dask")
+    da = pytest.importorskip("dask.array")
+    X = da.from_array(np.arange(8.0).reshape(4, 2), chunks=(2, -1))
+    y = da.from_array(np.array([1.0, 2.0, value, 4.0]), chunks=2)
+    with dask.config.set(scheduler="sync"):
+        with pytest.raises(
+            ValueError,
+            match=re.escape(message) + ".*in the dask chunk of rows 2 to 3",
+        ):
+            CrossEntropyRegressor(target_range=(0, 10)).fit(X, y)

@@ -83,7 +83,7 @@ WARNINGS = {
     "stopped by rounding": (
         lambda X, y, w: ProbabilityRegressor(tol=1e-20).fit(X, y, sample_weight=w),
         ConvergenceWarning,
-        "it stopped before max_iter=100",
+        "it stopped before max_iter=100. No further step reduced the gradient",
     ),
     "separation": (
         lambda X, y, w: ProbabilityRegressor(alpha=0).fit(X, (X[:, 0] > 0) * 1.0),
@@ -107,6 +107,21 @@ WARNINGS = {
     ),
     "column y, CrossEntropyRegressor": (
         lambda X, y, w: CrossEntropyRegressor().fit(X, y[:, np.newaxis]),
+        DataConversionWarning,
+        "A column-vector y was passed",
+    ),
+    "column y, coef_table": (
+        lambda X, y, w: _fitted(X, y, w, alpha=0).coef_table(X, y[:, np.newaxis], w),
+        DataConversionWarning,
+        "A column-vector y was passed",
+    ),
+    "column y, on dask arrays": (
+        lambda X, y, w: _on_dask(
+            lambda da: ProbabilityRegressor().fit(
+                da.from_array(X, chunks=(40, -1)),
+                da.from_array(y[:, np.newaxis], chunks=(40, -1)),
+            )
+        ),
         DataConversionWarning,
         "A column-vector y was passed",
     ),
