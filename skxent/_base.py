@@ -24,6 +24,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._data import backend_for
 from ._fit import fit_linear_model
 from ._inference import (
+    BLOCK_ELEMENTS,
     COV_TYPES,
     check_groups,
     coefficient_table,
@@ -33,7 +34,6 @@ from ._inference import (
 )
 from ._link import BINARY_LINKS, SOFTMAX
 from ._objective import params_of
-from ._row_blocks import SCRATCH_BLOCK_ELEMENTS
 from ._warnings import warn_at_caller
 
 # The arguments of coef_table and partial_effects_table.
@@ -271,8 +271,7 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
                 ") (1-D for one probability); pass the targets it was fitted on."
             )
         group_codes = check_groups(groups, cov_type, data.X.shape[0])
-        # Each block is copied into a float64 design with a column of ones.
-        with backend.row_blocks(data.X, SCRATCH_BLOCK_ELEMENTS) as blocks:
+        with backend.row_blocks(data.X, BLOCK_ELEMENTS) as blocks:
             return infer(
                 params_of(self.coef_, self.intercept_, self.fit_intercept),
                 blocks,

@@ -181,8 +181,9 @@ def validate_dask_training_data(
     if y_was_column:
         y = y[:, 0]
     if y.ndim > 1 + estimator.__sklearn_tags__().target_tags.multi_output:
+        # scikit-learn's words for y in memory (its check would compute y).
         raise ValueError(
-            f"y must be 1-D for {type(estimator).__name__}; got shape {y.shape}."
+            f"y should be a 1d array, got an array of shape {y.shape} instead."
         )
     if sample_weight.ndim != 1:
         raise ValueError(f"sample_weight must be 1-D; got shape {sample_weight.shape}.")

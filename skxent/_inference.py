@@ -56,8 +56,13 @@ from scipy.stats import norm
 from sklearn.utils.validation import column_or_1d
 
 from ._objective import raw_prediction, scale_rows
+from ._row_blocks import SCRATCH_BLOCK_ELEMENTS
 
 COV_TYPES = ("nonrobust", "HC0", "HC1", "cluster")
+
+# Each block of rows is copied into a float64 design with a column of ones:
+# blocks of this many elements.
+BLOCK_ELEMENTS = SCRATCH_BLOCK_ELEMENTS
 
 # Above this Newton decrement (twice the objective's excess over its minimum,
 # estimated) at the fitted parameters, they are not the fit of these data.

@@ -373,6 +373,13 @@ def _row_dot(left, right):
     return np.einsum("ij,ij->i", left, right)
 
 
+def _softmax_jacobians(mean):
+    """``diag(mu) - mu mu^T`` for every row ``mu`` of ``mean``."""
+    return mean[:, :, np.newaxis] * np.eye(mean.shape[1]) - np.einsum(
+        "ia,ib->iab", mean, mean
+    )
+
+
 @dataclass(frozen=True)
 class Softmax:
     """``mu = softmax(eta)`` over the classes: the multinomial logit.
@@ -439,10 +446,7 @@ class Softmax:
 
     def jacobians(self, raw_prediction):
         """``d mu / d eta = diag(mu) - mu mu^T`` as (rows, K, K) matrices."""
-        mean = self.inverse(raw_prediction)
-        return mean[:, :, np.newaxis] * np.eye(mean.shape[1]) - np.einsum(
-            "ia,ib->iab", mean, mean
-        )
+        return _softmax_jacobians(self.inverse(raw_prediction))
 
     def curvature_matrices(self, targets, raw_prediction):
         """Return the curvature, the Jacobian whatever the targets (canonical link)."""
@@ -456,7 +460,7 @@ class Softmax:
         """``[i, l, a, b] = d (d mu_a / d eta_b) / d eta_l`` (rows, K, K, K)."""
         mean = self.inverse(raw_prediction)
         identity = np.eye(mean.shape[1])
-        jacobian = self.jacobians(raw_prediction)
+        jacobian = _softmax_jacobians(mean)
         return (
             np.einsum("ab,ila->ilab", identity, jacobian)
             - np.einsum("ila,ib->ilab", jacobian, mean)
