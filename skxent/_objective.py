@@ -206,16 +206,21 @@ class LinearObjective:
         """
         return self.weights * self.link.curvature_traces(curvature)
 
-    def curvature_sum(self, curvature):
-        """``sum_i w_i C_i`` of the rows' curvature matrices.
+    def curvature_sums(self, curvature):
+        """Return the total weighted curvature and ``sum_i w_i C_i``, in one sum.
 
-        It is a number for a binary link, a class x class matrix for the softmax.
+        The total is ``sum_i w_i trace(C_i)``, summed like
+        :meth:`curvature_weights`; the sum of the rows' curvature matrices
+        is a number for a binary link (the total again) and a class x class
+        matrix for the softmax.
         """
         link = self.link
-        (total,) = self.blocks.sum_rows(
-            lambda curvature_rows, weights_rows: (
+
+        def row_terms(curvature_rows, weights_rows):
+            row_weights = weights_rows * link.curvature_traces(curvature_rows)
+            return (
+                float(row_weights.sum()),
                 link.curvature_sum(curvature_rows, weights_rows),
-            ),
-            (curvature, self.weights),
-        )
-        return total
+            )
+
+        return self.blocks.sum_rows(row_terms, (curvature, self.weights))

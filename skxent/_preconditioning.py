@@ -424,10 +424,10 @@ def build_preconditioner(objective, origin):
     AffinePreconditioner
     """
     curvature = objective.curvature_at(origin)
-    # A number for a binary link, the class x class matrix C for the softmax,
-    # whose trace is the total curvature either way.
-    curvature_sum = np.asarray(objective.curvature_sum(curvature))
-    total_curvature = float(np.trace(np.atleast_2d(curvature_sum)))
+    # The class x class matrix C for the softmax (a number, unused, for a
+    # binary link).
+    total_curvature, curvature_sum = objective.curvature_sums(curvature)
+    curvature_sum = np.asarray(curvature_sum)
     class_map, feature_alpha = None, objective.alpha
     if curvature_sum.ndim == 2:
         class_map, typical = _class_map(

@@ -123,11 +123,13 @@ def test_curvature_sums_are_those_of_the_rows_curvature_matrices(
         ],
         axis=-1,
     ).reshape(len(X), n_classes, n_classes)
+    total, matrix_sum = objective.curvature_sums(curvature)
     np.testing.assert_allclose(
-        np.atleast_2d(objective.curvature_sum(curvature)),
+        np.atleast_2d(matrix_sum),
         np.einsum("i,iab->ab", weights, matrices),
         rtol=1e-12,
     )
+    assert total == pytest.approx(np.einsum("i,iaa->", weights, matrices), rel=1e-12)
     np.testing.assert_allclose(
         objective.curvature_weights(curvature),
         weights * np.trace(matrices, axis1=1, axis2=2),
