@@ -77,7 +77,8 @@ class DaskRowBlocks:
     def dtype(self):
         return self.X.dtype
 
-    def _tasks(self, function, row_arrays, dtype=None):
+    def _row_tasks(self, function, row_arrays):
+        """One delayed ``function`` call per row chunk of the ``row_arrays``."""
         import dask
 
         row_chunks = self.X.chunks[0]
@@ -85,10 +86,11 @@ class DaskRowBlocks:
             _chunk_tasks(_row_aligned(values, row_chunks)) for values in row_arrays
         ]
         call = dask.delayed(function, pure=False)
-        if dtype is not None:
-            chunks.insert(0, _chunk_tasks(self.X))
-            call = dask.delayed(_in_dtype(function, dtype), pure=False)
         return [call(*chunk) for chunk in zip(*chunks, strict=True)]
+
+    def _block_tasks(self, function, row_arrays, dtype):
+        """As :meth:`_row_tasks`, with ``X``'s chunk in ``dtype`` first."""
+        return self._row_tasks(_in_dtype(function, dtype), (self.X, *row_arrays))
 
     @staticmethod
     def _total(parts):
@@ -103,14 +105,14 @@ class DaskRowBlocks:
         Each chunk's terms are computed on its worker; the sums come back as numpy.
         """
         dtype = self.X.dtype if dtype is None else np.dtype(dtype)
-        return self._total(self._tasks(block_terms, row_arrays, dtype))
+        return self._total(self._block_tasks(block_terms, row_arrays, dtype))
 
     def sum_rows(self, row_terms, row_arrays):
         """Sum ``row_terms(*(a[rows] for a in row_arrays))`` over the row chunks.
 
         The terms are computed without ``X``; the sums come back as numpy.
         """
-        return self._total(self._tasks(row_terms, row_arrays))
+        return self._total(self._row_tasks(row_terms, row_arrays))
 
     def map(self, row_values, row_arrays=(), dtype=None):
         """Return ``row_values`` of every row chunk, as a dask array on the workers.
@@ -129,7 +131,7 @@ class DaskRowBlocks:
         pieces = [
             da.from_delayed(task, shape=(rows,) + probe.shape[1:], dtype=probe.dtype)
             for task, rows in zip(
-                self._tasks(row_values, row_arrays, dtype),
+                self._block_tasks(row_values, row_arrays, dtype),
                 self.X.chunks[0],
                 strict=True,
             )

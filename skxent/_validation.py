@@ -147,6 +147,22 @@ def accept_any_targets(y):
     """Targets of any real value are in the domain."""
 
 
+def _unchecked_numbers(y, input_name):
+    """``y`` as a numeric array of any shape, NaN, inf and emptiness allowed.
+
+    What a domain check judges before scikit-learn's own checks run (empty
+    ``y`` is left to the checks of ``X``, whose message names the estimator).
+    """
+    return check_array(
+        y,
+        ensure_2d=False,
+        dtype="numeric",
+        ensure_all_finite=False,
+        ensure_min_samples=0,
+        input_name=input_name,
+    )
+
+
 def check_probability_targets(y, input_name="y", advice=""):
     """Raise a ValueError unless ``y`` holds probabilities.
 
@@ -155,15 +171,7 @@ def check_probability_targets(y, input_name="y", advice=""):
     :func:`check_probability_rows`). ``y`` must have passed
     :func:`check_no_strings`. ``advice`` is appended to the message.
     """
-    # Empty y is left to the checks of X, whose message names the estimator.
-    values = check_array(
-        y,
-        ensure_2d=False,
-        dtype="numeric",
-        ensure_all_finite=False,
-        ensure_min_samples=0,
-        input_name=input_name,
-    )
+    values = _unchecked_numbers(y, input_name)
     if values.ndim == 2 and values.shape[1] > 1:
         check_probability_rows(values, input_name, advice)
         return
@@ -263,18 +271,7 @@ def check_targets_in_range(y, target_range, fitted=None):
     that follows (scikit-learn's message names them).
     """
     low, high = target_range
-    y = (
-        check_array(
-            y,
-            ensure_2d=False,
-            dtype="numeric",
-            ensure_all_finite=False,
-            ensure_min_samples=0,
-            input_name="y",
-        )
-        .astype(np.float64, copy=False)
-        .ravel()
-    )
+    y = _unchecked_numbers(y, "y").astype(np.float64, copy=False).ravel()
     outside = np.flatnonzero(np.isfinite(y) & ((y < low) | (y > high)))
     if outside.size:
         first = outside[0]
