@@ -18,7 +18,8 @@ scheduler instead, and nothing else changes::
     from distributed import Client
     client = Client("tcp://scheduler-host:8786")
 
-It needs ``pip install "skxent[dask]"``.
+It needs dask and distributed: ``pip install ".[dask]"`` from a clone of
+skxent.
 """
 
 # %%

@@ -67,7 +67,7 @@ for name, model in models.items():
 # The fitted range
 # ----------------
 # ``target_range="auto"`` (the default) learns the range from the training
-# targets; predictions stay strictly inside it.
+# targets; predictions stay within it.
 model = make_pipeline(StandardScaler(), CrossEntropyRegressor(alpha=1e-3)).fit(X, y)
 low, high = model[-1].target_range_
 print(f"\nlearned target range: ({low:g}, {high:g})")

@@ -16,9 +16,14 @@ from abc import abstractmethod
 from numbers import Integral, Real
 
 import numpy as np
+from sklearn import get_config
 from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
 from sklearn.exceptions import DataConversionWarning
-from sklearn.utils._param_validation import Interval, StrOptions, validate_params
+from sklearn.utils._param_validation import (
+    Interval,
+    StrOptions,
+    validate_parameter_constraints,
+)
 from sklearn.utils.validation import check_is_fitted
 
 from ._data import backend_for
@@ -34,7 +39,7 @@ from ._inference import (
 )
 from ._link import BINARY_LINKS, SOFTMAX
 from ._objective import params_of
-from ._warnings import warn_at_caller
+from ._warnings import warn_at_caller, warnings_raised_at_caller
 
 # The arguments of coef_table and partial_effects_table.
 _INFERENCE_PARAMETER_CONSTRAINTS = {
@@ -116,6 +121,16 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
         It is learned from the training targets' bounds.
         """
 
+    def _learn_target_names(self, target_names):
+        """Store the class names of 2-D targets as ``target_names_``, if any.
+
+        Without names, a refit forgets those of an earlier fit.
+        """
+        if target_names is None:
+            vars(self).pop("target_names_", None)
+        else:
+            self.target_names_ = target_names
+
     @abstractmethod
     def _targets_to_probabilities(self, y):
         """Map validated targets to probabilities in [0, 1] (or rows of them)."""
@@ -145,11 +160,13 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
     ):
         """Return the :class:`~skxent._validation.TrainingData` of ``backend``.
 
-        Warns if ``y`` was a column vector.
+        Warns if ``y`` was a column vector, and raises scikit-learn's
+        warnings of feature names at the user's line.
         """
-        data = backend.validate_training_data(
-            self, X, y, sample_weight, reset=reset, check_targets=check_targets
-        )
+        with warnings_raised_at_caller():
+            data = backend.validate_training_data(
+                self, X, y, sample_weight, reset=reset, check_targets=check_targets
+            )
         if data.y_was_column:
             warn_at_caller(_COLUMN_Y_MESSAGE, DataConversionWarning)
         return data
@@ -198,6 +215,7 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
             check_targets=self._training_target_check(),
         )
         self._learn_target_mapping(data.target_bounds)
+        self._learn_target_names(data.target_names)
         targets = self._targets_to_probabilities(data.y)
         self._fitted_link = self._link_for(targets)
         with backend.row_blocks(data.X) as blocks:
@@ -241,17 +259,34 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
         check_is_fitted(self)
         backend = backend_for(X)
         n_outputs = self.coef_.shape[0] if self.coef_.ndim == 2 else None
-        return backend.predict(
-            backend.validate_prediction_data(self, X), self._predict_rows, n_outputs
-        )
+        with warnings_raised_at_caller():
+            X = backend.validate_prediction_data(self, X)
+        return backend.predict(X, self._predict_rows, n_outputs)
 
     def _predict_rows(self, X):
         """Predictions for validated rows ``X`` in memory."""
         raw_prediction = X @ self.coef_.T + np.asarray(self.intercept_, dtype=X.dtype)
         return self._probabilities_to_targets(self._fitted_link.inverse(raw_prediction))
 
-    def _inference(self, X, y, sample_weight, cov_type, groups):
-        """Return the :class:`~skxent._inference.Inference` of the fit on its data."""
+    def _inference(self, method, X, y, sample_weight, cov_type, groups, level):
+        """Return the :class:`~skxent._inference.Inference` of the fit on its data.
+
+        The arguments of the public ``method`` are validated first, and
+        errors name it on the estimator's class.
+        """
+        if not get_config()["skip_parameter_validation"]:
+            validate_parameter_constraints(
+                _INFERENCE_PARAMETER_CONSTRAINTS,
+                {
+                    "X": X,
+                    "y": y,
+                    "sample_weight": sample_weight,
+                    "cov_type": cov_type,
+                    "groups": groups,
+                    "level": level,
+                },
+                caller_name=f"{type(self).__name__}.{method}",
+            )
         check_is_fitted(self)
         backend = backend_for(X)
         backend.check_inference(X)
@@ -270,7 +305,7 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
                 f"of shape (n_samples, {', '.join(map(str, self.coef_.shape[:-1]))}"
                 ") (1-D for one probability); pass the targets it was fitted on."
             )
-        group_codes = check_groups(groups, cov_type, data.X.shape[0])
+        group_codes = check_groups(groups, cov_type, data.sample_weight)
         with backend.row_blocks(data.X, BLOCK_ELEMENTS) as blocks:
             return infer(
                 params_of(self.coef_, self.intercept_, self.fit_intercept),
@@ -290,9 +325,10 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
             names = [f"x{j}" for j in range(self.n_features_in_)]
         return [str(name) for name in names]
 
-    @validate_params(
-        _INFERENCE_PARAMETER_CONSTRAINTS, prefer_skip_nested_validation=True
-    )
+    def _class_labels(self):
+        """Return the labels of the classes of 2-D targets, or None for ``0..K-1``."""
+        return getattr(self, "target_names_", None)
+
     def coef_table(
         self, X, y, sample_weight=None, cov_type="HC1", groups=None, level=0.95
     ):
@@ -324,9 +360,13 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
             (``n`` rows of positive weight, ``k`` parameters); ``"cluster"``:
             robust to correlation within the ``groups``, with the small
             sample factor ``G / (G - 1) * (n - 1) / (n - k)`` for ``G``
-            groups.
+            groups holding rows of positive weight. The robust errors do not
+            change when all weights are multiplied by a common factor; the
+            ``"nonrobust"`` ones are divided by its square root, as for trial
+            counts. Rows of zero weight change nothing.
         groups : array-like of shape (n_samples,), default=None
-            Cluster labels, required for and only for ``cov_type="cluster"``.
+            Cluster labels, required for and only for ``cov_type="cluster"``;
+            at least two clusters must hold rows of positive weight.
         level : float, default=0.95
             Confidence level of the intervals.
 
@@ -336,8 +376,13 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
             Columns ``coef``, ``std_err``, ``z``, ``p_value``, ``ci_low``,
             ``ci_high``; a row per term, ``intercept`` first (when fitted),
             then the features by name (``x0, x1, ...`` without names). For
-            2-D targets the index has two levels, ``class`` and ``term``.
-            Coefficients the data do not identify are NaN, with a warning.
+            2-D targets the index has two levels, ``class`` (the names in
+            ``target_names_``, else ``0, 1, ...``) and ``term``.
+            Coefficients the data do not identify are NaN, with a warning
+            saying why. A robust variance whose scores are zero up to
+            rounding (every row fitted exactly, as constant targets are) is
+            reported as a standard error of 0, with NaN z, p-value and
+            interval and a warning: it says nothing of the spread.
 
         Notes
         -----
@@ -365,14 +410,13 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
         PERASIAN   0.0211   0.0037   5.6587   0.0000  0.0138   0.0284
         PERBLACK  -0.0094   0.0026  -3.5796   0.0003 -0.0146  -0.0043
         """
-        inference = self._inference(X, y, sample_weight, cov_type, groups)
+        inference = self._inference(
+            "coef_table", X, y, sample_weight, cov_type, groups, level
+        )
         terms = self._term_names()
         _raise_all(inference_warnings(inference, terms))
-        return coefficient_table(inference, terms, level)
+        return coefficient_table(inference, terms, self._class_labels(), level)
 
-    @validate_params(
-        _INFERENCE_PARAMETER_CONSTRAINTS, prefer_skip_nested_validation=True
-    )
     def partial_effects_table(
         self, X, y, sample_weight=None, cov_type="HC1", groups=None, level=0.95
     ):
@@ -396,8 +440,10 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
         table : pandas.DataFrame
             Columns ``effect``, ``std_err``, ``z``, ``p_value``, ``ci_low``,
             ``ci_high``; a row per feature. For 2-D targets the index has
-            two levels, ``class`` and ``term``, and the effects on the class
-            probabilities sum to zero over the classes.
+            two levels, ``class`` and ``term`` (as in :meth:`coef_table`),
+            and the effects on the class probabilities sum to zero over the
+            classes. NaN and zero standard errors are as in
+            :meth:`coef_table`.
 
         Notes
         -----
@@ -421,9 +467,15 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
         PERASIAN  0.0046   0.0008   5.6871   0.0000  0.0030   0.0061
         PERBLACK -0.0020   0.0006  -3.6103   0.0003 -0.0032  -0.0009
         """
-        inference = self._inference(X, y, sample_weight, cov_type, groups)
+        inference = self._inference(
+            "partial_effects_table", X, y, sample_weight, cov_type, groups, level
+        )
         terms = self._term_names()
         _raise_all(inference_warnings(inference, terms))
         return partial_effects_table(
-            inference, terms, level, self._probability_to_target_slope()
+            inference,
+            terms,
+            self._class_labels(),
+            level,
+            self._probability_to_target_slope(),
         )

@@ -13,25 +13,48 @@ Checks of the data run on the workers as well, one chunk at a time, with
 the same functions as for arrays in memory (``_validation.py``), and give the
 same :class:`~skxent._validation.TrainingData`.
 
+A dask DataFrame or Series is read as the dask array of its values (its
+column names are ``X``'s feature names); rows whose chunk sizes are unknown
+(a DataFrame's, or an array's after a boolean selection) are counted once
+persisted, before the rows of ``y`` and ``sample_weight`` are aligned with
+``X``'s.
+
 dask is imported inside the functions here, which only run when a dask
-array is passed: importing the package never imports dask.
+collection is passed: importing the package never imports dask.
 """
 
 from contextlib import contextmanager
 
 import numpy as np
-from sklearn.utils import assert_all_finite, check_consistent_length
+from sklearn.utils import assert_all_finite
 from sklearn.utils.validation import validate_data
 
 from ._row_blocks import add_terms
 from ._validation import (
     TrainingData,
     check_any_positive_weight,
-    check_feature_magnitudes,
+    check_feature_values,
     check_no_strings,
     check_non_negative_weights,
     target_bounds,
 )
+
+
+def is_dask_array(values):
+    """Whether ``values`` is a dask array (without importing dask)."""
+    return type(values).__module__.startswith("dask.array.") and hasattr(
+        values, "to_delayed"
+    )
+
+
+def is_dask_frame(values):
+    """Whether ``values`` is a dask DataFrame or Series (without importing dask).
+
+    Before dask 2025.1 its classes lived in the ``dask_expr`` package.
+    """
+    return type(values).__module__.startswith(
+        ("dask.dataframe.", "dask_expr.")
+    ) and hasattr(values, "to_dask_array")
 
 
 def _row_aligned(array, row_chunks):
@@ -161,24 +184,25 @@ def validate_dask_training_data(
 ):
     """:class:`~skxent._validation.TrainingData` of a fit on a dask ``X``.
 
-    ``X`` must be a 2-D dask array with known chunk sizes; ``y`` and
-    ``sample_weight`` may be dask or in memory, and are chunked like ``X``'s
-    rows. They are persisted on the workers, and every chunk is checked
-    there, by the checks arrays in memory get, in one pass (``check_targets``
-    as well); only the chunks' bounds and counts come back.
+    ``X`` is a 2-D dask array or a dask DataFrame; ``y`` and
+    ``sample_weight`` may be dask arrays, DataFrames or Series, or in memory.
+    They are matched row by row (by position, as scikit-learn matches pandas
+    data), chunked like ``X``'s rows and persisted on the workers, and every
+    chunk is checked there, by the checks arrays in memory get, in one pass
+    (``check_targets`` as well); only the chunks' bounds and counts come
+    back.
     """
     import dask
     import dask.array as da
 
     X = _validated_dask_X(estimator, X, reset=reset)
-    row_chunks = X.chunks[0]
-    sample_weight = (
-        da.ones(X.shape[0], chunks=(row_chunks,))
-        if sample_weight is None
-        else da.asarray(sample_weight)
-    )
-    y = da.asarray(y)
-    check_consistent_length(X, y, sample_weight)
+    if y is None:
+        # scikit-learn's words.
+        raise ValueError(
+            f"{type(estimator).__name__} requires y to be passed, but the target "
+            "y is None."
+        )
+    y = _dask_rows(y, "y")
     y_was_column = y.ndim == 2 and y.shape[1] == 1
     if y_was_column:
         y = y[:, 0]
@@ -187,8 +211,21 @@ def validate_dask_training_data(
         raise ValueError(
             f"y should be a 1d array, got an array of shape {y.shape} instead."
         )
-    if sample_weight.ndim != 1:
-        raise ValueError(f"sample_weight must be 1-D; got shape {sample_weight.shape}.")
+    arrays = {"X": X, "y": y}
+    if sample_weight is not None:
+        sample_weight = _dask_rows(sample_weight, "sample_weight")
+        if sample_weight.ndim != 1:
+            raise ValueError(
+                f"sample_weight must be 1-D; got shape {sample_weight.shape}."
+            )
+        arrays["sample_weight"] = sample_weight
+    arrays = _with_known_chunk_sizes(arrays)
+    _check_same_rows(arrays)
+    X, y = arrays["X"], arrays["y"]
+    row_chunks = X.chunks[0]
+    sample_weight = arrays.get("sample_weight")
+    if sample_weight is None:
+        sample_weight = da.ones(X.shape[0], chunks=(row_chunks,))
     # Computed once (generated, read or converted) and kept on the workers:
     # the checks and every evaluation read them there.
     X, y, sample_weight = dask.persist(
@@ -229,13 +266,13 @@ def _check_chunk(X_rows, y_rows, w_rows, start, check_targets):
     Return the number of positive weights and the targets' bounds over them.
     """
     try:
-        assert_all_finite(X_rows, input_name="X")
-        check_feature_magnitudes(X_rows, slice(None))
+        check_feature_values(X_rows)
         check_no_strings(y_rows, "y")
-        check_targets(y_rows)
+        check_no_strings(w_rows, "sample_weight")
+        # As in memory: rows of zero weight count as absent.
+        check_targets(y_rows, w_rows)
         y_rows = y_rows.astype(np.float64)
         assert_all_finite(y_rows, input_name="y")
-        check_no_strings(w_rows, "sample_weight")
         w_rows = w_rows.astype(np.float64)
         assert_all_finite(w_rows, input_name="sample_weight")
         check_non_negative_weights(w_rows)
@@ -247,29 +284,129 @@ def _check_chunk(X_rows, y_rows, w_rows, start, check_targets):
     return n_positive, target_bounds(y_rows, w_rows) if n_positive else None
 
 
+def _dask_rows(values, input_name):
+    """Return ``values`` (dask or in memory) as a dask array.
+
+    The rows of a dask DataFrame or Series come with unknown chunk sizes.
+    """
+    import dask.array as da
+
+    if is_dask_array(values):
+        return values
+    if is_dask_frame(values):
+        return _frame_values(values, input_name)
+    return da.asarray(np.asarray(values))
+
+
+def _frame_values(frame, input_name):
+    """Return a dask DataFrame's or Series' values as a float dask array.
+
+    float32 if every column is, else float64 (as scikit-learn converts a
+    pandas DataFrame); pandas' missing values become NaN, which the checks
+    of finiteness name. The array's row chunk sizes are unknown.
+    """
+    from pandas.api.types import is_numeric_dtype
+
+    dtypes = (
+        dict(frame.dtypes.items()) if frame.ndim == 2 else {frame.name: frame.dtype}
+    )
+    not_numbers = {
+        name: str(dtype)
+        for name, dtype in dtypes.items()
+        if not is_numeric_dtype(dtype)
+    }
+    if not_numbers:
+        raise TypeError(
+            f"{input_name} must hold numbers; the dask {type(frame).__name__}'s "
+            f"columns of dtypes {not_numbers} do not. Convert them first: numbers "
+            "with dask.dataframe.to_numeric or astype(float), categories with "
+            "a OneHotEncoder in a Pipeline."
+        )
+    all_float32 = all(dtype == np.float32 for dtype in dtypes.values())
+    return frame.astype(np.float32 if all_float32 else np.float64).to_dask_array()
+
+
+def _has_known_chunk_sizes(array):
+    return not np.isnan(array.shape).any()
+
+
+def _with_known_chunk_sizes(arrays):
+    """Return the dict of dask ``arrays``, their chunk sizes known.
+
+    If some are unknown, the arrays are persisted together (a source they
+    share is read once) and the unknown sizes read from the persisted chunks:
+    the pass that persisting them for the fit makes anyway, done before
+    their rows are aligned.
+    """
+    import dask
+
+    if all(_has_known_chunk_sizes(array) for array in arrays.values()):
+        return arrays
+    persisted = dict(zip(arrays, dask.persist(*arrays.values()), strict=True))
+    for array in persisted.values():
+        if not _has_known_chunk_sizes(array):
+            # In place, on the persisted copy: the caller's array is unchanged.
+            array.compute_chunk_sizes()
+    return persisted
+
+
+def _check_same_rows(arrays):
+    """Raise a ValueError unless the dict of dask ``arrays`` have as many rows."""
+    rows = {name: array.shape[0] for name, array in arrays.items()}
+    if len(set(rows.values())) > 1:
+        found = ", ".join(f"{name} has {n}" for name, n in rows.items())
+        raise ValueError(
+            f"{', '.join(rows)} have inconsistent numbers of samples: {found} "
+            "rows. Pass the same rows of each, in the same order."
+        )
+
+
 def validate_dask_prediction_data(estimator, X):
-    """Return ``X`` for a fitted estimator, as in fit, its features checked."""
+    """Return ``X`` for a fitted estimator, as in fit, its features checked.
+
+    Its row chunk sizes may be unknown: predictions are computed chunk by
+    chunk.
+    """
     return _validated_dask_X(estimator, X, reset=False)
 
 
 def _validated_dask_X(estimator, X, reset):
-    """Return ``X`` as a 2-D float dask array with known chunk sizes.
+    """Return ``X``, a dask array or DataFrame, as a 2-D float dask array.
 
-    Its number of features is checked (or, with ``reset``, learned) by
-    scikit-learn's ``validate_data``.
+    Its features (number, and a DataFrame's column names) are checked (or,
+    with ``reset``, learned) by scikit-learn's ``validate_data``. Its row
+    chunk sizes may be unknown; its columns are put in one chunk.
     """
+    if is_dask_frame(X):
+        import pandas as pd
+
+        if X.ndim != 2:
+            raise ValueError(
+                "Expected a 2-D X; got a dask Series. Pass series.to_frame() for "
+                "a single feature."
+            )
+        # What validate_data reads: the names and number of the columns.
+        features = pd.DataFrame(columns=X.columns)
+        X = _frame_values(X, "X")
+    elif is_dask_array(X):
+        features = X
+    else:
+        raise TypeError(
+            "X must be a dask array or a dask DataFrame, or in memory; got a "
+            f"{type(X).__module__}.{type(X).__name__}."
+        )
     if X.ndim != 2:
         raise ValueError(f"Expected a 2-D dask array X; got {X.ndim} dimensions.")
-    if np.isnan(X.shape[0]):
+    if np.isnan(X.shape[1]):
         raise ValueError(
-            "X has unknown chunk sizes (after a boolean selection, say); call "
-            "X.compute_chunk_sizes() first."
+            "X has an unknown number of columns; pass a dask array whose column "
+            "chunk sizes are known."
         )
     if X.dtype not in (np.float32, np.float64):
         if X.dtype.kind not in "biuf":
             raise TypeError(f"X must hold numbers; got a dask array of {X.dtype}.")
         X = X.astype(np.float64)
-    validate_data(estimator, X, reset=reset, skip_check_array=True)
+    validate_data(estimator, features, reset=reset, skip_check_array=True)
     return X.rechunk({1: -1})
 
 
@@ -287,6 +424,6 @@ def refuse_dask_inference(X):
     """Inference on a dask ``X`` is not available: say what to do instead."""
     raise TypeError(
         "Standard errors need X in memory (a numpy array or a scipy "
-        "sparse matrix); got a dask array. Pass X.compute() (with y and "
+        f"sparse matrix); got a dask {type(X).__name__}. Pass X.compute() (with y and "
         "sample_weight computed too) on a machine that holds it."
     )

@@ -5,13 +5,17 @@ training and for prediction, open its row blocks (the one interface the
 objective, the preconditioner, the checks and inference read ``X``
 through), predict, and say whether inference can run there. Only
 :func:`backend_for` looks at the type of ``X``; nothing below it branches on
-where the data live.
+where the data live. With ``X`` in memory the fit is in memory: ``y`` and
+``sample_weight`` given as dask collections are computed first, as
+scikit-learn's estimators compute them.
 """
 
 from typing import NamedTuple
 
 from ._dask import (
     dask_row_blocks,
+    is_dask_array,
+    is_dask_frame,
     predict_dask,
     refuse_dask_inference,
     validate_dask_prediction_data,
@@ -47,6 +51,30 @@ class Backend(NamedTuple):
     check_inference: object
 
 
+def _is_dask_data(values):
+    """Whether ``values`` is a dask array, DataFrame or Series."""
+    return is_dask_array(values) or is_dask_frame(values)
+
+
+def _in_memory(values):
+    """Return ``values``, computed if they are a dask array, DataFrame or Series."""
+    return values.compute() if _is_dask_data(values) else values
+
+
+def _validate_in_memory_training_data(
+    estimator, X, y, sample_weight, *, reset, check_targets
+):
+    """Return ``validate_training_data`` of ``X`` in memory, dask ``y`` computed."""
+    return validate_training_data(
+        estimator,
+        X,
+        _in_memory(y),
+        _in_memory(sample_weight),
+        reset=reset,
+        check_targets=check_targets,
+    )
+
+
 def _predict_in_memory(X, predict_rows, n_outputs):
     return predict_rows(X)
 
@@ -56,7 +84,7 @@ def _inference_in_memory(X):
 
 
 IN_MEMORY = Backend(
-    validate_training_data=validate_training_data,
+    validate_training_data=_validate_in_memory_training_data,
     validate_prediction_data=validate_prediction_data,
     row_blocks=parallel_row_blocks,
     predict=_predict_in_memory,
@@ -72,11 +100,6 @@ DASK = Backend(
 )
 
 
-def is_dask_array(values):
-    """Whether ``values`` is a dask array (without importing dask)."""
-    return type(values).__module__.startswith("dask.") and hasattr(values, "to_delayed")
-
-
 def backend_for(X):
     """Return the :class:`Backend` of the data ``X``."""
-    return DASK if is_dask_array(X) else IN_MEMORY
+    return DASK if _is_dask_data(X) else IN_MEMORY

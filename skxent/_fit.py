@@ -14,6 +14,7 @@ from typing import NamedTuple
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
+from ._minimum_norm import minimum_norm_params
 from ._objective import LinearObjective, coef_and_intercept, join_params, params_of
 from ._preconditioning import PreconditionedObjective, build_preconditioner
 from ._separation import why_not_finite
@@ -38,22 +39,35 @@ ADVICE_AT_ROUNDING = (
 )
 
 
-def _not_converged_message(result, tol, max_iter):
-    """Say what happened and what to try when the solver stopped above ``tol``.
+NON_FINITE_MESSAGE = (
+    "The fit reached non-finite coefficients: the objective's arithmetic "
+    "overflowed on these data, although they passed the checks of X, y and "
+    "sample_weight. Rescale the features and the weights, and please report "
+    "the data's shape and value ranges to skxent's issue tracker."
+)
 
-    ``""`` when it converged.
+
+def _fit_message(reason_not_finite, result, tol, max_iter):
+    """Say why the fit is not at a finite optimum, or that it stopped early.
+
+    ``""`` when it converged to a finite optimum. Where the optimum is not
+    finite, that is the cause of any stop above ``tol``: the advice for an
+    ordinary stop would mislead.
     """
     if result.status == "converged":
-        return ""
+        return reason_not_finite
+    stop = (
+        f"The solver ran {result.n_iter} iterations and ended with max "
+        f"|gradient| {result.gradient_max:.2e} > tol={tol:g}"
+    )
+    if reason_not_finite:
+        return f"{reason_not_finite} {stop}, as it must short of infinity."
     reason = (
         f"reached max_iter={max_iter}. {ADVICE_AT_MAX_ITER}"
         if result.status == "max_iter"
         else f"stopped before max_iter={max_iter}. {ADVICE_AT_ROUNDING}"
     )
-    return (
-        f"The solver ran {result.n_iter} iterations and ended with max "
-        f"|gradient| {result.gradient_max:.2e} > tol={tol:g}: it {reason}"
-    )
+    return f"{stop}: it {reason}"
 
 
 class FitResult(NamedTuple):
@@ -71,6 +85,23 @@ class FitResult(NamedTuple):
     intercept: float | np.ndarray
     n_iter: int
     warnings: list
+
+
+def _normalised_weights(blocks, sample_weight):
+    """Return the weights divided by their sum.
+
+    They are first divided by their size (the largest weight; on dask, the
+    chunks' largest summed), so that the sum neither overflows (weights near
+    float64's limit) nor loses digits to underflow.
+    """
+    (size,) = blocks.sum_rows(
+        lambda weights_rows: (float(weights_rows.max()),), (sample_weight,)
+    )
+    scaled = sample_weight / size
+    (total,) = blocks.sum_rows(
+        lambda weights_rows: (float(weights_rows.sum()),), (scaled,)
+    )
+    return scaled / total
 
 
 def _cold_start(blocks, targets, weights, fit_intercept, link):
@@ -128,11 +159,8 @@ def fit_linear_model(
     -------
     FitResult
     """
-    (total_weight,) = blocks.sum_rows(
-        lambda weights_rows: (float(weights_rows.sum()),), (sample_weight,)
-    )
     targets = blocks.rows(targets)
-    weights = blocks.rows(sample_weight / total_weight)
+    weights = blocks.rows(_normalised_weights(blocks, sample_weight))
     objective = LinearObjective(blocks, targets, weights, alpha, fit_intercept, link)
     origin = (
         _cold_start(blocks, targets, weights, fit_intercept, link)
@@ -156,14 +184,12 @@ def fit_linear_model(
         ),
     )
     params = problem.params(result.solution)
-    warnings = [
-        (ConvergenceWarning, message)
-        for message in (
-            _not_converged_message(result, tol, max_iter),
-            why_not_finite(objective, params),
-        )
-        if message
-    ]
+    if not np.all(np.isfinite(params)):
+        raise ValueError(NON_FINITE_MESSAGE)
+    if alpha == 0 and not problem.preconditioner.full_rank:
+        params = minimum_norm_params(blocks, weights, params, fit_intercept)
+    message = _fit_message(why_not_finite(objective, params), result, tol, max_iter)
+    warnings = [(ConvergenceWarning, message)] if message else []
     coef, intercept = coef_and_intercept(params, fit_intercept)
     return FitResult(
         coef=coef, intercept=intercept, n_iter=result.n_iter, warnings=warnings

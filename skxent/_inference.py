@@ -21,15 +21,20 @@ objective times ``W``). Its covariance is the sandwich ``A^-1 B A^-1``, where
   ``sum_i s_i s_i^T``; ``"HC1"`` the same times ``n / (n - k)`` for ``n``
   rows of positive weight and ``k`` identified parameters; for
   ``"cluster"`` the outer products of the scores summed within each group,
-  times ``G / (G - 1) * (n - 1) / (n - k)`` for ``G`` groups.
+  times ``G / (G - 1) * (n - 1) / (n - k)`` for ``G`` groups holding rows
+  of positive weight.
 
-Each row is one independent unit and its weight scales its score (trial
+Rows of zero weight change nothing and are left out of every sum. Each row
+is one independent unit and its weight scales its score (trial
 counts of a proportion, survey weights): with ``alpha = 0`` these are
 statsmodels' GLM covariances with the weights as ``var_weights``
 (``"nonrobust"`` from the expected information, the robust ones with the
 observed Hessian as bread). With ``alpha > 0`` the sandwich is the covariance
 of the penalised estimator around its own limit; the shrinkage bias is not in
-it.
+it. The robust covariances do not change when all weights are multiplied by
+a common factor; the model-based one is divided by it, as for trial counts.
+The sums are taken with the weights scaled by a power of two near their
+largest, so that both hold over the whole float range.
 
 The softmax is unchanged by a shift shared by all classes, so its covariance
 is taken in coordinates where each row of parameters sums to zero over the
@@ -40,6 +45,15 @@ without a penalty) is not identified and gets NaN. With a penalty, the
 coefficient of a column the data cannot tell from others (a constant column
 beside the intercept) is fixed by the penalty alone: its variance is zero,
 and so is its computed variance up to rounding, which is set to exactly 0.
+Without a penalty such a variance is that of a coefficient the data do not
+determine: rows fitted at probability 0 or 1 (separated rows) add nothing to
+the bread, and the coefficient gets NaN.
+
+A robust variance also vanishes when the scores do, every row fitted
+exactly (constant targets): the computed scores are then rounding, and the
+variance is decided zero relative to the sandwich of their rounding sizes
+(:func:`_gradient_term_sizes`). It is set to 0 and says nothing of the
+spread: the tables give NaN z statistics, p-values and intervals.
 
 Average partial effects are ``d mu / d x_j`` averaged over the weighted
 rows: ``beta_j * mean(g'(eta))`` for a binary link and ``coef @ mean(diag(mu)
@@ -68,6 +82,11 @@ BLOCK_ELEMENTS = SCRATCH_BLOCK_ELEMENTS
 # estimated) at the fitted parameters, they are not the fit of these data.
 MAX_NEWTON_DECREMENT = 1e-8
 
+# A row fitted with probabilities within this of 0 or 1 adds next to
+# nothing to the information (its curvature is about as small): the solver
+# leaves rows that the features separate there or closer.
+AT_BOUND = 1e-8
+
 # An eigenvalue of the Jacobi-scaled bread (unit diagonal) below this times
 # the largest marks a direction the data do not identify.
 RANK_TOLERANCE = 1e-12
@@ -78,24 +97,42 @@ NULL_LOADING = 1e-6
 # for a constant column under a penalty, 2e-7 for the intercept beside it,
 # whose terms cancel the most among variances that are not zero).
 ZERO_VARIANCE = 1e-12
+# A score at most this times the size of the terms it is computed from is
+# zero up to rounding (measured for constant targets: up to 5 eps, 1e-15,
+# the probit's tail functions rounding the most; the scores of any data the
+# model does not fit exactly are far above it, the fit itself being exact to
+# about its tol, 1e-10). A sandwich whose terms are below its square times
+# those of the sandwich of those sizes is one of scores zero up to rounding.
+SCORE_ROUNDING = 1e-12
 
 
 class InferenceSums(NamedTuple):
     """What one pass over ``X`` gives, with parameters flattened row-major.
 
     The parameters are flattened from shape ``(n_features + fit_intercept,
-    n_classes)`` (one class for a binary link).
+    n_classes)`` (one class for a binary link). The sums are over the rows
+    of positive weight, with the weights divided by ``4**weight_exponent``,
+    which brings the largest into [0.5, 2) (the sums then neither overflow
+    nor underflow, and a power of two keeps every digit of the weights).
+    ``score_bound_products`` and ``group_score_bounds`` are
+    ``score_products`` and ``group_scores`` for the scores' rounding: each
+    score's entries replaced by the sizes of the terms they are computed
+    from (:func:`_gradient_term_sizes`) times ``|x_i|``.
     """
 
     hessian: np.ndarray
     information: np.ndarray
     score_products: np.ndarray
+    score_bound_products: np.ndarray
     group_scores: np.ndarray | None
+    group_score_bounds: np.ndarray | None
     score_total: np.ndarray
     mean_jacobian: np.ndarray
     jacobian_slopes: np.ndarray
     total_weight: float
+    weight_exponent: int
     n_observations: int
+    n_at_bound: int
 
 
 def _design(X_rows, fit_intercept):
@@ -126,20 +163,65 @@ def _weighted_grams(design, row_matrices):
     return grams
 
 
+def _outer_products(design, row_vectors):
+    """Sum ``(v_i (x) x_i) (v_i (x) x_i)^T`` over the rows, for ``v_i`` (rows, K)."""
+    return _weighted_grams(design, np.einsum("ik,im->ikm", row_vectors, row_vectors))
+
+
+def _group_sums(design, row_vectors, groups, n_groups):
+    """Sum ``v_i (x) x_i`` within each group: an array (n_groups, width, K)."""
+    sums = np.zeros((n_groups, design.shape[1], row_vectors.shape[1]))
+    if not n_groups:
+        return sums
+    indicator = sparse.csr_array(
+        (np.ones(len(groups)), (groups, np.arange(len(groups)))),
+        shape=(n_groups, len(groups)),
+    )
+    for k in range(row_vectors.shape[1]):
+        sums[:, :, k] = _dense(indicator @ scale_rows(design, row_vectors[:, k]))
+    return sums
+
+
+def _gradient_term_sizes(link, targets, raw_prediction):
+    """Sizes of the terms each entry of a row's gradient is computed from.
+
+    The cross-entropy is linear in the target, so its gradient at ``t`` is
+    ``g(0) + sum_c t_c (g(e_c) - g(0))``, with ``e_c`` the hard target of
+    class ``c`` (the target 1 for a binary link); the size is ``|g(0)| +
+    sum_c t_c |g(e_c) - g(0)|`` (``mu + t`` for the logit and the softmax),
+    and a gradient entry is computed to a few ``eps`` times its size.
+    ``targets`` and ``raw_prediction`` are (rows, K).
+    """
+    at_zero = link.loss_and_gradient(np.zeros_like(targets), raw_prediction)[1]
+    sizes = np.abs(at_zero)
+    for k in range(targets.shape[1]):
+        hard = np.zeros_like(targets)
+        hard[:, k] = 1.0
+        at_hard = link.loss_and_gradient(hard, raw_prediction)[1]
+        sizes += targets[:, k, np.newaxis] * np.abs(at_hard - at_zero)
+    return sizes
+
+
 class _BlockSums(NamedTuple):
     """The sums of one block of rows, in the layout of its design."""
 
     hessian: np.ndarray
     information: np.ndarray
     score_products: np.ndarray
+    score_bound_products: np.ndarray
     score_total: np.ndarray
     mean_jacobian: np.ndarray
     jacobian_slopes: np.ndarray
     group_scores: np.ndarray
+    group_score_bounds: np.ndarray
+    total_weight: float
+    n_at_bound: int
 
 
 def inference_sums(params, blocks, targets, sample_weight, link, fit_intercept, groups):
     """Sum everything the covariances and partial effects need, in one pass.
+
+    Rows of zero weight are left out: they change nothing.
 
     Parameters
     ----------
@@ -151,11 +233,12 @@ def inference_sums(params, blocks, targets, sample_weight, link, fit_intercept, 
     targets : ndarray of shape (n_samples,) or (n_samples, n_classes)
         Probabilities, as the model was fitted on.
     sample_weight : ndarray of shape (n_samples,)
-        The raw (not normalised) weights.
+        The weights of the fit, at any common scale.
     link : link from ``_link.py``
     fit_intercept : bool
     groups : ndarray of shape (n_samples,) of int or None
-        Group codes ``0..G-1`` for cluster-robust covariances.
+        Group codes ``0..G-1`` for cluster-robust covariances (any code for
+        a row of zero weight).
 
     Returns
     -------
@@ -164,52 +247,64 @@ def inference_sums(params, blocks, targets, sample_weight, link, fit_intercept, 
     params = params.reshape(params.shape[0], -1)
     n_params, n_classes = params.shape
     size = n_params * n_classes
-    n_groups = 0 if groups is None else int(groups.max()) + 1
+    positive = sample_weight > 0
+    n_groups = 0 if groups is None else int(groups[positive].max()) + 1
     if groups is None:
         groups = np.zeros(len(sample_weight), dtype=np.intp)
+    weight_exponent = int(np.frexp(sample_weight.max())[1]) // 2
 
     def block_terms(X_rows, targets_rows, weights, groups_rows):
-        design = _design(X_rows, fit_intercept)
+        kept = weights > 0
+        design = _design(X_rows, fit_intercept)[kept]
+        targets_rows = targets_rows[kept]
+        weights = np.ldexp(weights[kept], -2 * weight_exponent)
         # (rows, K) for every link: a binary link's functions act elementwise.
         eta = raw_prediction(params, design, False)
-        targets_rows = targets_rows.reshape(eta.shape)
-        gradient = link.loss_and_gradient(targets_rows, eta)[1]
+        class_targets = targets_rows.reshape(eta.shape)
+        gradient = link.loss_and_gradient(class_targets, eta)[1]
+        mean = link.inverse(eta)
         weighted_gradient = weights[:, np.newaxis] * gradient
-        group_scores = np.zeros((n_groups, n_params, n_classes))
-        if n_groups:
-            indicator = sparse.csr_array(
-                (np.ones(len(groups_rows)), (groups_rows, np.arange(len(groups_rows)))),
-                shape=(n_groups, len(groups_rows)),
-            )
-            for k in range(n_classes):
-                group_scores[:, :, k] = _dense(
-                    indicator @ scale_rows(design, weighted_gradient[:, k])
-                )
+        weighted_sizes = weights[:, np.newaxis] * _gradient_term_sizes(
+            link, class_targets, eta
+        )
+        magnitudes = abs(design)
         row_weights = weights[:, np.newaxis, np.newaxis]
         slopes = link.jacobian_slopes(eta).reshape(len(weights), -1)
         return _BlockSums(
             hessian=_weighted_grams(
-                design, row_weights * link.curvature_matrices(targets_rows, eta)
+                design, row_weights * link.curvature_matrices(class_targets, eta)
             ),
             information=_weighted_grams(
                 design, row_weights * link.expected_curvature_matrices(eta)
             ),
-            score_products=_weighted_grams(
-                design, np.einsum("ik,im->ikm", weighted_gradient, weighted_gradient)
-            ),
+            score_products=_outer_products(design, weighted_gradient),
+            score_bound_products=_outer_products(magnitudes, weighted_sizes),
             score_total=design.T @ weighted_gradient,
             mean_jacobian=np.einsum("i,iab->ab", weights, link.jacobians(eta)),
             jacobian_slopes=design.T @ (weights[:, np.newaxis] * slopes),
-            group_scores=group_scores,
+            group_scores=_group_sums(
+                design, weighted_gradient, groups_rows[kept], n_groups
+            ),
+            group_score_bounds=_group_sums(
+                magnitudes, weighted_sizes, groups_rows[kept], n_groups
+            ),
+            total_weight=weights.sum(),
+            n_at_bound=np.count_nonzero(
+                (np.minimum(mean, 1.0 - mean) <= AT_BOUND).all(axis=1)
+            ),
         )
 
     sums = blocks.sum(block_terms, (targets, sample_weight, groups))
-    total_weight = float(sample_weight.sum())
+    total_weight = float(sums.total_weight)
     return InferenceSums(
         hessian=sums.hessian.reshape(size, size),
         information=sums.information.reshape(size, size),
         score_products=sums.score_products.reshape(size, size),
+        score_bound_products=sums.score_bound_products.reshape(size, size),
         group_scores=sums.group_scores.reshape(n_groups, size) if n_groups else None,
+        group_score_bounds=(
+            sums.group_score_bounds.reshape(n_groups, size) if n_groups else None
+        ),
         score_total=sums.score_total.ravel(),
         mean_jacobian=sums.mean_jacobian / total_weight,
         jacobian_slopes=sums.jacobian_slopes.reshape(
@@ -217,7 +312,9 @@ def inference_sums(params, blocks, targets, sample_weight, link, fit_intercept, 
         )
         / total_weight,
         total_weight=total_weight,
-        n_observations=int(np.count_nonzero(sample_weight)),
+        weight_exponent=weight_exponent,
+        n_observations=int(np.count_nonzero(positive)),
+        n_at_bound=int(sums.n_at_bound),
     )
 
 
@@ -277,27 +374,86 @@ def scaled_pseudo_inverse(matrix):
 
 
 class Covariance(NamedTuple):
-    """A parameter covariance, with its identified rows and Newton decrement.
+    """A parameter covariance, what its rows are, and the Newton decrement.
 
     ``matrix`` is the covariance, flattened row-major over (parameter rows,
-    classes); ``identified_rows`` says which parameter rows the data identify;
-    ``newton_decrement`` is the Newton decrement ``g^T A^-1 g / W`` of the mean
-    objective at the parameters, twice the objective's excess over its minimum:
-    near 0 when the parameters were fitted on these data.
+    classes). Three masks over the parameter rows say which rows the data
+    identify (``identified_rows``), which the penalty alone fixes, their
+    variance zero whatever the data (``fixed_rows``), and which have a
+    robust variance of zero because the scores are zero up to rounding, a
+    variance that then says nothing of their spread (``unestimated_rows``);
+    ``matrix`` holds zeros for the last two. The covariance is ``matrix *
+    4**std_err_exponent`` (its standard errors ``sqrt(diag(matrix)) *
+    2**std_err_exponent``), kept apart so that variances of weights near
+    the ends of the float range do not overflow. ``newton_decrement`` is the
+    Newton decrement ``g^T A^-1 g / W`` of the mean objective at the
+    parameters, twice the objective's excess over its minimum: near 0 when
+    the parameters were fitted on these data.
     """
 
     matrix: np.ndarray
     identified_rows: np.ndarray
+    fixed_rows: np.ndarray
+    unestimated_rows: np.ndarray
+    std_err_exponent: int
     newton_decrement: float
 
-    @property
-    def fixed_rows(self):
-        """Parameter rows whose every entry has zero variance.
 
-        They are fixed by the penalty alone, whatever the data.
-        """
-        variances = np.diag(self.matrix).reshape(len(self.identified_rows), -1)
-        return (variances == 0).all(axis=1) & self.identified_rows
+def _sandwich_parts(sums, cov_type):
+    """Return the bread, the meat and the meat's rounding bound of ``cov_type``.
+
+    The bound is the meat of the scores' rounding sizes (zero for
+    ``"nonrobust"``, whose meat holds no scores).
+    """
+    if cov_type == "nonrobust":
+        return sums.information, sums.information, np.zeros_like(sums.information)
+    if cov_type == "cluster":
+        return (
+            sums.hessian,
+            sums.group_scores.T @ sums.group_scores,
+            sums.group_score_bounds.T @ sums.group_score_bounds,
+        )
+    return sums.hessian, sums.score_products, sums.score_bound_products
+
+
+def _small_sample_factor(sums, cov_type, rank):
+    """``n / (n - k)`` for HC1, ``G / (G - 1) (n - 1) / (n - k)`` for clusters.
+
+    ``n`` counts the rows of positive weight, ``G`` the groups holding them.
+    """
+    n_observations = sums.n_observations
+    if cov_type == "HC1":
+        return n_observations / max(n_observations - rank, 1)
+    if cov_type == "cluster":
+        n_groups = sums.group_scores.shape[0]
+        return (
+            n_groups
+            / (n_groups - 1)
+            * (n_observations - 1)
+            / max(n_observations - rank, 1)
+        )
+    return 1.0
+
+
+def _sandwich_bound(inverse, meat):
+    """``diag(|A^-1| M |A^-1|)``: the variances' size for a non-negative ``M``."""
+    return ((np.abs(inverse) @ meat) * np.abs(inverse)).sum(axis=1)
+
+
+def _zero_variances(variances, inverse, meat, rounding):
+    """Return the sandwich variances that cancel to zero, and those of rounding.
+
+    Each is decided against the size of its terms: a variance cancels when
+    it is at most ``ZERO_VARIANCE`` times ``diag(|A^-1| |B| |A^-1|)``; the
+    scores behind it are zero up to rounding when that size is below
+    ``SCORE_ROUNDING**2`` times the size ``rounding`` gives (the meat of
+    the scores' rounding sizes, non-negative), and then whether it cancels
+    says nothing.
+    """
+    magnitudes = _sandwich_bound(inverse, np.abs(meat))
+    unestimated = magnitudes < SCORE_ROUNDING**2 * _sandwich_bound(inverse, rounding)
+    cancelled = ~unestimated & (np.abs(variances) <= ZERO_VARIANCE * magnitudes)
+    return cancelled, unestimated
 
 
 def parameter_covariance(sums, params, cov_type, alpha, n_features):
@@ -311,52 +467,55 @@ def parameter_covariance(sums, params, cov_type, alpha, n_features):
     penalty = np.zeros((n_params, n_classes))
     penalty[:n_features] = alpha * sums.total_weight
     penalty = penalty.ravel()
-    if cov_type == "nonrobust":
-        bread, meat = sums.information, sums.information
-    elif cov_type == "cluster":
-        bread, meat = sums.hessian, sums.group_scores.T @ sums.group_scores
-    else:
-        bread, meat = sums.hessian, sums.score_products
+    bread, meat, rounding = _sandwich_parts(sums, cov_type)
     inverse, identified, rank = scaled_pseudo_inverse(
         _to_basis(bread + np.diag(penalty), basis)
     )
     meat = _to_basis(meat, basis)
     covariance = inverse @ meat @ inverse
-    magnitude = ((np.abs(inverse) @ np.abs(meat)) * np.abs(inverse)).sum(axis=1)
-    zero_variance = np.abs(np.diag(covariance)) <= ZERO_VARIANCE * magnitude
-    covariance[zero_variance, :] = 0.0
-    covariance[:, zero_variance] = 0.0
-    n_observations = sums.n_observations
-    if cov_type == "HC1":
-        covariance *= n_observations / max(n_observations - rank, 1)
-    elif cov_type == "cluster":
-        n_groups = sums.group_scores.shape[0]
-        covariance *= (
-            n_groups
-            / (n_groups - 1)
-            * (n_observations - 1)
-            / max(n_observations - rank, 1)
-        )
+    cancelled, unestimated = _zero_variances(
+        np.diag(covariance), inverse, meat, _to_basis(rounding, np.abs(basis))
+    )
+    zero = cancelled | unestimated
+    covariance[zero, :] = 0.0
+    covariance[:, zero] = 0.0
+    covariance *= _small_sample_factor(sums, cov_type, rank)
+    if alpha == 0:
+        # No penalty fixes anything: a variance cancelling to zero is that of
+        # a coefficient the data do not determine (rows fitted at probability
+        # 0 or 1 leave the bread all but singular).
+        identified &= ~cancelled
+    fixed = cancelled & (alpha > 0)
     gradient = (sums.score_total + penalty * params.ravel()).reshape(n_params, -1)
     gradient = (gradient @ basis).ravel()
+    identified_rows = identified.reshape(n_params, -1).all(axis=1)
     return Covariance(
         matrix=_from_basis(covariance, basis),
-        identified_rows=identified.reshape(n_params, -1).all(axis=1),
+        identified_rows=identified_rows,
+        fixed_rows=fixed.reshape(n_params, -1).all(axis=1) & identified_rows,
+        unestimated_rows=zero.reshape(n_params, -1).all(axis=1)
+        & unestimated.reshape(n_params, -1).any(axis=1)
+        & identified_rows,
+        # The robust covariances do not depend on a common factor of the
+        # weights; the model-based one is the inverse of a sum over them.
+        std_err_exponent=-sums.weight_exponent if cov_type == "nonrobust" else 0,
         newton_decrement=float(gradient @ inverse @ gradient / sums.total_weight),
     )
 
 
-def average_partial_effects(params, sums, covariance, n_features):
-    """Compute average partial effects and their delta-method covariance.
+def average_partial_effects(params, sums, n_features):
+    """Compute average partial effects and their Jacobian in the parameters.
 
-    The effects are those on the predicted probability.
+    The effects are those on the predicted probability; the Jacobian gives
+    their delta-method covariance, ``J V J^T`` for a parameter covariance
+    ``V``.
 
     Returns
     -------
     effects : ndarray of shape (n_features, n_classes)
         ``d mu_k / d x_j`` averaged over the weighted rows.
-    effect_covariance : ndarray of shape (n_features * n_classes,) * 2
-        Flattened row-major like ``effects``.
+    jacobian : ndarray of shape (n_features * n_classes, n_params * n_classes)
+        Flattened row-major like ``effects`` and the parameters.
     """
     params = params.reshape(params.shape[0], -1)
     n_params, n_classes = params.shape
@@ -368,15 +527,18 @@ def average_partial_effects(params, sums, covariance, n_features):
     jacobian[:, :, :n_features] += np.einsum(
         "jm,lk->jkml", np.eye(n_features), sums.mean_jacobian
     )
-    jacobian = jacobian.reshape(n_features * n_classes, n_params * n_classes)
-    return effects, jacobian @ covariance @ jacobian.T
+    return effects, jacobian.reshape(n_features * n_classes, n_params * n_classes)
 
 
-def check_groups(groups, cov_type, n_samples):
+def check_groups(groups, cov_type, sample_weight):
     """Return group codes ``0..G-1`` for ``cov_type="cluster"``, else None.
 
-    Raise a ValueError when ``groups`` and ``cov_type`` disagree.
+    The ``G`` groups are those holding rows of positive weight; rows of zero
+    weight, which change nothing, have the code -1. Raise a ValueError when
+    ``groups`` and ``cov_type`` disagree, or fewer than two groups hold rows
+    of positive weight.
     """
+    n_samples = sample_weight.shape[0]
     if cov_type != "cluster":
         if groups is not None:
             raise ValueError(
@@ -400,19 +562,31 @@ def check_groups(groups, cov_type, n_samples):
             f"groups has {missing.size} missing labels (first at index "
             f"{missing[0]}); every sample needs a group."
         )
-    labels, codes = np.unique(groups, return_inverse=True)
+    positive = sample_weight > 0
+    labels, codes = np.unique(groups[positive], return_inverse=True)
     if labels.size < 2:
         raise ValueError(
-            f"cov_type='cluster' needs at least 2 groups; got {labels.size}."
+            "cov_type='cluster' needs groups with at least 2 clusters holding "
+            f"rows of positive sample_weight; got {labels.size}. Cluster-robust "
+            "errors estimate the spread between clusters: pass finer groups."
         )
-    return codes
+    group_codes = np.full(n_samples, -1, dtype=np.intp)
+    group_codes[positive] = codes
+    return group_codes
 
 
-def estimate_table(estimate_name, estimates, std_err, terms, level):
+def estimate_table(
+    estimate_name, estimates, std_err, unestimated, terms, classes, level
+):
     """Return a DataFrame of estimates (terms, classes) with tests and intervals.
 
     It gives normal-theory z statistics, two-sided p-values and intervals at
-    ``level``.
+    ``level``. ``estimates``, ``std_err`` and ``unestimated`` are of shape
+    (terms, K); a zero standard error leaves z and the p-value undefined
+    (NaN), and one of an ``unestimated`` estimate (zero up to rounding, not
+    a measured spread) the interval too. For ``K > 1`` the index has two
+    levels, ``class`` (the labels ``classes``, or ``0..K-1`` when None) and
+    ``term``.
     """
     try:
         import pandas as pd
@@ -426,14 +600,15 @@ def estimate_table(estimate_name, estimates, std_err, terms, level):
         index = pd.Index(terms)
     else:
         index = pd.MultiIndex.from_product(
-            [range(n_classes), terms], names=["class", "term"]
+            [range(n_classes) if classes is None else classes, terms],
+            names=["class", "term"],
         )
-    estimates, std_err = estimates.T.ravel(), std_err.T.ravel()
-    # A zero standard error (a coefficient fixed by the penalty) leaves z
-    # and the p-value undefined.
+    estimates, std_err, unestimated = (
+        values.T.ravel() for values in (estimates, std_err, unestimated)
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(std_err > 0, estimates / std_err, np.nan)
-    half_width = norm.ppf(0.5 + level / 2) * std_err
+    half_width = np.where(unestimated, np.nan, norm.ppf(0.5 + level / 2) * std_err)
     return pd.DataFrame(
         {
             estimate_name: estimates,
@@ -490,23 +665,56 @@ def infer(
     )
 
 
-def _flagged_message(terms, flagged, message):
-    """``message`` naming the ``terms`` flagged, or ``""`` if none is."""
+def _table_rows(terms, fit_intercept):
+    """Return the names of the coefficient table's rows and their parameter rows.
+
+    The intercept, the last parameter row, comes first; ``terms`` name the
+    features.
+    """
+    rows = list(range(len(terms)))
+    if fit_intercept:
+        return ["intercept", *terms], [len(terms), *rows]
+    return list(terms), rows
+
+
+def _flagged_message(names, flagged, message):
+    """``message`` naming the ``names`` flagged, or ``""`` if none is."""
     if not flagged.any():
         return ""
-    names = [
-        term for term, is_flagged in zip(terms, flagged, strict=True) if is_flagged
+    flagged_names = [
+        name for name, is_flagged in zip(names, flagged, strict=True) if is_flagged
     ]
-    return message.format(names=names)
+    return message.format(names=flagged_names)
+
+
+def _unidentified_message(n_at_bound):
+    """Say why coefficients are not identified: rows at the bound, or the columns."""
+    if n_at_bound:
+        return (
+            f"{n_at_bound} rows are fitted with probabilities within "
+            f"{AT_BOUND:g} of 0 or 1, as at an optimum at infinity (when the "
+            "features separate rows with targets 0 or 1; the fit warns why): "
+            "they add next to nothing to the information, which is singular, "
+            "so the data do not determine the coefficients of {names}; they "
+            "are reported as NaN. Fit with alpha > 0 for finite coefficients "
+            "and standard errors."
+        )
+    return (
+        "The data do not identify the coefficients of {names} (collinear or "
+        "constant columns, or more columns than rows, with alpha=0); they are "
+        "reported as NaN. Drop or combine those columns, or fit with alpha > 0."
+    )
 
 
 def inference_warnings(inference, terms):
     """Return what a user of the tables must know, as ``(category, message)`` pairs.
 
-    They report parameters that do not fit these data, and coefficients the
-    data do not identify or the penalty alone fixes.
+    They report parameters that do not fit these data, coefficients the
+    data do not identify (and why), coefficients the penalty alone fixes,
+    and robust variances of scores zero up to rounding.
     """
-    covariance, n_features = inference.covariance, inference.n_features
+    covariance = inference.covariance
+    names, rows = _table_rows(terms, inference.fit_intercept)
     messages = [
         (
             "The fitted coefficients do not minimise the objective on these "
@@ -518,62 +726,91 @@ def inference_warnings(inference, terms):
         if covariance.newton_decrement > MAX_NEWTON_DECREMENT
         else "",
         _flagged_message(
-            terms,
-            ~covariance.identified_rows[:n_features],
-            "The data do not identify the coefficients of {names} (collinear or "
-            "constant columns, or more columns than rows, with alpha=0); they "
-            "are reported as NaN. Drop or combine those columns, or fit with "
-            "alpha > 0.",
+            names,
+            ~covariance.identified_rows[rows],
+            _unidentified_message(inference.sums.n_at_bound),
         ),
         _flagged_message(
-            terms,
-            covariance.fixed_rows[:n_features],
+            names,
+            covariance.fixed_rows[rows],
             "The coefficients of {names} are fixed by the penalty alone (the "
             "data cannot tell those columns from the others, such as a constant "
             "column beside the intercept): their standard errors are 0, and "
             "their z statistics and p-values are undefined (NaN). Drop those "
             "columns.",
         ),
+        _flagged_message(
+            names,
+            covariance.unestimated_rows[rows],
+            "The scores of the fit are zero up to rounding for the "
+            "coefficients of {names} (every row of positive weight is fitted "
+            "exactly, as constant targets are): their robust variance is zero "
+            "and says nothing of their spread. Their standard errors are "
+            "reported as 0, their z statistics, p-values and intervals as NaN. "
+            "cov_type='nonrobust' gives the variance the binomial model implies.",
+        ),
     ]
     return [(UserWarning, message) for message in messages if message]
 
 
-def coefficient_table(inference, terms, level):
+def _standard_errors(variances, covariance):
+    """Return the standard errors of ``variances`` of ``covariance.matrix``."""
+    return np.ldexp(np.sqrt(np.maximum(variances, 0.0)), covariance.std_err_exponent)
+
+
+def coefficient_table(inference, terms, classes, level):
     """Return the coefficients' table (see ``coef_table``).
 
-    ``terms`` name the features.
+    ``terms`` name the features, ``classes`` the classes (None: ``0..K-1``).
     """
     params, covariance = inference.params, inference.covariance
+    names, rows = _table_rows(terms, inference.fit_intercept)
     identified = covariance.identified_rows[:, np.newaxis]
-    std_err = np.sqrt(np.maximum(np.diag(covariance.matrix), 0.0))
-    std_err = std_err.reshape(params.shape)
-    params = np.where(identified, params, np.nan)
-    std_err = np.where(identified, std_err, np.nan)
-    order = list(range(len(terms)))
-    if inference.fit_intercept:
-        terms, order = ["intercept", *terms], [len(terms), *order]
-    return estimate_table("coef", params[order], std_err[order], terms, level)
+    std_err = _standard_errors(np.diag(covariance.matrix), covariance)
+    unestimated = np.broadcast_to(
+        covariance.unestimated_rows[:, np.newaxis], params.shape
+    )
+    return estimate_table(
+        "coef",
+        np.where(identified, params, np.nan)[rows],
+        np.where(identified, std_err.reshape(params.shape), np.nan)[rows],
+        unestimated[rows],
+        names,
+        classes,
+        level,
+    )
 
 
-def partial_effects_table(inference, terms, level, slope):
+def partial_effects_table(inference, terms, classes, level, slope):
     """Return the average partial effects' table (see ``partial_effects_table``).
 
-    ``terms`` name the features; the table gives the effects on the probability
-    times ``slope``, the prediction's units per unit of probability.
+    ``terms`` name the features, ``classes`` the classes (None: ``0..K-1``);
+    the table gives the effects on the probability times ``slope``, the
+    prediction's units per unit of probability.
     """
     covariance, n_features = inference.covariance, inference.n_features
     identified = covariance.identified_rows[:n_features, np.newaxis]
-    effects, effect_covariance = average_partial_effects(
-        inference.params, inference.sums, covariance.matrix, n_features
+    effects, jacobian = average_partial_effects(
+        inference.params, inference.sums, n_features
     )
-    std_err = np.sqrt(np.maximum(np.diag(effect_covariance), 0.0))
-    std_err = np.abs(slope) * std_err.reshape(effects.shape)
-    # An effect through a coefficient the penalty fixes is fixed too.
-    std_err[covariance.fixed_rows[:n_features]] = 0.0
+    variances = np.diag(jacobian @ covariance.matrix @ jacobian.T).reshape(
+        effects.shape
+    )
+    std_err = np.abs(slope) * _standard_errors(variances, covariance)
+    # An effect through a coefficient the penalty fixes is fixed too; one
+    # whose variance is zero and comes through unestimated rows is unestimated.
+    fixed = covariance.fixed_rows[:n_features]
+    std_err[fixed] = 0.0
+    unestimated_params = np.repeat(covariance.unestimated_rows, effects.shape[1])
+    through_unestimated = (np.abs(jacobian) @ unestimated_params).reshape(
+        effects.shape
+    ) > 0
     return estimate_table(
         "effect",
         np.where(identified, slope * effects, np.nan),
         np.where(identified, std_err, np.nan),
+        (variances == 0) & through_unestimated & ~fixed[:, np.newaxis],
         terms,
+        classes,
         level,
     )

@@ -33,8 +33,10 @@ scales from one pass over those columns.
 
 Directions with no curvature (constant or duplicate columns, ``p > n`` with
 ``alpha = 0``) get the scaling of the largest curvature: no data move them,
-so the solution keeps the starting point's component there, as a
-minimum-norm solver does, and nothing is divided by zero.
+so the solution keeps the starting point's component there, and nothing is
+divided by zero. That is the smallest solution in the scaled coordinates,
+not in the user's: ``_minimum_norm`` then removes the component the data do
+not determine.
 
 A softmax model has a column of parameters per class, and its Hessian is
 approximately a Kronecker product ``C (x) G`` of a class matrix ``C`` and the
@@ -98,14 +100,19 @@ class AffinePreconditioner:
     class_map : ndarray of shape (n_classes, n_classes) or None
         Symmetric ``S`` mixing the columns of ``z`` (``z @ S``) when the
         parameters have a column per class; None for a binary model.
+    full_rank : bool
+        Whether every direction of the coefficients had curvature in the
+        sampled rows, which proves the design of full rank (the sampled rows
+        are some of its rows); False when unknown (Jacobi scaling alone).
     """
 
-    def __init__(self, origin, coef_map, center, intercept_scale, class_map):
+    def __init__(self, origin, coef_map, center, intercept_scale, class_map, full_rank):
         self.origin = origin
         self.coef_map = coef_map
         self.center = center
         self.intercept_scale = intercept_scale
         self.class_map = class_map
+        self.full_rank = full_rank
 
     @property
     def fit_intercept(self):
@@ -383,17 +390,22 @@ def _column_curvatures(moments, total_curvature, alpha):
 
 
 def _coef_map(moments, total_curvature, alpha):
-    """Return ``A = D^-1 V Lambda^-1/2`` (or ``D^-1`` alone for many features)."""
+    """Return ``A = D^-1 V Lambda^-1/2`` (or ``D^-1`` alone for many features).
+
+    With whether every direction had curvature (False when unknown, for
+    ``D^-1`` alone).
+    """
     squares = moments.squares
     scale = np.sqrt(_column_curvatures(moments, total_curvature, alpha))
     if moments.correlation is None:
-        return sparse.diags_array(1.0 / scale)
+        return sparse.diags_array(1.0 / scale), False
     data_scale = np.sqrt(squares) / scale
     scaled_hessian = moments.correlation * np.outer(data_scale, data_scale)
     scaled_hessian[np.diag_indices(len(squares))] += alpha / scale**2
     eigenvalues, eigenvectors = np.linalg.eigh(scaled_hessian)
-    whitening = eigenvectors / np.sqrt(_curvatures_without_noise(eigenvalues))
-    return whitening / scale[:, np.newaxis]
+    curvatures = _curvatures_without_noise(eigenvalues)
+    whitening = eigenvectors / np.sqrt(curvatures)
+    return whitening / scale[:, np.newaxis], bool(np.all(curvatures == eigenvalues))
 
 
 def _class_map(class_curvature):
@@ -445,12 +457,12 @@ def build_preconditioner(objective, origin):
         total_curvature,
         fit_intercept,
     )
-    coef_map = _coef_map(moments, total_curvature, feature_alpha)
+    coef_map, full_rank = _coef_map(moments, total_curvature, feature_alpha)
     if not fit_intercept:
-        return AffinePreconditioner(origin, coef_map, None, 1.0, class_map)
+        return AffinePreconditioner(origin, coef_map, None, 1.0, class_map, full_rank)
     intercept_scale = 1.0 / np.sqrt(total_curvature) if total_curvature > 0 else 1.0
     return AffinePreconditioner(
-        origin, coef_map, moments.center, intercept_scale, class_map
+        origin, coef_map, moments.center, intercept_scale, class_map, full_rank
     )
 
 

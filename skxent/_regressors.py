@@ -8,6 +8,7 @@ from sklearn.utils._param_validation import StrOptions
 from ._base import CrossEntropyRegressorBase
 from ._validation import (
     accept_any_targets,
+    check_learned_range,
     check_probability_targets,
     check_target_range,
     check_targets_in_range,
@@ -17,8 +18,8 @@ _SHARED_PARAMETERS = """link : {"logit", "probit", "cloglog"}, default="logit"
         How the linear predictor ``eta = X @ coef_ + intercept_`` becomes a
         probability ``mu``: ``"logit"``, ``mu = 1 / (1 + exp(-eta))``;
         ``"probit"``, ``mu = Phi(eta)``, the standard normal distribution
-        function; ``"cloglog"``, ``mu = 1 - exp(-exp(eta))``. See Notes for
-        when each is the better model.
+        function; ``"cloglog"``, ``mu = 1 - exp(-exp(eta))``. When each is
+        the better model: the user guide's section on links (:ref:`links`).
 
     alpha : float, default=1e-4
         Strength of the L2 penalty ``alpha / 2 * ||coef||^2`` added to the
@@ -129,8 +130,11 @@ _SHARED_NOTES = """The model predicts ``mu = g^-1(X @ coef_ + intercept_)`` for 
     one per 65536 rows.
 
     Rank-deficient ``X`` (constant or duplicate columns, more features than
-    samples) gives, with ``alpha=0``, the solution with no
-    component in the directions the data do not determine."""
+    samples) with ``alpha=0`` has many optimal coefficient vectors; the fit
+    returns the one of smallest Euclidean norm in the units of ``X`` as
+    given, the intercept left free (the limit of the penalised fit as
+    ``alpha`` goes to 0); without an intercept, ``np.linalg.pinv(X) @ X @
+    coef`` for any optimal ``coef``, what scikit-learn's GLMs return."""
 
 
 _ADVICE_FOR_OTHER_SCALES = (
@@ -144,23 +148,34 @@ class ProbabilityRegressor(CrossEntropyRegressorBase):
 
     For targets in [0, 1]: rates, shares, fractions of successes (with the
     number of trials as ``sample_weight``), soft binary labels. Predictions
-    are probabilities in (0, 1), up to floating-point rounding: with the
-    logit link they round to exactly 1 once the linear predictor exceeds
-    about 37 (17 for float32 input), and to 0 only below about -709 (-89).
+    lie in [0, 1] and equal 0 or 1 only where the linear predictor is so
+    large that the probability rounds to it: for the logit above about 36.7
+    (16.6 for float32 input) and below about -710 (-88.7); the FAQ gives the
+    probit and cloglog values.
     For targets on another scale, see :class:`CrossEntropyRegressor`.
+    Targets within 4 units in the last place of 1 (``4 * np.spacing(1.0)``
+    in ``y``'s dtype) outside [0, 1] are rounding, and are fitted as exactly
+    0 or 1.
 
     For soft labels over ``n_classes >= 2`` classes (vote shares, annotators'
     label distributions, a teacher model's probabilities), ``y`` is 2-D with a
     row per sample: each row a probability vector, non-negative and summing
-    to 1 within ``max(1e-6, n_classes * eps)`` (``eps`` the machine epsilon of
-    ``y``'s dtype; rows are then divided by their sums). The model is then the
-    softmax (multinomial logit) ``mu = softmax(X @ coef_.T + intercept_)``,
-    fitted by the same weighted mean cross-entropy, ``CE(t, mu) = -sum_k t_k
-    log(mu_k)``, and penalty; ``predict`` returns rows on the simplex. With
-    one-hot rows it is scikit-learn's multinomial ``LogisticRegression`` with
-    ``C = 1 / (alpha * sum(sample_weight))``, without repeating a row per
-    class. A 2-D ``y`` with a single column is taken as 1-D, with scikit-learn's
-    ``DataConversionWarning``.
+    to 1 within ``tol = max(1e-6, n_classes * eps)`` (``eps`` the machine
+    epsilon of ``y``'s dtype). Entries down to ``-tol`` are rounding too (a
+    share computed as 1 minus the others): they are fitted as 0, as a
+    negative target would reward predicting 0 without bound. Rows are then
+    divided by their sums. Rows rounded more coarsely (shares published to a
+    few decimals) are refused: divide them by their sums first. The model is
+    then the softmax (multinomial logit) ``mu = softmax(X @ coef_.T +
+    intercept_)``, fitted by the same weighted mean cross-entropy, ``CE(t,
+    mu) = -sum_k t_k log(mu_k)``, and penalty; ``predict`` returns rows on
+    the simplex. With one-hot rows it is scikit-learn's multinomial
+    ``LogisticRegression`` with ``C = 1 / (alpha * sum(sample_weight))``,
+    without repeating a row per class. A 2-D ``y`` with a single column is
+    taken as 1-D, with scikit-learn's ``DataConversionWarning``.
+
+    Targets of rows of zero ``sample_weight`` count for nothing, as if the
+    rows were absent: they need only be finite.
 
     Parameters
     ----------
@@ -169,6 +184,11 @@ class ProbabilityRegressor(CrossEntropyRegressorBase):
     Attributes
     ----------
     {_SHARED_ATTRIBUTES}
+
+    target_names_ : ndarray of object of shape (n_classes,)
+        Names of the classes: the column names of a 2-D ``y`` whose column
+        names are all strings (a pandas DataFrame, for example). Only
+        defined then.
 
     See Also
     --------
@@ -226,11 +246,42 @@ class ProbabilityRegressor(CrossEntropyRegressorBase):
 
     def _targets_to_probabilities(self, y):
         if y.ndim == 2:
-            return y / y.sum(axis=1, keepdims=True)
-        return y
+            return _rows_to_probabilities(y)
+        # Rounding outside [0, 1] is taken as the bound; targets of rows of
+        # zero weight, unchecked, become finite probabilities.
+        return np.clip(y, 0.0, 1.0)
 
     def _probabilities_to_targets(self, probabilities):
         return probabilities
+
+
+def _rows_to_probabilities(rows):
+    """Return ``rows`` as probability vectors: entries in [0, 1], divided by their sums.
+
+    Checked rows are on the simplex within rounding, which clipping to
+    [0, 1] takes as the bound before dividing. Rows of zero weight are not
+    checked and may be anything finite: one with no positive entry becomes
+    the uniform row, so that no probability is NaN.
+    """
+    clipped = np.clip(rows, 0.0, 1.0)
+    sums = clipped.sum(axis=1, keepdims=True)
+    uniform = np.full_like(clipped, 1.0 / rows.shape[1])
+    return np.divide(clipped, sums, out=uniform, where=sums > 0)
+
+
+def _values_inside(dtype, low, high):
+    """Return the smallest and largest values of the float ``dtype`` in [low, high].
+
+    ``low`` and ``high`` themselves in float64; in float32, the nearest
+    float32 inside (the nearest float32 may lie outside). Where no value of
+    ``dtype`` lies inside, the bounds rounded to ``dtype``.
+    """
+    inside_low, inside_high = np.array([low, high], dtype=dtype)
+    if float(inside_low) < low and inside_low < inside_high:
+        inside_low = np.nextafter(inside_low, inside_high)
+    if float(inside_high) > high and inside_low < inside_high:
+        inside_high = np.nextafter(inside_high, inside_low)
+    return inside_low, inside_high
 
 
 class CrossEntropyRegressor(CrossEntropyRegressorBase):
@@ -240,7 +291,16 @@ class CrossEntropyRegressor(CrossEntropyRegressorBase):
     any bounded quantity) are mapped to ``t = (y - low) / (high - low)`` in
     [0, 1], the same logistic model as :class:`ProbabilityRegressor` is
     fitted, and predictions are mapped back to the targets' units, so they
-    always stay inside the range.
+    lie in ``[low, high]``, equal to a bound only where the probability, or
+    its map back, rounds to it (the map back is clipped to the range).
+
+    Targets within ``4 * np.spacing(max(abs(low), abs(high)))`` (in ``y``'s
+    dtype: 4 units in the last place of the larger bound) outside the range
+    are rounding (``low + (high - low) * t`` for ``t`` in [0, 1] may land
+    there), and are fitted as exactly ``low`` or ``high``. Targets of rows of
+    zero ``sample_weight`` count for nothing, as if the rows were absent:
+    they need only be finite. ``high - low`` must be finite: rescale targets
+    that span more than float64 holds.
 
     Parameters
     ----------
@@ -326,7 +386,7 @@ class CrossEntropyRegressor(CrossEntropyRegressorBase):
 
     def _learn_target_mapping(self, target_bounds):
         self.target_range_ = (
-            target_bounds
+            check_learned_range(target_bounds)
             if self.target_range == "auto"
             else check_target_range(self.target_range)
         )
@@ -337,7 +397,11 @@ class CrossEntropyRegressor(CrossEntropyRegressorBase):
             # Constant targets: any probability maps back to the constant;
             # 1/2 makes the optimum the finite all-zero model.
             return np.full_like(y, 0.5)
-        return (y - low) / (high - low)
+        # Clipped first, rounding outside the range is the bound: low maps to
+        # exactly 0, high to exactly 1 (x / x is 1), and, rounding being
+        # monotone, nothing beyond. Targets of rows of zero weight,
+        # unchecked, become finite probabilities.
+        return (np.clip(y, low, high) - low) / (high - low)
 
     def _probability_to_target_slope(self):
         low, high = self.target_range_
@@ -345,4 +409,6 @@ class CrossEntropyRegressor(CrossEntropyRegressorBase):
 
     def _probabilities_to_targets(self, probabilities):
         low, high = self.target_range_
-        return low + probabilities * (high - low)
+        # low + p * (high - low) may round beyond high (or below low).
+        targets = low + probabilities * (high - low)
+        return np.clip(targets, *_values_inside(targets.dtype, low, high))

@@ -23,6 +23,7 @@ is one block in one thread.
 """
 
 import functools
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -325,6 +326,79 @@ def _numpy_blas():
     return ThreadpoolController().select(user_api="blas")
 
 
+# The thread pools held to one thread by the calls to parallel_row_blocks
+# running now, in any thread: {pool: [calls, the size to restore]}.
+_HELD_POOLS = {}
+_HELD_POOLS_LOCK = threading.Lock()
+
+
+def _pool(library):
+    """Name the thread pool that ``library``'s limit sizes.
+
+    OpenBLAS on OpenMP has one per calling thread (threadpoolctl sets
+    OpenMP's limit, which is the thread's own); the others, one per process.
+    """
+    threading_layer = getattr(library, "threading_layer", None)
+    if library.internal_api == "openblas" and threading_layer == "openmp":
+        return library.filepath, threading.get_ident()
+    return library.filepath
+
+
+def _set_threads(library, n_threads):
+    """Size ``library``'s thread pool from this thread, and release its control.
+
+    threadpoolctl (3.8 on) lets one thread at a time size a process-wide
+    OpenBLAS pool: the first to size it, until it releases it; the call that
+    restores the size may run in another thread. While another thread holds
+    it (the user's ``threadpool_limits`` there), the sizes set here are
+    ignored and its limits apply.
+    """
+    library.set_num_threads(n_threads)
+    release = getattr(type(library), "clear_controlling_thread", None)
+    if release is not None:
+        release()
+
+
+def user_threads(library):
+    """Return ``library``'s number of threads as set outside the holds."""
+    with _HELD_POOLS_LOCK:
+        held = _HELD_POOLS.get(_pool(library))
+        return library.num_threads if held is None else held[1]
+
+
+@contextmanager
+def held_to_one_thread(libraries):
+    """Hold the thread pools of ``libraries`` to one thread, shared with other holds.
+
+    The first hold of a pool sets it to one thread and the last sets it back:
+    a hold that saved the size it found and restored it, as threadpoolctl's
+    context managers do, would find one thread while an overlapping one (a
+    fit in another thread) holds the pool, and leave it so for good. A size
+    other than one that a hold finds, or that the last one leaves with, was
+    set meanwhile from outside: it is the one kept.
+    """
+    with _HELD_POOLS_LOCK:
+        for library in libraries:
+            held = _HELD_POOLS.setdefault(_pool(library), [0, 1])
+            held[0] += 1
+            n_threads = library.num_threads
+            if n_threads != 1:
+                held[1] = n_threads
+                _set_threads(library, 1)
+    try:
+        yield
+    finally:
+        with _HELD_POOLS_LOCK:
+            for library in libraries:
+                pool = _pool(library)
+                held = _HELD_POOLS[pool]
+                held[0] -= 1
+                if held[0] == 0:
+                    del _HELD_POOLS[pool]
+                    if held[1] != 1 and library.num_threads == 1:
+                        _set_threads(library, held[1])
+
+
 @contextmanager
 def parallel_row_blocks(X, block_elements=None):
     """:class:`RowBlocks` of ``X`` (with ``block_elements``) over parallel threads.
@@ -337,15 +411,21 @@ def parallel_row_blocks(X, block_elements=None):
     scipy's own BLAS, when pip wheels bundle one apart, is held to one thread
     throughout: L-BFGS-B's small BLAS calls would wake its threads, which
     then spin on the cores the products need.
+
+    Calls running at once in several threads share the holds
+    (:func:`held_to_one_thread`): the last to end restores the sizes.
     """
-    blas = _numpy_blas()
-    n_threads = max(
-        (library.num_threads for library in blas.lib_controllers), default=1
-    )
-    n_threads = min(n_threads, X.shape[0] // MIN_ROWS_PER_THREAD)
-    with bundled_blas(scipy).limit(limits=1):
+    numpy_blas = _numpy_blas().lib_controllers
+    with held_to_one_thread(bundled_blas(scipy).lib_controllers):
+        n_threads = min(
+            max((user_threads(library) for library in numpy_blas), default=1),
+            X.shape[0] // MIN_ROWS_PER_THREAD,
+        )
         if n_threads <= 1:
             yield RowBlocks(X, block_elements=block_elements)
             return
-        with ThreadPoolExecutor(n_threads) as executor, blas.limit(limits=1):
+        with (
+            ThreadPoolExecutor(n_threads) as executor,
+            held_to_one_thread(numpy_blas),
+        ):
             yield RowBlocks(X, executor, n_threads, block_elements)

@@ -13,19 +13,52 @@ The objective is bounded below, but its infimum need not be attained:
 
 The solver then stops where the gradient is below ``tol``, at large but
 finite parameters; :func:`why_not_finite` says why, for the estimator to
-tell the user. Separation is recognised, as R's ``glm`` does, by
-hard-target rows fitted with probabilities numerically equal to their
-targets.
+tell the user. A fitted probability near 0 or 1 alone proves nothing (a
+steep but finite optimum has those too). Separation means a direction along
+which no row's cross-entropy increases and some row's decreases (a
+recession direction of the objective), and by Gordan's theorem there is
+none exactly when the rows' gradients, each with the sign that pulls its
+target class up, combine with positive weights to zero. Rows fitted near
+their bounds only raise the question; then
+
+- a Newton step from the solution gives such weights (the residuals it
+  predicts) when it keeps every sign: the optimum is finite, proven in one
+  dense Hessian;
+- otherwise a linear program over the data looks for a recession direction
+  (Konis, 2007), when the data are in memory and small enough;
+- otherwise the fit only says which rows are fitted numerically at 0 or 1,
+  as R's ``glm`` does.
 """
 
 import numpy as np
+from scipy import optimize, sparse
 
-from ._objective import raw_prediction
+from ._objective import raw_prediction, scale_rows
 
 # A hard-target row whose cross-entropy is below this (its predicted
 # probability within about 1e-8 of the target) is fitted at the bound: the
 # solver stops separated rows at a cross-entropy of about tol or less.
 SEPARATED_LOSS = 1e-8
+
+# Separation is looked for only when some hard-target row is fitted with a
+# cross-entropy below this (a probability within about 1e-4 of its target):
+# at any tol a separated row is fitted closer than that.
+CANDIDATE_LOSS = 1e-4
+
+# The linear program's constraint matrix holds at most this many elements
+# (a copy of the rows of X that have weight, per class; HiGHS takes about a
+# second for 2e5); beyond it, the fit only reports rows fitted numerically
+# at 0 or 1, as R's glm does.
+MAX_PROGRAM_ELEMENTS = 10**6
+
+# A separating direction makes some row's linear predictor grow by at least
+# this per unit of the (column-scaled) direction; a linear program's
+# solution is feasible to about 1e-9 (HiGHS's default tolerances).
+SEPARATING_GAIN = 1e-6
+
+# R's glm warns of "fitted probabilities numerically 0 or 1" within 10
+# machine epsilons of a bound.
+NUMERICALLY_AT_BOUND = 10 * np.finfo(np.float64).eps
 
 
 def bound_classes(blocks, targets, weights):
@@ -54,12 +87,12 @@ def _hard_rows(targets):
     return targets.max(axis=1) == 1.0
 
 
-def count_separated_rows(objective, params):
-    """Count the rows with hard targets that ``params`` fits at the bound.
+def count_rows_near_bounds(objective, params, loss_below):
+    """Count the rows with hard targets that ``params`` fits near their bound.
 
-    Return how many rows of positive weight with hard targets ``params`` fits
-    at the bound (cross-entropy below ``SEPARATED_LOSS``), and how many such
-    rows there are; one pass over ``X``.
+    Return how many rows of positive weight with hard targets ``params``
+    fits with a cross-entropy below ``loss_below``, and how many such rows
+    there are; one pass over ``X``.
     """
     fit_intercept, link = objective.fit_intercept, objective.link
 
@@ -68,20 +101,283 @@ def count_separated_rows(objective, params):
         sample_loss, _ = link.loss_and_gradient(targets_rows, eta)
         hard = _hard_rows(targets_rows) & (weights_rows > 0)
         return (
-            np.count_nonzero(hard & (sample_loss < SEPARATED_LOSS)),
+            np.count_nonzero(hard & (sample_loss < loss_below)),
             np.count_nonzero(hard),
         )
 
-    n_separated, n_hard = objective.blocks.sum(
+    n_near, n_hard = objective.blocks.sum(
         block_terms, (objective.targets, objective.weights)
     )
-    return int(n_separated), int(n_hard)
+    return int(n_near), int(n_hard)
+
+
+def _class_targets(targets):
+    """Targets as rows of class probabilities: ``[1 - y, y]`` for 1-D ``y``."""
+    if targets.ndim == 1:
+        return np.column_stack([1.0 - targets, targets])
+    return targets
+
+
+def recession_constraints(X, targets, fit_intercept):
+    """Return the constraints on a direction that increases no row's cross-entropy.
+
+    Along a direction ``D`` of the parameters (one column per class, class
+    0's fixed at zero: the softmax ignores a shift common to all classes),
+    row ``i``'s linear predictors change by ``delta = x_i @ D``. Its
+    cross-entropy does not increase for ever iff every class with positive
+    target shares the largest ``delta``: with ``f`` the row's first such
+    class, ``delta_k - delta_f = 0`` for the other classes with positive
+    target and ``<= 0`` for those with target 0 (which then lose
+    probability). A 1-D target ``y`` is the two classes ``[1 - y, y]``.
+
+    Parameters
+    ----------
+    X : ndarray or sparse matrix of shape (n_samples, n_features)
+        Rows of positive weight only.
+    targets : ndarray of shape (n_samples,) or (n_samples, n_classes)
+    fit_intercept : bool
+
+    Returns
+    -------
+    matrix : sparse array of shape (n_constraints, n_variables)
+        Row ``(i, k)`` gives ``delta_k - delta_f`` of row ``i``, for the
+        direction flattened class by class.
+    at_most_zero : ndarray of bool of shape (n_constraints,)
+        The inequalities; the other rows are equalities.
+    """
+    classes = _class_targets(targets)
+    n_samples, n_classes = classes.shape
+    design = sparse.csr_array(X)
+    if fit_intercept:
+        design = sparse.hstack([design, np.ones((n_samples, 1))], format="csr")
+    # Scaled columns give each feature's step the same size in the program.
+    scale = abs(design).max(axis=0).toarray().ravel()
+    design = design @ sparse.diags_array(1.0 / np.where(scale > 0, scale, 1.0))
+    first = np.argmax(classes > 0, axis=1)
+    rows, other = np.nonzero(np.arange(n_classes) != first[:, np.newaxis])
+    rows_design = design[rows]
+    blocks = [
+        sparse.diags_array(
+            (other == k).astype(float) - (first[rows] == k).astype(float)
+        )
+        @ rows_design
+        for k in range(1, n_classes)
+    ]
+    at_most_zero = classes[rows, other] == 0
+    return sparse.hstack(blocks, format="csr"), at_most_zero
+
+
+def _growing_constraints(inequalities, equalities, open_rows):
+    """Return the inequalities that a direction in the box makes strictly negative.
+
+    The direction maximises the summed growth of those in ``open_rows``
+    (a linear program solved by HiGHS); none when none can grow.
+    """
+    has_equalities = equalities.shape[0] > 0
+    result = optimize.linprog(
+        c=np.asarray(inequalities[open_rows].sum(axis=0)).ravel(),
+        A_ub=inequalities,
+        b_ub=np.zeros(inequalities.shape[0]),
+        A_eq=equalities if has_equalities else None,
+        b_eq=np.zeros(equalities.shape[0]) if has_equalities else None,
+        bounds=(-1.0, 1.0),
+        method="highs",
+    )
+    if result.status != 0:
+        return np.zeros(inequalities.shape[0], dtype=bool)
+    return -(inequalities @ result.x) > SEPARATING_GAIN
+
+
+def count_separated_rows(X, targets, fit_intercept):
+    """Count the rows that some recession direction fits better and better.
+
+    A direction that makes some inequality of :func:`recession_constraints`
+    strict separates its row. A linear program's solution is a vertex, which
+    may leave rows at zero growth that another direction separates; the sum
+    of two recession directions is one, so the programs are repeated on the
+    rows not yet separated until none grows. 0 means the optimum is finite
+    (with ``alpha = 0``, for classes that are not absent).
+    """
+    matrix, at_most_zero = recession_constraints(X, targets, fit_intercept)
+    inequalities, equalities = matrix[at_most_zero], matrix[~at_most_zero]
+    separated = np.zeros(inequalities.shape[0], dtype=bool)
+    while inequalities.shape[0] and not separated.all():
+        growing = _growing_constraints(inequalities, equalities, ~separated)
+        if not (growing & ~separated).any():
+            break
+        separated |= growing
+    n_constraints_per_row = matrix.shape[0] // X.shape[0]
+    rows = np.flatnonzero(at_most_zero)[separated] // n_constraints_per_row
+    return np.unique(rows).size
+
+
+# The Newton certificate solves a dense system of this many parameters at most.
+MAX_CERTIFICATE_PARAMETERS = 1000
+
+
+def _dense(matrix):
+    return matrix.toarray() if sparse.issparse(matrix) else np.asarray(matrix)
+
+
+def _gram(X_rows, row_weights, fit_intercept):
+    """``X1.T @ diag(row_weights) @ X1`` of a block, dense."""
+    weighted = scale_rows(X_rows, row_weights)
+    gram = _dense(X_rows.T @ weighted)
+    if not fit_intercept:
+        return gram
+    sums = np.asarray(weighted.sum(axis=0)).reshape(-1, 1)
+    return np.block([[gram, sums], [sums.T, np.array([[row_weights.sum()]])]])
+
+
+def _weighted_hessian(objective, class_pair_weights, row_arrays):
+    """Return ``sum_i X1_i.T (x) W_i X1_i``, dense, in one pass over ``X``.
+
+    ``class_pair_weights(*rows)`` gives each row's (K x K) weights, times
+    its sample weight, as an array (rows, K, K). Rows and columns follow the
+    parameters flattened in C order.
+    """
+    fit_intercept = objective.fit_intercept
+
+    def block_terms(X_rows, *rows):
+        pair_weights = class_pair_weights(*rows)
+        n_classes = pair_weights.shape[1]
+        return (
+            np.array(
+                [
+                    [
+                        _gram(X_rows, pair_weights[:, k, m], fit_intercept)
+                        for m in range(n_classes)
+                    ]
+                    for k in range(n_classes)
+                ]
+            ),
+        )
+
+    (grams,) = objective.blocks.sum(block_terms, row_arrays)
+    n_classes, _, size, _ = grams.shape
+    hessian = grams.transpose(2, 0, 3, 1)
+    return hessian.reshape(size * n_classes, size * n_classes)
+
+
+def _residuals_at(objective, params):
+    """Return each row's gradient of the cross-entropy in ``eta``, an array of rows."""
+    link, fit_intercept = objective.link, objective.fit_intercept
+    return objective.blocks.map(
+        lambda X_rows, targets_rows: link.loss_and_gradient(
+            targets_rows, raw_prediction(params, X_rows, fit_intercept)
+        )[1],
+        (objective.targets,),
+    )
+
+
+def _binary_pair_weights(targets_rows, weights_rows, residuals_rows, curvature_rows):
+    """Hard rows weigh their residual's size, the others their curvature."""
+    row_weights = np.where(
+        _hard_rows(targets_rows), np.abs(residuals_rows), curvature_rows
+    )
+    return (weights_rows * row_weights)[:, np.newaxis, np.newaxis]
+
+
+def _softmax_pair_weights(targets_rows, weights_rows, residuals_rows, curvature_rows):
+    """Each row weighs the softmax's curvature ``diag(mu) - mu mu.T``."""
+    means = curvature_rows
+    matrices = np.einsum("ik,km->ikm", means, np.eye(means.shape[1]))
+    matrices -= means[:, :, np.newaxis] * means[:, np.newaxis, :]
+    return weights_rows[:, np.newaxis, np.newaxis] * matrices
+
+
+def newton_step_keeps_signs(objective, params):
+    """Whether a Newton-like step from ``params`` proves the optimum finite.
+
+    The step ``u`` solves ``H u = -g`` for a positive combination ``H`` of
+    the rows' outer products, so that the rows' residuals (gradients in
+    ``eta``) plus their ``H`` weights times the step's change ``d`` of their
+    linear predictor combine to zero. If each residual that Gordan's theorem
+    needs positive keeps its sign, the optimum is finite. With a margin of
+    one half:
+
+    - 1-D targets: hard rows weigh their residual's size, so a row with
+      target 1 keeps its sign when ``d < 1/2`` and one with target 0 when
+      ``d > -1/2``, whatever the link and however small the residual;
+    - 2-D targets: rows weigh the softmax's curvature, ``diag(mu) -
+      mu mu.T``, so a class with target 0 keeps its sign when
+      ``d_k - mu @ d > -1/2``.
+
+    A residual that rounds to zero (a row fitted at its bound to float64's
+    last digit) proves nothing.
+    """
+    fit_intercept, targets = objective.fit_intercept, objective.targets
+    one_class = targets.ndim == 1
+    residuals = _residuals_at(objective, params)
+    curvature = objective.curvature_at(params)
+    hessian = _weighted_hessian(
+        objective,
+        _binary_pair_weights if one_class else _softmax_pair_weights,
+        (targets, objective.weights, residuals, curvature),
+    )
+    _, gradient = objective.value_and_gradient(params)
+    step = -np.linalg.lstsq(hessian, gradient.ravel(), rcond=None)[0]
+    step = step.reshape(params.shape)
+
+    def block_terms(X_rows, targets_rows, weights_rows, residuals_rows, means_rows):
+        change = raw_prediction(step, X_rows, fit_intercept)
+        positive = weights_rows > 0
+        if one_class:
+            lost = (residuals_rows == 0.0) | np.where(
+                targets_rows == 1.0, change >= 0.5, change <= -0.5
+            )
+            return (np.count_nonzero(lost & _hard_rows(targets_rows) & positive),)
+        relative = change - np.sum(means_rows * change, axis=1, keepdims=True)
+        lost = (targets_rows == 0.0) & ((means_rows == 0.0) | (relative <= -0.5))
+        return (np.count_nonzero(lost & positive[:, np.newaxis]),)
+
+    (n_lost,) = objective.blocks.sum(
+        block_terms, (targets, objective.weights, residuals, curvature)
+    )
+    return n_lost == 0
+
+
+def _program_is_small(X, n_classes, fit_intercept):
+    """Whether the linear program of ``X`` fits in ``MAX_PROGRAM_ELEMENTS``."""
+    stored = X.nnz if sparse.issparse(X) else X.shape[0] * X.shape[1]
+    per_class = stored + X.shape[0] * fit_intercept
+    return per_class * max(n_classes - 1, 1) ** 2 <= MAX_PROGRAM_ELEMENTS
+
+
+def _in_memory(values):
+    """``values`` as an array in memory: a dask array's chunks are gathered."""
+    return values if sparse.issparse(values) else np.asarray(values)
+
+
+def separation_message(objective, params):
+    """Say whether the rows with hard targets are separated; "" if not.
+
+    Only for ``alpha = 0``: with a penalty the optimum is finite.
+    """
+    n_near, n_hard = count_rows_near_bounds(objective, params, CANDIDATE_LOSS)
+    if not n_near:
+        return ""
+    if params.size <= MAX_CERTIFICATE_PARAMETERS and newton_step_keeps_signs(
+        objective, params
+    ):
+        return ""
+    X, targets = objective.blocks.X, objective.targets
+    n_classes = 2 if targets.ndim == 1 else targets.shape[1]
+    if not _program_is_small(X, n_classes, objective.fit_intercept):
+        n_at_bound, _ = count_rows_near_bounds(objective, params, NUMERICALLY_AT_BOUND)
+        return rows_at_bound_message(n_at_bound, n_hard) if n_at_bound else ""
+    # A small program's rows fit in memory, wherever they live.
+    weighted = _in_memory(objective.weights) > 0
+    n_separated = count_separated_rows(
+        _in_memory(X)[weighted], _in_memory(targets)[weighted], objective.fit_intercept
+    )
+    return separated_rows_message(n_separated, n_hard) if n_separated else ""
 
 
 def why_not_finite(objective, params):
     """Why the optimum of ``objective`` is not finite, fitted at ``params``.
 
-    It is ``""`` when nothing says so.
+    It is ``""`` when it is finite.
     """
     at_zero, at_one = bound_classes(
         objective.blocks, objective.targets, objective.weights
@@ -92,9 +388,7 @@ def why_not_finite(objective, params):
     if objective.fit_intercept and at_zero.size:
         return absent_classes_message(at_zero)
     if objective.alpha == 0:
-        n_separated, n_hard = count_separated_rows(objective, params)
-        if n_separated:
-            return separated_rows_message(n_separated, n_hard)
+        return separation_message(objective, params)
     return ""
 
 
@@ -115,21 +409,33 @@ def absent_classes_message(absent):
         f"Classes {absent.tolist()} have probability 0 in every row of y with "
         "positive weight: their intercepts go to -inf at the optimum, which is "
         "not finite. The fit stops where their predicted probabilities are "
-        "about tol. Drop those columns of y (a class absent from a "
+        "at most about tol. Drop those columns of y (a class absent from a "
         "cross-validation fold does this)."
     )
 
 
 def separated_rows_message(n_separated, n_hard):
-    """``n_separated`` of ``n_hard`` hard-target rows fitted at their bound.
+    """``n_separated`` of ``n_hard`` hard-target rows are separated (``alpha = 0``)."""
+    return (
+        f"With alpha=0, the features separate {n_separated} of the {n_hard} "
+        "rows with targets 0 or 1 (completely or quasi-completely): along a "
+        "direction of the coefficients their cross-entropy decreases towards "
+        "0 and no other row's increases, so the unpenalised optimum is at "
+        "infinity and the coefficients returned grow without bound as tol "
+        "shrinks. Fit with alpha > 0 for finite, meaningful coefficients."
+    )
 
-    This happens with ``alpha = 0``.
+
+def rows_at_bound_message(n_at_bound, n_hard):
+    """``n_at_bound`` hard-target rows fitted numerically at 0 or 1 (``alpha = 0``).
+
+    Said when the data are too large for the linear program that decides
+    whether they are separated.
     """
     return (
-        f"With alpha=0, {n_separated} of the {n_hard} rows with targets 0 or 1 "
-        "are fitted with probabilities within 1e-8 of their targets: the "
-        "features separate them (completely or quasi-completely), so the "
-        "unpenalised optimum is at infinity and the coefficients returned grow "
-        "without bound as tol shrinks. Fit with alpha > 0 for finite, "
-        "meaningful coefficients."
+        f"With alpha=0, {n_at_bound} of the {n_hard} rows with targets 0 or 1 "
+        "are fitted with probabilities numerically 0 or 1. If the features "
+        "separate them, the unpenalised optimum is at infinity (not checked "
+        "here: these data are too large for the linear program that decides "
+        "it); a fit with alpha > 0 is finite."
     )

@@ -3,12 +3,17 @@
 :func:`validate_training_data` and :func:`validate_prediction_data` are the
 entry points for data in memory (``_dask.py`` has their twins for dask
 arrays, built on the same checks). scikit-learn's ``validate_data`` and
-``_check_sample_weight`` handle types, shapes and finiteness (the targets'
+``_check_sample_weight`` handle types, shapes and finiteness (that of
+``X`` is judged in the pass that also judges its magnitudes; the targets'
 domain check runs before them, so that NaN and inf among probabilities get
 its message); the checks here add what cross-entropy regression needs
 (targets in their domain, weights valid, feature magnitudes the solver can
 scale), each in one place, and say what was expected, what was found and
 what to do instead.
+
+A row of zero weight counts for nothing (scikit-learn's convention: it is as
+if absent), so the domain checks judge only the targets of the other rows;
+any finite target does for a row of zero weight.
 """
 
 from typing import NamedTuple
@@ -25,8 +30,14 @@ from sklearn.utils.validation import (
 from ._row_blocks import sampled_rows
 
 # Rows of 2-D probability targets must sum to 1 within this (or the rounding
-# of their dtype over all classes, if larger); they are then normalised.
+# of their dtype over all classes, if larger), and their entries be at least
+# minus it (a share computed as 1 minus the others); they are then normalised.
 SIMPLEX_TOLERANCE = 1e-6
+
+# Targets this many units in the last place (of the larger bound's
+# magnitude, in the targets' dtype) outside their range are rounding: a
+# target computed as low + (high - low) * t, t in [0, 1], lies within one.
+RANGE_TOLERANCE_ULPS = 4
 
 # The solver's scales are sums of squared feature values: a float64 column
 # whose values all lie below the first, or any beyond the second, has squares
@@ -35,13 +46,18 @@ SIMPLEX_TOLERANCE = 1e-6
 SMALLEST_COLUMN_MAGNITUDE = 1e-150
 LARGEST_FEATURE_MAGNITUDE = 1e150
 
+# Values of X per slice when finding its extremes: a slice stays in cache
+# between the two reductions.
+EXTREMES_SLICE_ELEMENTS = 2**17
+
 
 def _describe_values(values):
     """'min=..., max=...' over the finite values, plus NaN and inf counts."""
     finite = values[np.isfinite(values)]
     parts = []
     if finite.size:
-        parts.append(f"min={finite.min():.6g}, max={finite.max():.6g}")
+        # repr: a value an ulp outside a range must not print as inside it.
+        parts.append(f"min={float(finite.min())!r}, max={float(finite.max())!r}")
     n_nan = int(np.isnan(values).sum())
     n_inf = int(np.isinf(values).sum())
     if n_nan:
@@ -67,6 +83,9 @@ class TrainingData(NamedTuple):
     y_was_column : bool
         Whether ``y`` came as a column vector and was raveled (the estimator
         warns, as scikit-learn's regressors do).
+    target_names : ndarray of object of shape (n_outputs,) or None
+        The string column names of a 2-D ``y`` (a pandas DataFrame), the
+        names of its classes; None otherwise.
     """
 
     X: object
@@ -74,6 +93,7 @@ class TrainingData(NamedTuple):
     sample_weight: object
     target_bounds: tuple
     y_was_column: bool
+    target_names: object = None
 
 
 def _validate_X(estimator, *arrays, **options):
@@ -96,20 +116,31 @@ def _validate_X(estimator, *arrays, **options):
 def validate_training_data(estimator, X, y, sample_weight, *, reset, check_targets):
     """:class:`TrainingData` from arrays in memory.
 
-    ``check_targets(y)`` raises for targets outside the estimator's domain;
-    it runs before scikit-learn's own checks, so that NaN and inf get the
-    same message as other bad values. With ``reset``, ``validate_data``
-    learns ``n_features_in_`` (and ``feature_names_in_``), else checks them.
+    ``check_targets(y, sample_weight)`` raises for targets of non-zero weight
+    outside the estimator's domain; it runs before scikit-learn's own checks,
+    so that NaN and inf get the same message as other bad values. With
+    ``reset``, ``validate_data`` learns ``n_features_in_`` (and
+    ``feature_names_in_``), else checks them.
     """
     check_no_strings(X, "X")
+    names = column_names(y)
     if y is not None:
         # Without y, scikit-learn's own check says it is required.
         check_no_strings(y, "y")
-        check_targets(y)
+        check_targets(y, sample_weight)
     # 2-D y is taken here whatever the estimator, so that a column vector
     # is raveled by us (the estimator warns at the user's line), not by
     # scikit-learn (which would warn at its own).
-    X, y = _validate_X(estimator, X, y, reset=reset, y_numeric=True, multi_output=True)
+    X, y = _validate_X(
+        estimator,
+        X,
+        y,
+        reset=reset,
+        y_numeric=True,
+        multi_output=True,
+        ensure_all_finite=False,
+    )
+    check_feature_values(X, type(estimator).__name__)
     y_was_column = y.ndim == 2 and y.shape[1] == 1
     if y_was_column:
         y = y[:, 0]
@@ -121,14 +152,26 @@ def validate_training_data(estimator, X, y, sample_weight, *, reset, check_targe
     # scikit-learn checks an object y (None for a missing value) before
     # converting it to numbers.
     assert_all_finite(y, input_name="y")
-    check_feature_magnitudes(X, sampled_rows(*X.shape))
     return TrainingData(
         X=X,
         y=y,
         sample_weight=sample_weight,
         target_bounds=target_bounds(y, sample_weight),
         y_was_column=y_was_column,
+        target_names=names if y.ndim == 2 else None,
     )
+
+
+def column_names(y):
+    """Return the column names of ``y`` as an object array, if all are strings.
+
+    None for ``y`` without columns (an array, a Series) or with other names
+    (a DataFrame's default 0, 1, ...): scikit-learn's rule for feature names.
+    """
+    columns = getattr(y, "columns", None)
+    if columns is None or not all(isinstance(name, str) for name in columns):
+        return None
+    return np.asarray(columns, dtype=object)
 
 
 def validate_prediction_data(estimator, X):
@@ -143,8 +186,48 @@ def target_bounds(y, sample_weight):
     return float(weighted.min()), float(weighted.max())
 
 
-def accept_any_targets(y):
+def accept_any_targets(y, sample_weight=None):
     """Targets of any real value are in the domain."""
+
+
+def _rows_to_judge(sample_weight, n_rows):
+    """Return which of ``n_rows`` rows a domain check judges: those of weight not 0.
+
+    ``sample_weight`` is as the user passed it. Weights that cannot say yet
+    (None, a single number, the wrong shape) leave every row judged; their
+    own check follows. NaN and negative weights are judged, and refused
+    later.
+    """
+    if sample_weight is None:
+        return np.ones(n_rows, dtype=bool)
+    check_no_strings(sample_weight, "sample_weight")
+    weights = _unchecked_numbers(sample_weight, "sample_weight")
+    if weights.shape != (n_rows,):
+        return np.ones(n_rows, dtype=bool)
+    return weights != 0
+
+
+def _judged_values(values, sample_weight):
+    """Return a mask of the entries of ``values`` (a row per sample) to judge."""
+    rows = _rows_to_judge(sample_weight, values.shape[0])
+    return np.broadcast_to(rows.reshape((-1,) + (1,) * (values.ndim - 1)), values.shape)
+
+
+def _float_dtype(values):
+    """Return the dtype of float ``values``, float64 for integers."""
+    return values.dtype if values.dtype.kind == "f" else np.dtype(np.float64)
+
+
+def range_tolerance(low, high, dtype=np.float64):
+    """How far outside ``[low, high]`` a target of ``dtype`` may round.
+
+    ``RANGE_TOLERANCE_ULPS`` units in the last place of ``max(|low|,
+    |high|)`` in ``dtype`` (float32 targets round more). Computed in float64,
+    so that it never overflows.
+    """
+    ulps_per_float64_ulp = np.finfo(dtype).eps / np.finfo(np.float64).eps
+    magnitude = max(abs(low), abs(high))
+    return float(RANGE_TOLERANCE_ULPS * np.spacing(magnitude) * ulps_per_float64_ulp)
 
 
 def _unchecked_numbers(y, input_name):
@@ -163,67 +246,119 @@ def _unchecked_numbers(y, input_name):
     )
 
 
-def check_probability_targets(y, input_name="y", advice=""):
-    """Raise a ValueError unless ``y`` holds probabilities.
+def check_probability_targets(y, sample_weight=None, input_name="y", advice=""):
+    """Raise a ValueError unless ``y`` holds probabilities (in rows of non-zero weight).
 
-    1-D ``y`` (or a single column) must be finite numbers in [0, 1]; 2-D ``y``
-    with several columns must have rows on the probability simplex (see
-    :func:`check_probability_rows`). ``y`` must have passed
-    :func:`check_no_strings`. ``advice`` is appended to the message.
+    1-D ``y`` (or a single column) must be finite numbers in [0, 1], within
+    :func:`range_tolerance` (rounding); 2-D ``y`` with several columns must
+    have rows on the probability simplex (see :func:`check_probability_rows`).
+    ``y`` must have passed :func:`check_no_strings`. ``advice``, for 1-D
+    ``y``, is appended to the message.
     """
-    values = _unchecked_numbers(y, input_name)
+    values = np.atleast_1d(_unchecked_numbers(y, input_name))
     if values.ndim == 2 and values.shape[1] > 1:
-        check_probability_rows(values, input_name, advice)
+        check_probability_rows(values, input_name, sample_weight)
         return
+    tolerance = range_tolerance(0.0, 1.0, _float_dtype(values))
     values = values.astype(np.float64, copy=False)
-    if not np.all((values >= 0.0) & (values <= 1.0)):
+    judged = values[_judged_values(values, sample_weight)]
+    if not np.all((judged >= -tolerance) & (judged <= 1.0 + tolerance)):
         raise ValueError(
             f"{input_name} must hold probabilities in [0, 1] (rates, proportions, "
-            f"soft labels); got {_describe_values(values.ravel())}. {advice}".rstrip()
+            f"soft labels); got {_describe_values(judged)}. {advice}".rstrip()
         )
 
 
-def check_feature_magnitudes(X, rows):
-    """Raise a ValueError for float64 columns whose squares leave float64's range.
+def _extremes(values):
+    """Return the largest and smallest of ``values`` (NaN if any is NaN).
 
-    The columns of a dense ``X`` are judged on ``rows`` (the rows the
-    preconditioner samples). A sparse ``X`` is judged on all its stored
-    values at once (extremes per column would copy it).
+    Read in slices that stay in cache, so that both reductions cost one
+    pass over memory.
     """
+    flat = values.reshape(values.shape[0], -1)
+    rows_per_slice = max(1, EXTREMES_SLICE_ELEMENTS // max(flat.shape[1], 1))
+    largest, smallest = -np.inf, np.inf
+    for start in range(0, flat.shape[0], rows_per_slice):
+        part = flat[start : start + rows_per_slice]
+        # np.maximum, unlike max(), keeps a NaN.
+        largest = np.maximum(largest, part.max())
+        smallest = np.minimum(smallest, part.min())
+    return float(largest), float(smallest)
+
+
+def _column_magnitudes(X, rows=slice(None)):
+    """Return the largest magnitude in each column of a dense ``X[rows]``."""
+    return np.maximum(
+        X[rows].max(axis=0, initial=-np.inf), -X[rows].min(axis=0, initial=np.inf)
+    )
+
+
+def check_feature_values(X, estimator_name=None):
+    """Raise a ValueError for non-finite values or magnitudes float64 cannot scale.
+
+    The values are those of a dense ``X`` or the stored values of a sparse
+    one, all read in one pass (which replaces scikit-learn's own check of
+    finiteness). float64 columns whose squares leave float64's range are
+    refused: any value beyond ``LARGEST_FEATURE_MAGNITUDE``, or a column
+    whose values all lie below ``SMALLEST_COLUMN_MAGNITUDE``.
+    """
+    values = X.data if sparse.issparse(X) else X
+    largest, smallest = _extremes(values) if values.size else (0.0, 0.0)
+    if not (np.isfinite(largest) and np.isfinite(smallest)):
+        # scikit-learn's words for NaN and inf.
+        assert_all_finite(values, input_name="X", estimator_name=estimator_name)
     if X.dtype != np.float64:
         return
-    if sparse.issparse(X):
-        values = X.data if X.nnz else np.zeros(1)
-        largest, smallest = values.max(keepdims=True), values.min(keepdims=True)
-    else:
-        largest = X[rows].max(axis=0, initial=-np.inf)
-        smallest = X[rows].min(axis=0, initial=np.inf)
-    magnitudes = np.maximum(largest, -smallest)
-
-    def which(flagged):
-        if sparse.issparse(X):
-            return "its stored values"
-        return f"columns {np.flatnonzero(flagged).tolist()}"
-
-    too_small = (magnitudes > 0) & (magnitudes < SMALLEST_COLUMN_MAGNITUDE)
-    too_large = ~(magnitudes <= LARGEST_FEATURE_MAGNITUDE)
     problems = []
-    if too_large.any():
-        problems.append(
-            f"{which(too_large)} reach {magnitudes[too_large].max():.3g} in "
-            f"magnitude (above {LARGEST_FEATURE_MAGNITUDE:g})"
-        )
-    if too_small.any():
-        problems.append(
-            f"{which(too_small)} stay below {magnitudes[too_small].max():.3g} "
-            f"in magnitude (below {SMALLEST_COLUMN_MAGNITUDE:g})"
-        )
+    if max(largest, -smallest) > LARGEST_FEATURE_MAGNITUDE:
+        problems.append(_too_large(X, max(largest, -smallest)))
+    too_small = _too_small_columns(X)
+    if too_small:
+        problems.append(too_small)
     if problems:
         raise ValueError(
             f"X: {'; '.join(problems)}. Their squares leave float64's range, "
             "so the fit cannot scale them. Rescale those columns (a change of "
             "units, or StandardScaler in a Pipeline)."
         )
+
+
+def _too_large(X, magnitude):
+    """Say which values are beyond ``LARGEST_FEATURE_MAGNITUDE``."""
+    if sparse.issparse(X):
+        where = "its stored values"
+    else:
+        flagged = ~(_column_magnitudes(X) <= LARGEST_FEATURE_MAGNITUDE)
+        where = f"columns {np.flatnonzero(flagged).tolist()}"
+    return (
+        f"{where} reach {magnitude!r} in magnitude (above "
+        f"{LARGEST_FEATURE_MAGNITUDE:g})"
+    )
+
+
+def _too_small_columns(X):
+    """Say which columns lie entirely below ``SMALLEST_COLUMN_MAGNITUDE``; "" if none.
+
+    Columns are first judged on the preconditioner's sampled rows, where a
+    column can only look smaller than it is; those flagged are judged on
+    every row. A sparse ``X`` is judged on all its stored values at once.
+    """
+    if sparse.issparse(X):
+        magnitudes = np.abs(X.data).max(keepdims=True) if X.nnz else np.zeros(1)
+        where = "its stored values"
+    else:
+        magnitudes = _column_magnitudes(X, sampled_rows(*X.shape))
+        candidates = np.flatnonzero(magnitudes < SMALLEST_COLUMN_MAGNITUDE)
+        magnitudes[candidates] = _column_magnitudes(X[:, candidates])
+        where = None
+    flagged = (magnitudes > 0) & (magnitudes < SMALLEST_COLUMN_MAGNITUDE)
+    if not flagged.any():
+        return ""
+    where = where or f"columns {np.flatnonzero(flagged).tolist()}"
+    return (
+        f"{where} stay below {float(magnitudes[flagged].max())!r} in magnitude (below "
+        f"{SMALLEST_COLUMN_MAGNITUDE:g})"
+    )
 
 
 def simplex_tolerance(n_classes, dtype):
@@ -235,44 +370,85 @@ def simplex_tolerance(n_classes, dtype):
     return max(SIMPLEX_TOLERANCE, n_classes * float(np.finfo(dtype).eps))
 
 
-def check_probability_rows(values, input_name, advice=""):
+def check_probability_rows(values, input_name="y", sample_weight=None):
     """Raise a ValueError unless each row of the 2-D ``values`` is a probability vector.
 
-    Every row must be finite, non-negative and sum to 1 within
-    :func:`simplex_tolerance`; the error names the first offending row.
+    Every row of non-zero weight must pass :func:`rows_on_simplex` with
+    :func:`simplex_tolerance`. The error names the first offending row, and
+    says how to normalise the rows when that mends every one of them.
     """
     n_samples, n_classes = values.shape
-    dtype = values.dtype if values.dtype.kind == "f" else np.float64
-    tolerance = simplex_tolerance(n_classes, dtype)
+    tolerance = simplex_tolerance(n_classes, _float_dtype(values))
     rows = values.astype(np.float64, copy=False)
-    sums = rows.sum(axis=1)
-    bad = (
-        ~np.isfinite(rows).all(axis=1)
-        | (rows < 0).any(axis=1)
-        | ~(np.abs(sums - 1.0) <= tolerance)
-    )
+    bad = _rows_to_judge(sample_weight, n_samples) & ~rows_on_simplex(rows, tolerance)
     if bad.any():
         first = np.flatnonzero(bad)[0]
-        shown = np.array2string(rows[first], precision=6, threshold=12)
+        shown = np.array2string(
+            rows[first], separator=", ", floatmode="unique", threshold=12
+        )
+        with np.errstate(over="ignore", invalid="ignore"):
+            row_sum = float(rows[first].sum())
         raise ValueError(
             f"{input_name} must have rows that are probability vectors: finite, "
-            f"non-negative, summing to 1 (within {tolerance:.1e}); "
-            f"{int(bad.sum())} of {n_samples} rows are not, the first is row "
-            f"{first}: {shown} (sum {sums[first]:.6g}). {advice}".rstrip()
+            f"with entries of at least -{tolerance!r}, summing to 1 within "
+            f"{tolerance!r}; {int(bad.sum())} of {n_samples} rows are not, the "
+            f"first is row {first}: {shown} (sum {row_sum!r})."
+            + _normalising_advice(rows[bad], tolerance, input_name)
         )
 
 
-def check_targets_in_range(y, target_range, fitted=None):
+def rows_on_simplex(rows, tolerance):
+    """Whether each row of ``rows`` is a probability vector, within ``tolerance``.
+
+    Finite, with entries of at least ``-tolerance`` (the rounding of a share
+    computed as 1 minus the others), summing to 1 within ``tolerance``.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        sums = rows.sum(axis=1)
+    return (
+        np.isfinite(rows).all(axis=1)
+        & (rows >= -tolerance).all(axis=1)
+        & (np.abs(sums - 1.0) <= tolerance)
+    )
+
+
+def _normalising_advice(bad_rows, tolerance, input_name):
+    """Say how to divide rows by their sums, if that mends all ``bad_rows``.
+
+    Empty when it would not (negative entries, rows of sum 0, NaN): then
+    no advice can mend them.
+    """
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        divided = bad_rows / bad_rows.sum(axis=1, keepdims=True)
+    if not rows_on_simplex(divided, tolerance).all():
+        return ""
+    return (
+        " If they are shares rounded (to a few decimals, say), divide each row "
+        f"by its sum: {input_name} / {input_name}.sum(axis=1, keepdims=True) "
+        f"(for a DataFrame, {input_name}.div({input_name}.sum(axis=1), axis=0))."
+    )
+
+
+def check_targets_in_range(y, sample_weight=None, *, target_range, fitted=None):
     """Raise a ValueError unless every ``y`` lies in ``target_range = (low, high)``.
 
-    ``fitted`` names a range learned at fit (the targets must then be those
-    of the fit); None for the ``target_range`` parameter. ``y`` of any shape
-    is judged value by value; NaN and inf are left to the finiteness check
-    that follows (scikit-learn's message names them).
+    Targets within :func:`range_tolerance` of the range are rounding, and
+    pass; so do the targets of rows of zero ``sample_weight``. ``fitted``
+    names a range learned at fit (the targets must then be those of the
+    fit); None for the ``target_range`` parameter. ``y`` of any shape is
+    judged value by value; NaN and inf are left to the finiteness check that
+    follows (scikit-learn's message names them).
     """
     low, high = target_range
-    y = _unchecked_numbers(y, "y").astype(np.float64, copy=False).ravel()
-    outside = np.flatnonzero(np.isfinite(y) & ((y < low) | (y > high)))
+    values = np.atleast_1d(_unchecked_numbers(y, "y"))
+    tolerance = range_tolerance(low, high, _float_dtype(values))
+    values = values.astype(np.float64, copy=False)
+    judged = _judged_values(values, sample_weight)
+    outside = np.flatnonzero(
+        judged
+        & np.isfinite(values)
+        & ((values < low - tolerance) | (values > high + tolerance))
+    )
     if outside.size:
         first = outside[0]
         where = fitted or "target_range"
@@ -282,14 +458,18 @@ def check_targets_in_range(y, target_range, fitted=None):
             else "Widen target_range or use target_range='auto' to learn it from y."
         )
         raise ValueError(
-            f"y has {outside.size} values outside {where}=({low:g}, {high:g}): "
-            f"{_describe_values(y)} (first at index {first}, y={y[first]:g}). "
-            f"{advice}"
+            f"y has {outside.size} values outside {where}=({low!r}, {high!r}) "
+            f"by more than rounding ({tolerance!r}): "
+            f"{_describe_values(values[judged])} (first at index {first}, "
+            f"y={float(values.flat[first])!r}). {advice}"
         )
 
 
 def check_target_range(target_range):
-    """Return ``(low, high)`` as floats, finite with ``low < high``."""
+    """Return ``(low, high)`` as floats, finite with ``low < high``.
+
+    ``high - low`` must be finite too: the targets are mapped with it.
+    """
     message = (
         "target_range must be 'auto' or a pair (low, high) of finite numbers "
         f"with low < high; got {target_range!r}."
@@ -301,7 +481,26 @@ def check_target_range(target_range):
     valid = values.shape == (2,) and np.all(np.isfinite(values))
     if not (valid and values[0] < values[1]):
         raise ValueError(message)
-    return float(values[0]), float(values[1])
+    low, high = float(values[0]), float(values[1])
+    if not np.isfinite(high - low):
+        raise ValueError(
+            f"target_range=({low!r}, {high!r}) is wider than float64 can hold: "
+            "high - low overflows. Rescale y and target_range (divide both by "
+            "2, say)."
+        )
+    return low, high
+
+
+def check_learned_range(target_bounds):
+    """Return the range ``(low, high)`` learned from the targets, its width finite."""
+    low, high = target_bounds
+    if not np.isfinite(high - low):
+        raise ValueError(
+            f"y (its targets of positive weight) spans ({low!r}, {high!r}), "
+            "wider than float64 can hold: max(y) - min(y) overflows. Rescale y "
+            "(divide it by 2, say)."
+        )
+    return target_bounds
 
 
 def check_no_strings(values, input_name):
@@ -365,5 +564,6 @@ def check_non_negative_weights(sample_weight):
         negative = np.flatnonzero(sample_weight < 0)
         raise ValueError(
             f"sample_weight must be non-negative; found {negative.size} negative "
-            f"values (first at index {negative[0]}: {sample_weight[negative[0]]:g})."
+            f"values (first at index {negative[0]}: "
+            f"{float(sample_weight[negative[0]])!r})."
         )

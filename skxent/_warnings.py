@@ -10,8 +10,10 @@ supports 3.10.) A fit run by joblib in a worker thread or process has no
 user frame on its stack: its warnings point at the worker's code.
 """
 
+import contextlib
 import os
 import sys
+import threading
 import warnings
 from pathlib import Path
 
@@ -24,6 +26,10 @@ _LIBRARY_FOLDERS = tuple(
 )
 
 
+# The frame of a ``with`` block's exit, between skxent and the user.
+_CONTEXTLIB = contextlib.__file__
+
+
 def warn_at_caller(message, category):
     """Warn at the first frame outside skxent, scikit-learn and joblib.
 
@@ -31,7 +37,33 @@ def warn_at_caller(message, category):
     """
     frame = sys._getframe(0)
     stacklevel = 1
-    while frame is not None and frame.f_code.co_filename.startswith(_LIBRARY_FOLDERS):
+    while frame is not None and (
+        frame.f_code.co_filename.startswith(_LIBRARY_FOLDERS)
+        or frame.f_code.co_filename == _CONTEXTLIB
+    ):
         frame = frame.f_back
         stacklevel += 1
     warnings.warn(message, category, stacklevel=stacklevel)
+
+
+# One recording at a time: Python before 3.14 keeps one warnings state per
+# process, which catch_warnings replaces and restores.
+_RECORDING = threading.RLock()
+
+
+@contextlib.contextmanager
+def warnings_raised_at_caller():
+    """Record the warnings raised inside, then raise each again at the user's line.
+
+    For scikit-learn's ``validate_data``, which warns at its own line (feature
+    names that do not match the fit's). The recordings of fits in several
+    threads take turns, so that none restores the warnings state another
+    replaced; a warning that another thread raises meanwhile is raised
+    again here, not lost.
+    """
+    with _RECORDING:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield
+        for warning in caught:
+            warn_at_caller(str(warning.message), warning.category)

@@ -1,13 +1,18 @@
-"""Fits on dask arrays, on a dask.distributed cluster of two worker processes."""
+"""Fits on dask arrays and DataFrames.
+
+Most run on a dask.distributed cluster of two worker processes, the inputs
+users have (DataFrames, unknown chunk sizes) on dask's synchronous scheduler.
+"""
 
 import subprocess
 import sys
 import tracemalloc
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy.special import expit
-from sklearn.exceptions import ConvergenceWarning
+from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
 
 from skxent import CrossEntropyRegressor, ProbabilityRegressor
 from skxent import _dask as skxent_dask
@@ -193,3 +198,229 @@ def test_the_package_does_not_import_dask():
         "for m in sys.modules), sorted(sys.modules)"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# Inputs users have: dask DataFrames and Series, and dask arrays whose chunk
+# sizes are unknown (a DataFrame's values, a boolean selection). These run on
+# dask's synchronous scheduler, in this process; the last one on the cluster.
+
+
+@pytest.fixture
+def sync_scheduler():
+    import dask
+
+    with dask.config.set(scheduler="sync"):
+        yield
+
+
+def _frame(X, partitions=4):
+    dd = pytest.importorskip("dask.dataframe")
+    columns = [f"f{j}" for j in range(X.shape[1])]
+    return dd.from_pandas(pd.DataFrame(X, columns=columns), npartitions=partitions)
+
+
+def _series(values, partitions=3):
+    dd = pytest.importorskip("dask.dataframe")
+    return dd.from_pandas(pd.Series(values, name="share"), npartitions=partitions)
+
+
+def _assert_same_fit(model, reference):
+    # As for dask arrays: 1e-8 relative to the coefficients' size.
+    scale = np.max(np.abs(reference.coef_))
+    np.testing.assert_allclose(model.coef_, reference.coef_, atol=1e-8 * scale)
+    np.testing.assert_allclose(
+        model.intercept_, reference.intercept_, atol=1e-8 * scale
+    )
+
+
+# name: (X, y, weights) in memory -> the inputs a user has
+USERS_INPUTS = {
+    "DataFrame X": lambda X, y, w: (_frame(X), y, w),
+    "DataFrame X, Series y and weights": lambda X, y, w: (
+        _frame(X),
+        _series(y),
+        _series(w, partitions=5),
+    ),
+    "DataFrame X, pandas y and weights": lambda X, y, w: (
+        _frame(X),
+        pd.Series(y),
+        pd.Series(w),
+    ),
+    "numpy X, Series y and weights": lambda X, y, w: (X, _series(y), _series(w)),
+    "pandas X, Series y": lambda X, y, w: (pd.DataFrame(X), _series(y), w),
+    "array X, Series y": lambda X, y, w: (
+        da.from_array(X, chunks=(150, -1)),
+        _series(y),
+        da.from_array(w, chunks=100),
+    ),
+    "unknown chunks X, known y": lambda X, y, w: (
+        _frame(X).to_dask_array(),
+        da.from_array(y, chunks=100),
+        w,
+    ),
+    "unknown chunks X, Series y": lambda X, y, w: (_frame(X).values, _series(y), w),
+}
+
+
+@pytest.mark.parametrize("make_inputs", USERS_INPUTS.values(), ids=USERS_INPUTS)
+def test_dask_frames_and_unknown_chunks_fit_as_numpy(
+    sync_scheduler, make_fractional_data, make_inputs
+):
+    X, y, weights = make_fractional_data(n_samples=600, n_features=4, seed=6)
+    model = ProbabilityRegressor(alpha=0).fit(*make_inputs(X, y, weights))
+    reference = ProbabilityRegressor(alpha=0).fit(X, y, sample_weight=weights)
+    _assert_same_fit(model, reference)
+
+
+def test_a_boolean_selection_is_fitted_as_numpy(sync_scheduler, make_fractional_data):
+    X, y, weights = make_fractional_data(n_samples=600, seed=7)
+    keep = X[:, 0] > -0.5
+    X_, y_, w_ = (da.from_array(a, chunks=100) for a in (X, y, weights))
+    on_dask = da.from_array(keep, chunks=100)
+    model = CrossEntropyRegressor(target_range=(0, 1)).fit(
+        X_[on_dask], y_[on_dask], sample_weight=w_[on_dask]
+    )
+    reference = CrossEntropyRegressor(target_range=(0, 1)).fit(
+        X[keep], y[keep], sample_weight=weights[keep]
+    )
+    _assert_same_fit(model, reference)
+
+
+def test_soft_labels_in_a_dask_dataframe(sync_scheduler, make_soft_labels):
+    data = make_soft_labels(n_samples=500, seed=8)
+    model = ProbabilityRegressor().fit(
+        _frame(data.X), _frame(data.soft, partitions=3), sample_weight=data.weights
+    )
+    reference = ProbabilityRegressor().fit(
+        data.X, data.soft, sample_weight=data.weights
+    )
+    _assert_same_fit(model, reference)
+    np.testing.assert_allclose(
+        model.predict(_frame(data.X)).compute(), reference.predict(data.X), rtol=1e-8
+    )
+
+
+@pytest.mark.parametrize(
+    "fitted_on, unknown",
+    [
+        (lambda X: X, lambda X: _frame(X).values),
+        (lambda X: pd.DataFrame(X, columns=["f0", "f1", "f2"]), _frame),
+    ],
+    ids=["array", "DataFrame"],
+)
+def test_predictions_of_unknown_chunk_sizes_are_computed_chunk_by_chunk(
+    sync_scheduler, make_fractional_data, fitted_on, unknown
+):
+    X, y, _ = make_fractional_data(n_samples=300, seed=9)
+    model = ProbabilityRegressor().fit(fitted_on(X), y)
+    predictions = model.predict(unknown(X))
+    assert isinstance(predictions, da.Array)
+    assert np.isnan(predictions.shape[0])
+    np.testing.assert_allclose(
+        predictions.compute(), model.predict(fitted_on(X)), rtol=1e-12
+    )
+
+
+def test_dataframe_columns_are_the_feature_names(sync_scheduler, make_fractional_data):
+    X, y, _ = make_fractional_data(n_samples=300, seed=10)
+    model = ProbabilityRegressor().fit(_frame(X), y)
+    in_pandas = ProbabilityRegressor().fit(
+        pd.DataFrame(X, columns=["f0", "f1", "f2"]), y
+    )
+    np.testing.assert_array_equal(model.feature_names_in_, in_pandas.feature_names_in_)
+    renamed = _frame(X).rename(columns={"f1": "other"})
+    with pytest.raises(ValueError, match="feature names should match"):
+        model.predict(renamed)
+    # A dask array has no names to check: model.predict(array) warns (below).
+    model = ProbabilityRegressor().fit(da.from_array(X, chunks=(100, -1)), y)
+    assert not hasattr(model, "feature_names_in_")
+
+
+# scikit-learn's words for feature names that do not match the fit's.
+FEATURE_NAME_WARNINGS = {
+    "names at fit, none at predict": (
+        lambda X: pd.DataFrame(X, columns=["f0", "f1", "f2"]),
+        lambda X: da.from_array(X, chunks=(100, -1)),
+        "X does not have valid feature names, but ProbabilityRegressor was fitted",
+    ),
+    "none at fit, names at predict": (
+        lambda X: da.from_array(X, chunks=(100, -1)),
+        _frame,
+        "X has feature names, but ProbabilityRegressor was fitted without",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    "fitted_on, predicted_on, words",
+    FEATURE_NAME_WARNINGS.values(),
+    ids=FEATURE_NAME_WARNINGS,
+)
+def test_feature_name_warnings_point_at_the_users_line(
+    sync_scheduler,
+    make_fractional_data,
+    record_warnings,
+    fitted_on,
+    predicted_on,
+    words,
+):
+    X, y, _ = make_fractional_data(n_samples=300, seed=11)
+    model = ProbabilityRegressor().fit(fitted_on(X), y)
+    with record_warnings() as caught:
+        model.predict(predicted_on(X))
+    assert [str(w.message)[: len(words)] for w in caught] == [words]
+    assert [(w.category, w.filename) for w in caught] == [(UserWarning, __file__)]
+
+
+def test_warnings_of_dataframe_fits_point_at_the_users_line(
+    sync_scheduler, make_fractional_data, record_warnings
+):
+    X, y, _ = make_fractional_data(n_samples=300, seed=12)
+    with record_warnings() as caught:
+        ProbabilityRegressor().fit(_frame(X), _frame(y[:, None]))
+        ProbabilityRegressor(alpha=0).fit(_frame(X), _series(1.0 * (X[:, 0] > 0)))
+    package_warnings = [
+        w for w in caught if w.category in (DataConversionWarning, ConvergenceWarning)
+    ]
+    assert [w.category for w in package_warnings] == [
+        DataConversionWarning,
+        ConvergenceWarning,
+    ]
+    assert "A column-vector y was passed" in str(package_warnings[0].message)
+    assert "With alpha=0" in str(package_warnings[1].message)
+    assert [w.filename for w in package_warnings] == [__file__] * 2
+
+
+def test_what_cannot_be_fitted_is_named(sync_scheduler, make_fractional_data):
+    X, y, _ = make_fractional_data(n_samples=300, seed=13)
+    with_text = _frame(X).assign(city="Lyon")
+    with pytest.raises(TypeError, match=r"X must hold numbers; .*\{'city': 'str'\}"):
+        ProbabilityRegressor().fit(with_text, y)
+    with pytest.raises(ValueError, match="Expected a 2-D X; got a dask Series"):
+        ProbabilityRegressor().fit(_series(X[:, 0]), y)
+    with pytest.raises(
+        ValueError,
+        match="X, y have inconsistent numbers of samples: X has 300, y has 290 rows",
+    ):
+        ProbabilityRegressor().fit(_frame(X), _series(y[:290]))
+    with pytest.raises(ValueError, match="sample_weight has 299 rows"):
+        ProbabilityRegressor().fit(
+            _frame(X).values, y, sample_weight=_series(np.ones(299))
+        )
+
+
+def test_dask_dataframes_on_the_cluster(client):
+    X, y, weights = generated_on_workers(60_000, 20_000, seed=14)
+    frame = da.concatenate([X, y[:, None], weights[:, None]], axis=1).to_dask_dataframe(
+        columns=[f"f{j}" for j in range(len(COEF))] + ["share", "trials"]
+    )
+    features = list(frame.columns[:-2])
+    model = ProbabilityRegressor(alpha=0).fit(
+        frame[features], frame["share"], sample_weight=frame["trials"]
+    )
+    in_memory = frame.compute()
+    reference = ProbabilityRegressor(alpha=0).fit(
+        in_memory[features], in_memory["share"], sample_weight=in_memory["trials"]
+    )
+    _assert_same_fit(model, reference)
+    np.testing.assert_array_equal(model.feature_names_in_, features)

@@ -14,10 +14,12 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from scipy.special import expit, log_expit
+from scipy import sparse
+from scipy.special import expit, log_expit, logit
+from sklearn.datasets import load_iris
 from sklearn.exceptions import ConvergenceWarning
 
-from skxent import ProbabilityRegressor
+from skxent import ProbabilityRegressor, _fit, _separation, _validation
 from skxent._fit import fit_linear_model
 from skxent._link import BINARY_LINKS, LOGIT, SOFTMAX
 from skxent._objective import LinearObjective, params_of
@@ -27,6 +29,7 @@ from skxent._separation import (
     constant_targets_message,
     separated_rows_message,
 )
+from skxent._solver import SolverResult
 
 LINKS = {**BINARY_LINKS, "softmax": SOFTMAX}
 
@@ -162,12 +165,12 @@ def test_separable_targets_without_penalty_warn_that_the_optimum_is_at_infinity(
     with record_warnings() as caught:
         model = ProbabilityRegressor(link=link, alpha=0).fit(X, y)
     assert messages(caught) == [
-        "ConvergenceWarning: With alpha=0, 100 of the 100 rows with targets 0 or "
-        "1 are fitted with probabilities within 1e-8 of their targets: the "
-        "features separate them (completely or quasi-completely), so the "
-        "unpenalised optimum is at infinity and the coefficients returned grow "
-        "without bound as tol shrinks. Fit with alpha > 0 for finite, meaningful "
-        "coefficients."
+        "ConvergenceWarning: With alpha=0, the features separate 100 of the 100 "
+        "rows with targets 0 or 1 (completely or quasi-completely): along a "
+        "direction of the coefficients their cross-entropy decreases towards 0 "
+        "and no other row's increases, so the unpenalised optimum is at "
+        "infinity and the coefficients returned grow without bound as tol "
+        "shrinks. Fit with alpha > 0 for finite, meaningful coefficients."
     ]
     predictions = assert_finite_fit(model, X)
     assert np.all((predictions >= 0) & (predictions <= 1))
@@ -193,10 +196,82 @@ def test_quasi_separation_counts_the_separated_rows(
     with record_warnings() as caught:
         model = ProbabilityRegressor(alpha=0).fit(X, y)
     assert len(caught) == 1
-    assert "120 of the 120 rows with targets 0 or 1" in messages(caught)[0]
+    assert "separate 120 of the 120 rows with targets 0 or 1" in messages(caught)[0]
     predictions = assert_finite_fit(model, X)
     np.testing.assert_allclose(predictions[hard], y[hard], atol=1e-6)
     assert 0 < predictions[~hard].min() and predictions[~hard].max() < 1
+
+
+@pytest.mark.parametrize("tol", [1e-8, 1e-10, 1e-14])
+def test_a_steep_finite_optimum_is_not_called_separation(tol, record_warnings):
+    """Targets 1 for x0 > 0 and 0 below, but 0.5 where |x0| < 0.2.
+
+    The fractional rows keep the optimum finite, although rows far from 0
+    are fitted within 1e-8 of their targets: no warning, and statsmodels'
+    IRLS reaches the same coefficients.
+    """
+    sm = pytest.importorskip("statsmodels.api")
+    X = np.random.default_rng(0).standard_normal((500, 2))
+    y = (X[:, 0] > 0).astype(float)
+    y[np.abs(X[:, 0]) < 0.2] = 0.5
+    with record_warnings() as caught:
+        model = ProbabilityRegressor(alpha=0, tol=tol).fit(X, y)
+    assert messages(caught) == []
+    reference = sm.GLM(y, sm.add_constant(X), family=sm.families.Binomial()).fit()
+    np.testing.assert_allclose(
+        np.r_[model.intercept_, model.coef_], reference.params, rtol=1e-6
+    )
+
+
+def test_iris_versicolor_against_virginica_has_a_finite_optimum(record_warnings):
+    """IRLS fits it in statsmodels; the coefficients do not move with tol."""
+    sm = pytest.importorskip("statsmodels.api")
+    X, labels = load_iris(return_X_y=True)
+    X, y = X[labels > 0], (labels[labels > 0] == 2).astype(float)
+    with record_warnings() as caught:
+        models = [
+            ProbabilityRegressor(alpha=0, tol=tol).fit(X, y) for tol in (1e-10, 1e-14)
+        ]
+    assert messages(caught) == []
+    reference = sm.GLM(y, sm.add_constant(X), family=sm.families.Binomial()).fit()
+    for model in models:
+        np.testing.assert_allclose(
+            np.r_[model.intercept_, model.coef_], reference.params, rtol=1e-7
+        )
+
+
+def test_separated_one_hot_rows_warn(record_warnings):
+    """Class 2 wherever x0 > 1: the softmax's optimum is at infinity.
+
+    Every row's cross-entropy decreases along the separating direction:
+    those of class 2 gain probability, the others lose that of class 2.
+    """
+    X = np.random.default_rng(1).standard_normal((300, 2))
+    labels = np.where(X[:, 0] > 1, 2, (X[:, 1] > 0).astype(int))
+    labels[:30] = np.where(X[:30, 0] > 1, 2, 1 - labels[:30])
+    with record_warnings() as caught:
+        ProbabilityRegressor(alpha=0).fit(X, np.eye(3)[labels])
+    assert messages(caught) == [
+        f"ConvergenceWarning: {separated_rows_message(300, 300)}"
+    ]
+
+
+def test_data_too_large_for_the_program_report_rows_at_the_bound(
+    monkeypatch, make_fractional_data, record_warnings
+):
+    """Too large to decide: say what is so (rows numerically at 0 or 1), as R does."""
+    monkeypatch.setattr(_separation, "MAX_PROGRAM_ELEMENTS", 10)
+    X, _, _ = make_fractional_data(n_samples=100)
+    y = (X[:, 0] > 0).astype(float)
+    with record_warnings() as caught:
+        ProbabilityRegressor(alpha=0).fit(X, y)
+    [message] = messages(caught)
+    assert "of the 100 rows with targets 0 or 1 are fitted with probabilities " in (
+        message
+    )
+    assert "numerically 0 or 1. If the features separate them, the unpenalised " in (
+        message
+    )
 
 
 def test_fractional_targets_without_penalty_do_not_warn(
@@ -280,13 +355,55 @@ RANK_DEFICIENT_DESIGNS = {
 }
 
 
+@pytest.mark.parametrize("sparse_input", [False, True])
+def test_an_interpolating_fit_without_intercept_is_the_pseudo_inverse_solution(
+    sparse_input,
+):
+    """More features than rows: fitted exactly, with ``pinv(X) @ logit(y)``.
+
+    The minimum-norm solution in the user's coordinates, what scikit-learn's
+    GLMs return (their unpenalised wide-data tests).
+    """
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((20, 50)) * np.logspace(-1, 1, 50)
+    y = rng.uniform(0.1, 0.9, size=20)
+    model = ProbabilityRegressor(alpha=0, fit_intercept=False).fit(
+        sparse.csr_array(X) if sparse_input else X, y
+    )
+    reference = np.linalg.pinv(X) @ logit(y)
+    np.testing.assert_allclose(model.coef_, reference, rtol=1e-7, atol=1e-9)
+
+
+def test_duplicate_columns_share_a_coefficient_as_the_minimum_norm_split():
+    """Columns x and 2x: of a total effect c on x, the split (c/5, 2c/5)."""
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal(200)
+    y = expit(x + 0.3 * rng.standard_normal(200))
+    model = ProbabilityRegressor(alpha=0).fit(np.column_stack([x, 2 * x]), y)
+    single = ProbabilityRegressor(alpha=0).fit(x[:, np.newaxis], y)
+    np.testing.assert_allclose(model.coef_, single.coef_[0] * np.array([0.2, 0.4]))
+    np.testing.assert_allclose(model.intercept_, single.intercept_)
+
+
+@pytest.mark.parametrize("soft_labels", [False, True])
+def test_a_wide_fit_with_intercept_is_the_limit_of_the_ridge_fit(soft_labels):
+    """The intercept is free; the coefficients are the alpha -> 0 limit."""
+    rng = np.random.default_rng(2)
+    X = rng.standard_normal((15, 30))
+    y = rng.dirichlet(np.ones(3), size=15) if soft_labels else rng.uniform(size=15)
+    model = ProbabilityRegressor(alpha=0).fit(X, y)
+    ridge = ProbabilityRegressor(alpha=1e-9, tol=1e-14, max_iter=1000).fit(X, y)
+    np.testing.assert_allclose(model.coef_, ridge.coef_, atol=1e-7)
+    np.testing.assert_allclose(model.predict(X), y, atol=1e-8)
+
+
 @pytest.mark.parametrize("alpha", [0.0, 1e-4, 1e-3])
 @pytest.mark.parametrize("design", RANK_DEFICIENT_DESIGNS)
 def test_rank_deficient_designs(design, alpha, make_proportions, assert_optimal):
     """Fit the optimum, finite, without warning or a part the data do not fix.
 
-    Nothing moves in the directions the data do not determine: equal
-    columns share their coefficient, columns without spread get none, and
+    The coefficients are those of smallest norm: equal columns share their
+    coefficient, columns without spread get none, and
     the fitted values are those of the full-rank design (each group of ``m``
     equal columns one column, scaled by ``sqrt(m)`` under a penalty: ``m``
     equal parts of a coefficient pay ``1 / m`` of its penalty).
@@ -544,3 +661,52 @@ def test_random_data_sets_fit_to_the_newton_optimum(data):
         gradient @ np.linalg.pinv(hessian, rcond=1e-13, hermitian=True) @ gradient
     )
     assert decrement <= 1e-14 * max(1.0, objective(params))
+
+
+# ------------------------------------------------------------ never NaN
+
+
+def test_a_value_beyond_the_limit_in_any_row_is_refused(make_fractional_data):
+    """Row 1 is outside the preconditioner's sample; the check reads every row."""
+    X, y, _ = make_fractional_data(n_samples=60000, n_features=2)
+    X[1, 0] = 1e200
+    with pytest.raises(ValueError, match=r"^X: columns \[0\] reach 1e\+200"):
+        ProbabilityRegressor().fit(X, y)
+
+
+def test_a_column_tiny_only_in_the_sampled_rows_is_accepted(make_fractional_data):
+    """Judged on every row, the column is not below the limit."""
+    X, y, _ = make_fractional_data(n_samples=60000, n_features=2)
+    X[:, 1] = 1e-200
+    X[1, 1] = 1.0
+    model = ProbabilityRegressor().fit(X, y)
+    assert np.isfinite(model.coef_).all()
+    X[1, 1] = 1e-200
+    with pytest.raises(ValueError, match=r"columns \[1\] stay below 1e-200"):
+        ProbabilityRegressor().fit(X, y)
+
+
+def test_a_fit_never_stores_non_finite_coefficients(monkeypatch, make_fractional_data):
+    """Whatever the solver returns, NaN parameters are an error, not a model."""
+    X, y, _ = make_fractional_data()
+
+    def solver_returning_nan(value_and_gradient, hessian_product_at, n_variables, **_):
+        return SolverResult(np.full(n_variables, np.nan), 0, np.nan, "converged")
+
+    monkeypatch.setattr(_fit, "minimize_smooth_convex", solver_returning_nan)
+    model = ProbabilityRegressor()
+    with pytest.raises(ValueError, match="non-finite coefficients"):
+        model.fit(X, y)
+    assert not hasattr(model, "coef_")
+
+
+@pytest.mark.parametrize("value", [np.nan, np.inf, -np.inf])
+def test_a_non_finite_value_in_any_slice_is_refused(
+    value, monkeypatch, make_fractional_data
+):
+    """The values are read a few rows at a time; the last slice counts too."""
+    monkeypatch.setattr(_validation, "EXTREMES_SLICE_ELEMENTS", 8)
+    X, y, _ = make_fractional_data(n_samples=100, n_features=2)
+    X[-1, 1] = value
+    with pytest.raises(ValueError, match="Input X contains (NaN|infinity)"):
+        ProbabilityRegressor().fit(X, y)

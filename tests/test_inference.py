@@ -1,5 +1,6 @@
 """coef_table and partial_effects_table against statsmodels and by simulation."""
 
+import ast
 import builtins
 import re
 import warnings
@@ -14,7 +15,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 from statsmodels.stats.sandwich_covariance import cov_white_simple
 
 from skxent import CrossEntropyRegressor, ProbabilityRegressor
-from skxent._inference import inference_sums, parameter_covariance
+from skxent._inference import COV_TYPES, inference_sums, parameter_covariance
 from skxent._row_blocks import RowBlocks
 
 COLUMNS = ["coef", "std_err", "z", "p_value", "ci_low", "ci_high"]
@@ -259,9 +260,12 @@ def test_constant_column_with_intercept_is_not_identified_without_penalty():
     X, y, weights = unscaled_data(n_samples=300, seed=8)
     X[:, 1] = 3.0
     model = ProbabilityRegressor(alpha=0).fit(X, y, sample_weight=weights)
-    with pytest.warns(UserWarning, match=re.escape("['x1']")):
+    # The intercept, collinear with the constant column, is named too.
+    with pytest.warns(
+        UserWarning, match=re.escape("identify the coefficients of ['intercept', 'x1']")
+    ):
         table = model.coef_table(X, y, sample_weight=weights)
-    assert table.loc["x1"].isna().all()
+    assert table.loc[["intercept", "x1"]].isna().all().all()
     assert np.isfinite(table.drop(index=["x1", "intercept"])).all().all()
     penalised = ProbabilityRegressor(alpha=1e-3).fit(X, y, sample_weight=weights)
     for method in ("coef_table", "partial_effects_table"):
@@ -363,7 +367,7 @@ def test_bad_arguments_are_refused(star98):
         model.coef_table(X, y, cov_type="cluster")
     with pytest.raises(ValueError, match="only with cov_type='cluster'"):
         model.coef_table(X, y, groups=np.arange(len(y)))
-    with pytest.raises(ValueError, match="at least 2 groups"):
+    with pytest.raises(ValueError, match="groups with at least 2 clusters"):
         model.coef_table(X, y, cov_type="cluster", groups=np.zeros(len(y)))
     with pytest.raises(ValueError, match="groups has 3 labels"):
         model.coef_table(X, y, cov_type="cluster", groups=[1, 2, 3])
@@ -401,3 +405,215 @@ def test_unfitted_model_raises(star98):
     X, y, _ = star98
     with pytest.raises(NotFittedError):
         ProbabilityRegressor().coef_table(X, y)
+
+
+TABLES = ["coef_table", "partial_effects_table"]
+
+
+def _groups_and_weights_with_zeros(trials):
+    """Return 12 groups, and ``trials`` with 0 on groups 8 to 11 and on rows 0 and 5."""
+    groups = np.arange(len(trials)) % 12
+    weights = np.where(groups < 8, trials, 0.0)
+    weights[[0, 5]] = 0.0
+    return groups, weights
+
+
+@pytest.mark.parametrize("method", TABLES)
+@pytest.mark.parametrize("cov_type", COV_TYPES)
+def test_rows_of_zero_weight_change_nothing(make_proportions, cov_type, method):
+    """The tables with rows of zero weight are those of the other rows alone.
+
+    Whole clusters of zero weight count neither in ``G`` nor in ``n`` of the
+    small-sample factors.
+    """
+    X, y, trials = make_proportions(n_samples=300, n_features=3)
+    groups, weights = _groups_and_weights_with_zeros(trials)
+    kept = weights > 0
+    model = ProbabilityRegressor(alpha=0).fit(X, y, sample_weight=weights)
+    table = getattr(model, method)(
+        X,
+        y,
+        sample_weight=weights,
+        cov_type=cov_type,
+        groups=groups if cov_type == "cluster" else None,
+    )
+    expected = getattr(model, method)(
+        X[kept],
+        y[kept],
+        sample_weight=weights[kept],
+        cov_type=cov_type,
+        groups=groups[kept] if cov_type == "cluster" else None,
+    )
+    np.testing.assert_allclose(table, expected, rtol=1e-10)
+
+
+def test_fewer_than_two_clusters_of_positive_weight_are_refused(make_proportions):
+    X, y, trials = make_proportions(n_samples=120, n_features=3)
+    groups = np.arange(120) % 4
+    weights = np.where(groups == 0, trials, 0.0)
+    model = ProbabilityRegressor(alpha=0).fit(X, y, sample_weight=weights)
+    with pytest.raises(ValueError, match="groups with at least 2 clusters.*got 1"):
+        model.coef_table(X, y, sample_weight=weights, cov_type="cluster", groups=groups)
+
+
+@pytest.mark.parametrize("method", TABLES)
+@pytest.mark.parametrize("cov_type", ["HC0", "HC1", "cluster"])
+def test_robust_errors_of_constant_targets_are_undefined(
+    estimator, targets_for, make_fractional_data, record_warnings, cov_type, method
+):
+    """Every row is fitted exactly: the scores, and the sandwich, are rounding.
+
+    Their standard errors are 0, with z, p-values and intervals NaN and a
+    warning, instead of z statistics of about 20.
+    """
+    X, _, _ = make_fractional_data(n_samples=200)
+    y = targets_for(estimator, np.full(200, 0.5))
+    model = estimator.fit(X, y)
+    groups = np.arange(200) % 10 if cov_type == "cluster" else None
+    with record_warnings() as caught:
+        table = getattr(model, method)(X, y, cov_type=cov_type, groups=groups)
+    assert (table["std_err"] == 0.0).all()
+    assert table[["z", "p_value", "ci_low", "ci_high"]].isna().all().all()
+    [warning] = caught
+    assert "zero up to rounding" in str(warning.message)
+    assert warning.filename == __file__
+
+
+@pytest.mark.parametrize("value", [0.3, 1e-5, 1.0 - 1e-10])
+@pytest.mark.parametrize("link", ["logit", "probit", "cloglog"])
+def test_constant_targets_are_rounding_relative_to_their_size(
+    make_fractional_data, record_warnings, link, value
+):
+    """Scores of targets near 0 or 1 are rounding relative to ``mu + t``."""
+    X, _, weights = make_fractional_data(n_samples=200)
+    y = np.full(200, value)
+    model = ProbabilityRegressor(link=link).fit(X, y, sample_weight=weights)
+    with record_warnings() as caught:
+        table = model.coef_table(X, y, sample_weight=weights)
+    assert (table["std_err"] == 0.0).all()
+    assert ["zero up to rounding" in str(w.message) for w in caught] == [True]
+
+
+def test_model_based_errors_of_constant_targets_stay(make_fractional_data):
+    """The binomial variance needs no residuals: z is 0, the p-value 1."""
+    X, _, _ = make_fractional_data(n_samples=200)
+    y = np.full(200, 0.5)
+    model = ProbabilityRegressor(alpha=0).fit(X, y)
+    table = model.coef_table(X, y, cov_type="nonrobust")
+    reference = statsmodels_fit(X, y, None, "nonrobust")
+    assert_close(table["std_err"], reference.bse, 1e-6)
+    assert_close(table["p_value"], 1.0, 1e-12)
+
+
+def test_small_scores_above_rounding_are_estimated(make_fractional_data):
+    """Targets 1e-7 off a logistic model give small but measured robust errors."""
+    X, _, _ = make_fractional_data(n_samples=200)
+    rng = np.random.default_rng(11)
+    y = expit(X @ [0.5, -0.2, 0.1] + 0.3) + 1e-7 * rng.normal(size=200)
+    model = ProbabilityRegressor(alpha=0).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        table = model.coef_table(X, y, cov_type="HC0")
+    nonrobust = model.coef_table(X, y, cov_type="nonrobust")
+    ratio = table["std_err"] / nonrobust["std_err"]
+    assert np.all((ratio > 1e-9) & (ratio < 1e-5))
+
+
+# Factors on all the weights, to the ends of the float range (2**-1060 is
+# subnormal, and exact on integer weights).
+WEIGHT_FACTORS = [2.0**-1060, 1e-300, 1e-170, 1.0, 1e155, 1e300]
+
+
+@pytest.mark.parametrize("method", TABLES)
+@pytest.mark.parametrize("cov_type", COV_TYPES)
+@pytest.mark.parametrize("factor", WEIGHT_FACTORS)
+def test_a_common_factor_on_the_weights_changes_no_robust_error(
+    make_proportions, record_warnings, factor, cov_type, method
+):
+    """The fit and the robust errors ignore it; model-based errors scale as trials.
+
+    Those are divided by ``sqrt(factor)``, the weights being trial counts.
+    """
+    X, y, trials = make_proportions(n_samples=200, n_features=3)
+    groups = np.arange(200) % 9 if cov_type == "cluster" else None
+    unscaled = ProbabilityRegressor(alpha=0).fit(X, y, sample_weight=trials)
+    reference = getattr(unscaled, method)(
+        X, y, sample_weight=trials, cov_type=cov_type, groups=groups
+    )
+    with record_warnings() as caught:
+        model = ProbabilityRegressor(alpha=0).fit(X, y, sample_weight=factor * trials)
+        table = getattr(model, method)(
+            X, y, sample_weight=factor * trials, cov_type=cov_type, groups=groups
+        )
+    assert caught == []
+    units = np.sqrt(factor) if cov_type == "nonrobust" else 1.0
+    assert_close(table.iloc[:, 0], reference.iloc[:, 0], 1e-8)
+    assert_close(table["std_err"] * units, reference["std_err"], 1e-8)
+    assert_close(table["z"] / units, reference["z"], 1e-8)
+
+
+@pytest.mark.parametrize(
+    ("link", "cov_type"),
+    [
+        ("probit", "nonrobust"),
+        ("probit", "HC1"),
+        ("cloglog", "nonrobust"),
+        ("cloglog", "HC1"),
+        ("logit", "HC1"),
+    ],
+)
+def test_separated_rows_are_named_as_the_cause(
+    make_fractional_data, record_warnings, link, cov_type
+):
+    """Rows fitted at 0 or 1 make the bread singular; not collinear columns.
+
+    Nor, without a penalty, does the penalty fix anything.
+    """
+    X, _, _ = make_fractional_data(n_samples=100)
+    y = (X[:, 0] > 0) * 1.0
+    with record_warnings():
+        model = ProbabilityRegressor(alpha=0, link=link).fit(X, y)
+    with record_warnings() as caught:
+        table = model.coef_table(X, y, cov_type=cov_type)
+    [warning] = caught
+    message = str(warning.message)
+    assert "fitted with probabilities within 1e-08 of 0 or 1" in message
+    assert "collinear" not in message
+    assert "penalty" not in message
+    assert warning.filename == __file__
+    names = re.search(r"coefficients of (\[.*?\])", message).group(1)
+    assert ast.literal_eval(names) == list(table.index[table["std_err"].isna()])
+
+
+@pytest.mark.parametrize("method", TABLES)
+def test_errors_name_the_public_estimator(
+    estimator, targets_for, make_fractional_data, method
+):
+    X, y, _ = make_fractional_data()
+    y = targets_for(estimator, y)
+    model = estimator.fit(X, y)
+    caller = re.escape(f"of {type(estimator).__name__}.{method} must")
+    with pytest.raises(InvalidParameterError, match="'cov_type' parameter " + caller):
+        getattr(model, method)(X, y, cov_type="HC3")
+    with pytest.raises(InvalidParameterError, match="'level' parameter " + caller):
+        getattr(model, method)(X, y, level=95)
+
+
+@pytest.mark.parametrize("method", TABLES)
+def test_class_labels_name_the_tables(make_soft_labels, method):
+    """The columns of a DataFrame of shares label the classes of the tables."""
+    pd = pytest.importorskip("pandas")
+    data = make_soft_labels(n_samples=200, n_features=2, n_classes=3)
+    shares = pd.DataFrame(data.soft, columns=["low", "mid", "high"])
+    model = ProbabilityRegressor().fit(data.X, shares)
+    table = getattr(model, method)(data.X, shares)
+    assert list(table.index.get_level_values("class").unique()) == [
+        "low",
+        "mid",
+        "high",
+    ]
+    unnamed = getattr(ProbabilityRegressor().fit(data.X, data.soft), method)(
+        data.X, data.soft
+    )
+    np.testing.assert_allclose(table.to_numpy(), unnamed.to_numpy(), rtol=1e-10)
+    assert list(unnamed.index.get_level_values("class").unique()) == [0, 1, 2]

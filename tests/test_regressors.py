@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import r2_score
 
@@ -338,3 +339,174 @@ def test_cross_entropy_regressor_predicts_inside_its_range(n, low, width, seed):
         model = CrossEntropyRegressor(target_range=(low, low + width)).fit(X, y)
     predictions = model.predict(np.vstack([X, 100 * X]))
     assert np.all((predictions >= low) & (predictions <= low + width))
+
+
+# Targets at the edges of their domain: rounding, rows of zero weight, names
+
+
+def linear_data(low, high, n=40):
+    """``X`` on a line and targets ``low + (high - low) * t``, ``t`` from 0 to 1."""
+    X = np.linspace(-2.0, 2.0, n)[:, np.newaxis]
+    t = np.linspace(0.0, 1.0, n)
+    return X, low + (high - low) * t
+
+
+# Ranges where low + (high - low) * p rounds beyond high (or below low), of
+# every sign and magnitude, and widths from one float apart to 1.7e308.
+EDGE_RANGES = [
+    (-4.77, 61.311),
+    (-144.2, -9.855),
+    (0.1, 0.3),
+    (-1e308, 7e307),
+    (1.0, 1.0 + 4 * np.finfo(float).eps),
+    (0.0, 5e-324),
+    (1e300, np.nextafter(1e300, np.inf)),
+]
+
+
+@pytest.mark.parametrize("target_range", [*EDGE_RANGES, "learned"])
+@pytest.mark.parametrize("low, high", EDGE_RANGES)
+def test_predictions_lie_in_the_range_and_are_taken_back_as_targets(
+    low, high, target_range, record_warnings
+):
+    X, y = linear_data(low, high)
+    range_parameter = (low, high) if target_range != "learned" else "auto"
+    model = CrossEntropyRegressor(target_range=range_parameter, alpha=1e-2).fit(X, y)
+    fitted_low, fitted_high = model.target_range_
+    # Far outside the data the probabilities are exactly 0 and 1.
+    predictions = model.predict(np.vstack([X, 1e6 * X]))
+    assert np.all((predictions >= fitted_low) & (predictions <= fitted_high))
+    # Refused before as outside the range, now taken (whatever the warnings
+    # of tables on data the model was not fitted on).
+    with record_warnings():
+        clone(model).fit(X, predictions[: len(X)])
+        model.coef_table(X, predictions[: len(X)])
+
+
+def test_float32_predictions_lie_in_the_range():
+    """Rounded to float32, 0.3 is above 0.3: the prediction is the float32 below."""
+    X, y = linear_data(0.1, 0.3)
+    model = CrossEntropyRegressor(target_range=(0.1, 0.3)).fit(X.astype(np.float32), y)
+    predictions = model.predict(1e6 * X.astype(np.float32))
+    assert predictions.dtype == np.float32
+    assert float(predictions.max()) <= 0.3 and float(predictions.min()) >= 0.1
+    assert float(predictions.max()) == float(np.nextafter(np.float32(0.3), 0))
+
+
+def test_targets_rounded_outside_the_range_are_fitted_as_its_bounds():
+    low, high = -4.77, 61.311
+    X, y = linear_data(low, high)
+    assert y.max() > high  # 61.31100000000001: rounding
+    model = CrossEntropyRegressor(target_range=(low, high)).fit(X, y)
+    exact = CrossEntropyRegressor(target_range=(low, high)).fit(
+        X, np.clip(y, low, high)
+    )
+    np.testing.assert_array_equal(params_of(model), params_of(exact))
+
+
+def test_probabilities_rounded_outside_0_1_are_fitted_as_0_and_1(make_proportions):
+    X, y, trials = make_proportions()
+    y[:2] = [0.0, 1.0]
+    rounded = y + np.r_[-4e-16, 4e-16, np.zeros(len(y) - 2)]
+    model = ProbabilityRegressor().fit(X, rounded, sample_weight=trials)
+    exact = ProbabilityRegressor().fit(X, y, sample_weight=trials)
+    np.testing.assert_array_equal(params_of(model), params_of(exact))
+
+
+def test_targets_beyond_rounding_are_refused_printing_their_exact_value():
+    low, high = -4.77, 61.311
+    X, y = linear_data(low, high)
+    y[3] = high + 1e-10
+    with pytest.raises(ValueError, match=r"y=61\.3110000001\)"):
+        CrossEntropyRegressor(target_range=(low, high)).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "target_range, y, message",
+    [
+        (
+            (-1.5e308, 1.6e308),
+            [0.0, 1.0, 2.0, 3.0],
+            r"target_range=\(-1\.5e\+308, 1\.6e\+308\) is wider than float64",
+        ),
+        (
+            "auto",
+            [-1.5e308, 1.0, 2.0, 1.6e308],
+            r"y .* spans \(-1\.5e\+308, 1\.6e\+308\), wider than float64",
+        ),
+    ],
+    ids=["explicit", "learned"],
+)
+def test_ranges_wider_than_float64_are_refused(target_range, y, message):
+    X = np.arange(8.0).reshape(4, 2)
+    with pytest.raises(ValueError, match=message):
+        CrossEntropyRegressor(target_range=target_range).fit(X, y)
+
+
+ZERO_WEIGHT_TARGETS = {
+    # name: (estimator, targets from probabilities p, a zero-weight row's target)
+    "learned range": (CrossEntropyRegressor(), lambda p: 40 + 60 * p, 500.0),
+    "given range": (
+        CrossEntropyRegressor(target_range=(0, 100)),
+        lambda p: 100 * p,
+        -7,
+    ),
+    "tiny learned range": (CrossEntropyRegressor(), lambda p: 1e-300 * p, 1e308),
+    "probabilities": (ProbabilityRegressor(), lambda p: p, 1.5),
+    "huge probability": (ProbabilityRegressor(), lambda p: p, -1e308),
+    "rows, zero sum": (
+        ProbabilityRegressor(),
+        lambda p: np.column_stack([p / 2, p / 2, 1 - p]),
+        [0.0, 0.0, 0.0],
+    ),
+    "rows, huge": (
+        ProbabilityRegressor(),
+        lambda p: np.column_stack([p / 2, p / 2, 1 - p]),
+        [1e308, -1e308, 0.5],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(ZERO_WEIGHT_TARGETS))
+def test_rows_of_zero_weight_count_for_nothing_in_fit_and_tables(
+    case, make_fractional_data
+):
+    """Any finite target does for them, in fit and in the tables alike."""
+    estimator, targets_of, zero_weight_target = ZERO_WEIGHT_TARGETS[case]
+    X, p, weights = make_fractional_data()
+    y = targets_of(p)
+    y[5] = zero_weight_target
+    weights[5] = 0.0
+    kept = weights > 0
+    model = clone(estimator).fit(X, y, sample_weight=weights)
+    reference = clone(estimator).fit(X[kept], y[kept], sample_weight=weights[kept])
+    np.testing.assert_allclose(model.coef_, reference.coef_, rtol=1e-7)
+    np.testing.assert_allclose(model.intercept_, reference.intercept_, rtol=1e-7)
+    for table in ("coef_table", "partial_effects_table"):
+        on_all = getattr(model, table)(X, y, sample_weight=weights)
+        on_kept = getattr(model, table)(X[kept], y[kept], sample_weight=weights[kept])
+        assert np.all(np.isfinite(on_all.to_numpy()))
+        np.testing.assert_allclose(on_all.to_numpy(), on_kept.to_numpy(), rtol=1e-10)
+
+
+def test_rounded_negative_shares_are_fitted_as_0(make_soft_labels):
+    """A share computed as 1 minus the others may come out at -1e-12."""
+    data = make_soft_labels()
+    soft = data.soft.copy()
+    soft[0] = [0.5, 0.5 + 1e-12, 0.0, -1e-12]
+    model = ProbabilityRegressor().fit(data.X, soft)
+    reference = ProbabilityRegressor().fit(data.X, np.clip(soft, 0.0, None))
+    np.testing.assert_array_equal(model.coef_, reference.coef_)
+
+
+def test_class_names_are_the_column_names_of_y(make_soft_labels):
+    pd = pytest.importorskip("pandas")
+    data = make_soft_labels()
+    X, soft = data.X, data.soft
+    model = ProbabilityRegressor().fit(X, pd.DataFrame(soft, columns=list("abcd")))
+    assert model.target_names_.dtype == object
+    np.testing.assert_array_equal(model.target_names_, list("abcd"))
+    # A refit on targets without names forgets them.
+    for unnamed in (soft, pd.DataFrame(soft)):
+        assert not hasattr(clone(model).fit(X, unnamed), "target_names_")
+        assert not hasattr(model.fit(X, unnamed), "target_names_")

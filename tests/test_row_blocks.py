@@ -1,12 +1,18 @@
+import itertools
+import threading
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 import numpy as np
 import pytest
 import scipy
+from joblib import parallel_backend
 from scipy import sparse
+from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV
 from threadpoolctl import threadpool_info, threadpool_limits
 
-from skxent import _row_blocks
+from skxent import ProbabilityRegressor, _data, _row_blocks
 from skxent._row_blocks import RowBlocks, bundled_blas, parallel_row_blocks
 
 LAYOUTS = {
@@ -155,3 +161,151 @@ def test_few_rows_stay_in_the_calling_thread_with_numpys_blas_threads():
             threads = blas_threads()
             assert {threads[path] for path in numpy_blas} == {2}
             assert {threads[path] for path in set(threads) - numpy_blas} == {1}
+
+
+def in_turn(hold, n_users):
+    """Wrap the context manager ``hold`` for ``n_users`` calls in threads.
+
+    They enter one after the other, are all in at once, and leave in the
+    order they entered: the first in leaves first, as nested holds never do.
+    """
+    may_enter = [threading.Event() for _ in range(n_users)]
+    may_leave = [threading.Event() for _ in range(n_users)]
+    all_in = threading.Barrier(n_users)
+    positions = itertools.count()
+    may_enter[0].set()
+    may_leave[0].set()
+
+    @contextmanager
+    def held_in_turn(*args, **kwargs):
+        position = next(positions)
+        may_enter[position].wait(timeout=60)
+        with hold(*args, **kwargs) as held:
+            if position + 1 < n_users:
+                may_enter[position + 1].set()
+            all_in.wait(timeout=60)
+            yield held
+            may_leave[position].wait(timeout=60)
+        if position + 1 < n_users:
+            may_leave[position + 1].set()
+
+    return held_in_turn
+
+
+@pytest.mark.parametrize("n_samples", [400, 100], ids=["threads", "one-thread"])
+def test_holds_overlapping_in_threads_leave_blas_as_found(monkeypatch, n_samples):
+    X = make_X("C", n=n_samples, p=10)
+    monkeypatch.setattr(_row_blocks, "MIN_ROWS_PER_THREAD", 100)
+    scipy_blas = {library.filepath for library in bundled_blas(scipy).lib_controllers}
+    numpy_blas = {
+        library.filepath for library in _row_blocks._numpy_blas().lib_controllers
+    }
+    before = threadpool_info()
+    numpy_threads = max(blas_threads()[path] for path in numpy_blas)
+    hold = in_turn(parallel_row_blocks, n_users=4)
+
+    def use(X):
+        with hold(X) as blocks:
+            return len(blocks.chunks), blas_threads()
+
+    with ThreadPoolExecutor(4) as executor:
+        uses = list(executor.map(use, [X] * 4))
+    assert threadpool_info() == before
+    for n_chunks, inside in uses:
+        # Those that start while another holds numpy's BLAS to one thread
+        # run as many threads as it had before.
+        assert n_chunks == min(numpy_threads, n_samples // 100)
+        assert {inside[path] for path in scipy_blas} == {1}
+        if n_chunks > 1:
+            assert set(inside.values()) == {1}
+
+
+@pytest.mark.parametrize("layout", ["C", "csr"])
+def test_fits_at_once_in_threads_leave_blas_as_found(
+    monkeypatch, make_fractional_data, layout
+):
+    # Fits of 3000 rows run in two threads (if BLAS has two), of 300 in one.
+    monkeypatch.setattr(_row_blocks, "MIN_ROWS_PER_THREAD", 1000)
+    data = [
+        make_fractional_data(n_samples=n_samples, n_features=5, seed=seed)
+        for seed, n_samples in enumerate([3000, 300] * 4)
+    ]
+    data = [(LAYOUTS[layout](X), y) for X, y, _ in data]
+    alone = [ProbabilityRegressor().fit(X, y).coef_ for X, y in data]
+    before = threadpool_info()
+    monkeypatch.setattr(
+        _data,
+        "IN_MEMORY",
+        _data.IN_MEMORY._replace(row_blocks=in_turn(parallel_row_blocks, len(data))),
+    )
+    with ThreadPoolExecutor(len(data)) as executor:
+        at_once = executor.map(lambda Xy: ProbabilityRegressor().fit(*Xy).coef_, data)
+        at_once = list(at_once)
+    assert threadpool_info() == before
+    for coef, coef_alone in zip(at_once, alone, strict=True):
+        np.testing.assert_allclose(coef, coef_alone, rtol=1e-9)
+
+
+def test_grid_search_in_threads_leaves_blas_as_found(monkeypatch, make_fractional_data):
+    monkeypatch.setattr(_row_blocks, "MIN_ROWS_PER_THREAD", 1000)
+    X, y, _ = make_fractional_data(n_samples=3000, n_features=5)
+    search = GridSearchCV(
+        ProbabilityRegressor(), {"alpha": [1e-4, 1e-3, 1e-2, 1e-1]}, cv=3
+    )
+    alone = clone(search).fit(X, y).cv_results_["mean_test_score"]
+    before = threadpool_info()
+    with parallel_backend("threading", n_jobs=4):
+        at_once = search.fit(X, y).cv_results_["mean_test_score"]
+    assert threadpool_info() == before
+    np.testing.assert_allclose(at_once, alone, rtol=1e-9)
+
+
+class FakeBlas:
+    """A BLAS library's thread controls: one pool, or (OpenMP) one per thread."""
+
+    internal_api = "openblas"
+
+    def __init__(self, name, threading_layer="pthreads", n_threads=4):
+        self.filepath = f"/fake/{name}"
+        self.threading_layer = threading_layer
+        self.default_threads = n_threads
+        self.pools = {}
+
+    def _pool(self):
+        return threading.get_ident() if self.threading_layer == "openmp" else None
+
+    @property
+    def num_threads(self):
+        return self.pools.get(self._pool(), self.default_threads)
+
+    def set_num_threads(self, n_threads):
+        self.pools[self._pool()] = n_threads
+
+
+def test_a_pool_of_each_thread_is_held_in_its_thread():
+    library = FakeBlas("openmp", threading_layer="openmp")
+    hold = in_turn(_row_blocks.held_to_one_thread, n_users=4)
+
+    def use(libraries):
+        with hold(libraries):
+            inside = library.num_threads
+        return inside, library.num_threads
+
+    with ThreadPoolExecutor(4) as executor:
+        assert list(executor.map(use, [[library]] * 4)) == [(1, 4)] * 4
+
+
+def test_sizes_set_while_held_are_kept():
+    library = FakeBlas("process")
+    with _row_blocks.held_to_one_thread([library]):
+        library.set_num_threads(3)
+        assert _row_blocks.user_threads(library) == 4
+        # A later hold takes it as the size to restore.
+        with _row_blocks.held_to_one_thread([library]):
+            assert library.num_threads == 1
+            assert _row_blocks.user_threads(library) == 3
+        assert library.num_threads == 1
+    assert library.num_threads == 3
+    with _row_blocks.held_to_one_thread([library]):
+        library.set_num_threads(2)
+    assert library.num_threads == 2

@@ -9,6 +9,7 @@ were.
 import pickle
 import re
 import warnings
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -19,13 +20,16 @@ from sklearn.base import clone
 from skxent import CrossEntropyRegressor, ProbabilityRegressor
 from skxent._validation import (
     accept_any_targets,
-    check_feature_magnitudes,
+    check_feature_values,
+    check_learned_range,
     check_no_strings,
     check_probability_rows,
     check_probability_targets,
     check_sample_weight,
     check_target_range,
     check_targets_in_range,
+    column_names,
+    range_tolerance,
     simplex_tolerance,
     target_bounds,
     validate_prediction_data,
@@ -196,8 +200,8 @@ def test_bad_input_is_a_clear_error_and_leaves_the_arrays_alone(
         (
             CrossEntropyRegressor(target_range=(0, 10)),
             [1.0, 12.0, 3.0, 4.0],
-            re.escape("outside target_range=(0, 10)"),
-            "index 1, y=12",
+            re.escape("outside target_range=(0.0, 10.0)"),
+            "index 1, y=12.0",
             "Widen target_range",
         ),
     ],
@@ -316,6 +320,42 @@ def test_target_bounds_are_over_the_targets_of_positive_weight():
     assert target_bounds(y, np.ones(6)) == (0.1, 0.9)
 
 
+@pytest.mark.parametrize(
+    "y, names",
+    [
+        (pd.DataFrame({"a": [0.2, 0.5], "b": [0.8, 0.5]}), ["a", "b"]),
+        (pd.DataFrame([[0.2, 0.8], [0.5, 0.5]]), None),
+        (np.array([[0.2, 0.8], [0.5, 0.5]]), None),
+        (pd.DataFrame({"a": [0.2, 0.5]}), None),
+        (pd.Series([0.2, 0.5], name="a"), None),
+    ],
+    ids=["named columns", "default columns", "array", "one column", "Series"],
+)
+def test_target_names_are_the_string_column_names_of_2d_y(y, names, record_warnings):
+    with record_warnings():
+        data = validate_training_data(
+            ProbabilityRegressor(),
+            np.eye(2),
+            y,
+            None,
+            reset=True,
+            check_targets=accept_any_targets,
+        )
+    if names is None:
+        assert data.target_names is None
+    else:
+        assert data.target_names.dtype == object
+        np.testing.assert_array_equal(data.target_names, names)
+
+
+def test_column_names_are_kept_only_when_all_are_strings():
+    np.testing.assert_array_equal(
+        column_names(pd.DataFrame(columns=["a", "b"])), ["a", "b"]
+    )
+    assert column_names(pd.DataFrame(columns=["a", 1])) is None
+    assert column_names(np.eye(2)) is None
+
+
 def test_a_column_y_is_raveled_and_reported_without_a_warning():
     X = np.arange(12.0).reshape(6, 2)
     y = np.linspace(0.1, 0.6, 6)
@@ -392,13 +432,83 @@ def test_probability_targets_say_what_was_found_and_the_advice():
 def test_probability_rows_name_the_first_bad_row_and_count_them():
     rows = np.array([[0.5, 0.5], [0.7, 0.4], [0.2, 0.2], [1.0, 0.0]])
     message = re.escape(
-        "y must have rows that are probability vectors: finite, non-negative, "
-        "summing to 1 (within 1.0e-06); 2 of 4 rows are not, the first is row "
-        "1: [0.7 0.4] (sum 1.1). Use CrossEntropyRegressor."
+        "y must have rows that are probability vectors: finite, with entries of "
+        "at least -1e-06, summing to 1 within 1e-06; 2 of 4 rows are not, the "
+        "first is row 1: [0.7, 0.4] (sum 1.1). If they are shares "
+        "rounded (to a few decimals, say), divide each row by its sum: "
+        "y / y.sum(axis=1, keepdims=True) (for a DataFrame, "
+        "y.div(y.sum(axis=1), axis=0))."
     )
     with pytest.raises(ValueError, match=f"^{message}$"):
-        check_probability_rows(rows, "y", advice="Use CrossEntropyRegressor.")
+        check_probability_rows(rows, "y")
     check_probability_rows(np.array([[0.5, 0.5 + 9e-7], [1.0, 0.0]]), "y")
+
+
+@pytest.mark.parametrize(
+    "row",
+    [[0.5, 0.5], [0.5, 0.5 + 9e-7], [1.0 + 1e-12, -1e-12], [0.4, 0.6 + 5e-7, -5e-7]],
+)
+def test_probability_rows_within_the_tolerance_pass(row):
+    """Entries down to minus the tolerance are rounding, like the row sums."""
+    check_probability_rows(np.array([row]))
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [[0.7, 0.2, 0.1], [0.3334, 0.3333, 0.3334]],
+        [[0.7, 0.2, 0.1], [0.501, 0.5, -1e-12]],
+        [[0.2, 0.2, 0.2], [0.2, 0.5, 0.1]],
+    ],
+    ids=["shares rounded to 4 decimals", "a rounded negative share", "sums off"],
+)
+def test_rows_mended_by_dividing_by_their_sums_say_so(rows):
+    """The advice is given when following it puts every bad row on the simplex."""
+    rows = np.array(rows)
+    with pytest.raises(ValueError) as error:
+        check_probability_rows(rows)
+    assert "y / y.sum(axis=1, keepdims=True)" in str(error.value)
+    assert "CrossEntropyRegressor" not in str(error.value)
+    check_probability_rows(rows / rows.sum(axis=1, keepdims=True))
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [[0.7, 0.2, 0.1], [1.2, -0.2, 0.0]],
+        [[0.7, 0.2, 0.1], [0.0, 0.0, 0.0]],
+        [[0.7, 0.2, 0.1], [0.5, np.nan, 0.5]],
+        [[0.7, 0.2, 0.1], [0.5, 0.5, 0.5], [0.6, -0.1, 0.0]],
+    ],
+    ids=["negative", "zero sum", "NaN", "one mendable, one not"],
+)
+def test_rows_not_mended_by_dividing_by_their_sums_get_no_such_advice(rows):
+    with pytest.raises(ValueError, match="rows that are probability vectors") as error:
+        check_probability_rows(np.array(rows))
+    assert "divide" not in str(error.value)
+
+
+def test_rounded_shares_are_refused_saying_how_to_normalise_them(make_soft_labels):
+    """The advice works, for arrays and DataFrames."""
+    data = make_soft_labels(n_classes=5)
+    rounded = data.soft.round(4)
+    with pytest.raises(ValueError, match="rows that are probability vectors") as error:
+        ProbabilityRegressor().fit(data.X, rounded)
+    assert "y / y.sum(axis=1, keepdims=True)" in str(error.value)
+    assert "CrossEntropyRegressor" not in str(error.value)
+    y = rounded
+    ProbabilityRegressor().fit(data.X, y / y.sum(axis=1, keepdims=True))
+    y = pd.DataFrame(rounded)
+    ProbabilityRegressor().fit(data.X, y.div(y.sum(axis=1), axis=0))
+
+
+def test_probability_targets_advice_is_for_1d_targets_only():
+    """Other scales are CrossEntropyRegressor's, which takes 1-D targets only."""
+    with pytest.raises(ValueError, match=r"\[0, 1\].*Try this\.$"):
+        check_probability_targets([0.2, 1.5], advice="Try this.")
+    with pytest.raises(ValueError) as error:
+        check_probability_targets([[0.5, 0.6]], advice="Try this.")
+    assert "Try this" not in str(error.value)
 
 
 @pytest.mark.parametrize(
@@ -431,12 +541,15 @@ def test_targets_in_range_name_the_range_the_values_and_what_to_do(
     fitted, where, advice
 ):
     message = re.escape(
-        f"y has 2 values outside {where}=(0, 10): min=-3, max=12 (first at "
-        f"index 1, y=12). {advice}"
+        f"y has 2 values outside {where}=(0.0, 10.0) by more than rounding "
+        f"(7.105427357601002e-15): min=-3.0, max=12.0 (first at index 1, "
+        f"y=12.0). {advice}"
     )
     with pytest.raises(ValueError, match=f"^{message}"):
-        check_targets_in_range([1.0, 12.0, -3.0], (0, 10), fitted=fitted)
-    check_targets_in_range([0.0, 10.0, 5.0], (0, 10), fitted=fitted)
+        check_targets_in_range(
+            [1.0, 12.0, -3.0], target_range=(0.0, 10.0), fitted=fitted
+        )
+    check_targets_in_range([0.0, 10.0, 5.0], target_range=(0.0, 10.0), fitted=fitted)
 
 
 def test_target_range_is_a_pair_of_floats():
@@ -446,6 +559,85 @@ def test_target_range_is_a_pair_of_floats():
     assert type(low) is float and type(high) is float
     with pytest.raises(ValueError, match=re.escape("got (3, 1).")):
         check_target_range((3, 1))
+
+
+def test_ranges_whose_width_overflows_are_refused_naming_them():
+    message = re.escape(
+        "target_range=(-1.5e+308, 1.6e+308) is wider than float64 can hold: "
+        "high - low overflows."
+    )
+    with pytest.raises(ValueError, match=f"^{message}"):
+        check_target_range((-1.5e308, 1.6e308))
+    assert check_target_range((-1e308, 7e307)) == (-1e308, 7e307)
+    with pytest.raises(ValueError, match=r"^y .* spans \(-1\.5e\+308, 1\.6e\+308\)"):
+        check_learned_range((-1.5e308, 1.6e308))
+    assert check_learned_range((2.0, 2.0)) == (2.0, 2.0)
+
+
+@pytest.mark.parametrize(
+    "low, high, dtype, expected",
+    [
+        (0.0, 10.0, np.float64, 4 * np.spacing(10.0)),
+        (-144.2, -9.855, np.float64, 4 * np.spacing(144.2)),
+        (0.0, 10.0, np.float32, 4 * float(np.spacing(np.float32(10.0)))),
+        (-1e308, 1.7e308, np.float64, 4 * np.spacing(1.7e308)),
+        (0.0, 0.0, np.float64, 4 * np.spacing(0.0)),
+    ],
+)
+def test_range_tolerance_is_4_ulps_of_the_larger_bound_in_the_dtype(
+    low, high, dtype, expected
+):
+    assert range_tolerance(low, high, dtype) == expected
+
+
+def test_targets_within_4_ulps_of_the_range_pass_and_beyond_are_refused():
+    low, high = -4.77, 61.311
+    tolerance = range_tolerance(low, high)
+    check_targets_in_range(
+        [low - tolerance, high + tolerance], target_range=(low, high)
+    )
+    beyond = np.nextafter(high + tolerance, np.inf)
+    with pytest.raises(ValueError, match=re.escape(f"y={float(beyond)!r})")):
+        check_targets_in_range([beyond], target_range=(low, high))
+    # float32 targets round to float32: 0.3 becomes 0.30000001192092896.
+    check_targets_in_range(np.float32([0.1, 0.3]), target_range=(0.1, 0.3))
+    with pytest.raises(ValueError, match=r"y=0\.30000001192092896\)"):
+        check_targets_in_range([float(np.float32(0.3))], target_range=(0.1, 0.3))
+
+
+def test_probabilities_within_4_ulps_of_0_and_1_pass_and_beyond_are_refused():
+    tolerance = 4 * np.spacing(1.0)
+    check_probability_targets([-tolerance, 1.0 + tolerance])
+    with pytest.raises(ValueError, match=r"max=1\.000000000000001\.$"):
+        check_probability_targets([0.5, 1.000000000000001])
+
+
+@pytest.mark.parametrize(
+    "check, y",
+    [
+        (check_probability_targets, [0.5, 1.5, 0.2]),
+        (check_probability_targets, [[0.5, 0.5], [0.0, 0.0], [0.2, 0.8]]),
+        (partial(check_targets_in_range, target_range=(0.0, 1.0)), [0.5, -3.0, 0.2]),
+    ],
+    ids=["probabilities", "rows", "range"],
+)
+def test_domain_checks_judge_only_rows_of_non_zero_weight(check, y):
+    """Their targets count for nothing; weights that cannot say judge every row."""
+    check(y, [1.0, 0.0, 2.0])
+    check(y, pd.Series([1, 0, 2]))
+    for weights in (None, 1.0, [1.0, np.nan, 2.0], [1.0, -1.0, 2.0], [1.0, 0.0]):
+        with pytest.raises(ValueError, match="must|outside"):
+            check(y, weights)
+    with pytest.raises(TypeError, match="sample_weight must hold numbers"):
+        check(y, ["1", "0", "2"])
+
+
+def test_row_sums_and_weights_are_printed_in_full():
+    """A sum of 1.0000011 is not 1, and a weight of -1e-17 not 0."""
+    with pytest.raises(ValueError, match=r"\(sum 1\.0000011\)"):
+        check_probability_rows(np.array([[0.5, 0.5000011]]))
+    with pytest.raises(ValueError, match=r"index 1: -0\.1234567891\)"):
+        check_sample_weight([1.0, -0.1234567891], np.ones((2, 1)))
 
 
 @pytest.mark.parametrize(
@@ -491,21 +683,19 @@ def test_sample_weight_is_float64_non_negative_and_not_all_zero():
         check_sample_weight([0.0, 0.0, 0.0], X)
 
 
-def test_feature_magnitudes_are_judged_on_the_given_rows_of_float64_columns():
-    X = np.array([[1e200, 1e-300], [1.0, 1e-301], [1.0, 1.0]])
+def test_float64_feature_values_whose_squares_leave_float64_are_an_error():
+    X = np.array([[1e200, 1e-300], [1.0, 1e-301]])
     message = (
         r"^X: columns \[0\] reach 1e\+200 in magnitude \(above 1e\+150\); columns "
         r"\[1\] stay below 1e-300 in magnitude \(below 1e-150\)\. Their squares "
         r"leave float64's range"
     )
     with pytest.raises(ValueError, match=message):
-        check_feature_magnitudes(X, slice(0, 2))
-    # The rows the preconditioner samples are the ones that matter.
-    check_feature_magnitudes(X, slice(2, None))
+        check_feature_values(X)
     # float32 squares are summed in float64: any float32 value is fine.
-    check_feature_magnitudes(np.array([[3e38, 1e-40]], dtype=np.float32), slice(None))
+    check_feature_values(np.array([[3e38, 1e-40]], dtype=np.float32))
     with pytest.raises(ValueError, match="^X: its stored values reach 1e\\+200"):
-        check_feature_magnitudes(sparse.csr_array(X[:1]), slice(None))
+        check_feature_values(sparse.csr_array(X[:1]))
 
 
 @pytest.mark.parametrize(
@@ -515,8 +705,9 @@ def test_feature_magnitudes_are_judged_on_the_given_rows_of_float64_columns():
         (np.array([1.0, None, 3.0, 4.0], dtype=object), "Input y contains NaN"),
         (
             [[1.0], [12.0], [3.0], [4.0]],
-            "y has 1 values outside target_range=(0, 10): min=1, max=12 (first "
-            "at index 1, y=12)",
+            "y has 1 values outside target_range=(0.0, 10.0) by more than "
+            "rounding (7.105427357601002e-15): min=1.0, max=12.0 (first at index "
+            "1, y=12.0)",
         ),
     ],
     ids=["NaN", "None", "column"],
@@ -534,7 +725,7 @@ def test_an_explicit_target_range_checks_any_y_it_is_given(y, message):
 @pytest.mark.parametrize(
     "value, message",
     [
-        (13.0, "y has 1 values outside target_range=(0, 10)"),
+        (13.0, "y has 1 values outside target_range=(0.0, 10.0)"),
         (np.nan, "Input y contains NaN"),
     ],
 )

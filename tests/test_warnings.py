@@ -22,7 +22,7 @@ from sklearn.exceptions import (
 from sklearn.model_selection import cross_validate
 
 import skxent
-from skxent import CrossEntropyRegressor, ProbabilityRegressor
+from skxent import CrossEntropyRegressor, ProbabilityRegressor, _separation
 from skxent._warnings import warn_at_caller
 from skxent.metrics import d2_cross_entropy_score
 
@@ -48,7 +48,7 @@ def test_frames_of_scikit_learn_and_joblib_are_skipped(
         cross_validate(ProbabilityRegressor(alpha=0), X, separable, cv=2)
     assert len(caught) == 2  # one per fold
     for warning in caught:
-        assert "the features separate them" in str(warning.message)
+        assert "the features separate" in str(warning.message)
         assert (warning.filename, warning.lineno) == (__file__, line)
 
 
@@ -62,6 +62,21 @@ def _duplicated(X):
 
 def _with_a_constant(X):
     return np.column_stack([X, np.full(len(X), 3.0)])
+
+
+def _frame(X):
+    pd = pytest.importorskip("pandas")
+    return pd.DataFrame(X, columns=[f"f{j}" for j in range(X.shape[1])])
+
+
+def _with_program_limit(elements, call):
+    """Run ``call`` with the separation check's linear program limited."""
+    limit = _separation.MAX_PROGRAM_ELEMENTS
+    _separation.MAX_PROGRAM_ELEMENTS = elements
+    try:
+        return call()
+    finally:
+        _separation.MAX_PROGRAM_ELEMENTS = limit
 
 
 def _on_dask(fit):
@@ -88,7 +103,7 @@ WARNINGS = {
     "separation": (
         lambda X, y, w: ProbabilityRegressor(alpha=0).fit(X, (X[:, 0] > 0) * 1.0),
         ConvergenceWarning,
-        "the features separate them",
+        "the features separate",
     ),
     "constant targets": (
         lambda X, y, w: ProbabilityRegressor().fit(X, np.ones(len(X))),
@@ -165,6 +180,46 @@ WARNINGS = {
         UserWarning,
         "The coefficients of ['x3'] are fixed by the penalty alone",
     ),
+    "coef_table, scores zero up to rounding": (
+        lambda X, y, w: (
+            ProbabilityRegressor()
+            .fit(X, np.full(len(X), 0.5))
+            .coef_table(X, np.full(len(X), 0.5))
+        ),
+        UserWarning,
+        "The scores of the fit are zero up to rounding",
+    ),
+    "coef_table, rows at the bound": (
+        lambda X, y, w: (
+            ProbabilityRegressor(link="probit", alpha=0)
+            .fit(X, (X[:, 0] > 0) * 1.0)
+            .coef_table(X, (X[:, 0] > 0) * 1.0)
+        ),
+        UserWarning,
+        "rows are fitted with probabilities within",
+    ),
+    "separation too large to decide": (
+        lambda X, y, w: _with_program_limit(
+            0, lambda: ProbabilityRegressor(alpha=0).fit(X, (X[:, 0] > 0) * 1.0)
+        ),
+        ConvergenceWarning,
+        "are fitted with probabilities numerically 0 or 1",
+    ),
+    "feature names at predict, none at fit": (
+        lambda X, y, w: ProbabilityRegressor().fit(X, y).predict(_frame(X)),
+        UserWarning,
+        "X has feature names, but ProbabilityRegressor was fitted without",
+    ),
+    "no feature names at predict": (
+        lambda X, y, w: ProbabilityRegressor().fit(_frame(X), y).predict(X),
+        UserWarning,
+        "X does not have valid feature names",
+    ),
+    "no feature names in coef_table": (
+        lambda X, y, w: ProbabilityRegressor().fit(_frame(X), y).coef_table(X, y),
+        UserWarning,
+        "X does not have valid feature names",
+    ),
     "D^2 of one sample": (
         lambda X, y, w: d2_cross_entropy_score(y[:1], y[1:2]),
         UndefinedMetricWarning,
@@ -177,7 +232,7 @@ WARNINGS = {
             )
         ),
         ConvergenceWarning,
-        "the features separate them",
+        "the features separate",
     ),
     "constant targets, on dask arrays": (
         lambda X, y, w: _on_dask(

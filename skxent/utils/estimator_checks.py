@@ -3,9 +3,12 @@
 scikit-learn's common checks train regressors on targets of their own
 choosing: standardised noise, class labels 0..3, ``X[:, 0] * 4``. A
 :class:`~skxent.ProbabilityRegressor` must reject such targets (they are not
-probabilities), so the checks that train on them fail by design. Each
-property those checks cover is tested on probability targets in skxent's own
-test suite (``tests/test_common.py``).
+probabilities), so the checks that train on them fail by design: 37 of the
+61 checks ``check_estimator`` runs on it with scikit-learn 1.9. It passes
+``check_estimator`` only with those failures declared expected, through
+:func:`expected_failed_checks`; :class:`~skxent.CrossEntropyRegressor`
+passes every check. Each property the failing checks cover is tested on
+probability targets in skxent's own test suite (``tests/test_common.py``).
 """
 
 from .._regressors import ProbabilityRegressor
@@ -59,8 +62,10 @@ _PROBABILITY_REGRESSOR_EXPECTED_FAILURES = {
 def expected_failed_checks(estimator):
     """scikit-learn estimator checks that ``estimator`` fails by design.
 
-    The callable form that scikit-learn's ``parametrize_with_checks`` and
-    ``check_estimator`` take as ``expected_failed_checks``.
+    ``parametrize_with_checks`` takes this function itself as its
+    ``expected_failed_checks``; ``check_estimator`` takes its result, the
+    dictionary for one estimator (it refuses a callable with an
+    ``InvalidParameterError``).
 
     Parameters
     ----------
@@ -81,6 +86,23 @@ def expected_failed_checks(estimator):
     {}
     >>> expected_failed_checks(ProbabilityRegressor())["check_regressors_train"]
     'trains on standardised y (negative and above 1), which are not probabilities'
+
+    ``ProbabilityRegressor`` passes ``check_estimator`` with these failures
+    declared expected, and fails 37 of its 61 checks without them:
+
+    >>> from collections import Counter
+    >>> from sklearn.utils.estimator_checks import check_estimator
+    >>> estimator = ProbabilityRegressor()
+    >>> results = check_estimator(
+    ...     estimator,
+    ...     expected_failed_checks=expected_failed_checks(estimator),
+    ...     on_skip=None,  # checks needing array-api-strict, where it is missing
+    ... )
+    >>> len(results), Counter(result["status"] for result in results)["xfail"]
+    (61, 37)
+    >>> without = check_estimator(estimator, on_skip=None, on_fail=None)
+    >>> Counter(result["status"] for result in without)["failed"]
+    37
     """
     if isinstance(estimator, ProbabilityRegressor):
         return dict(_PROBABILITY_REGRESSOR_EXPECTED_FAILURES)
