@@ -36,6 +36,7 @@ from ._validation import (
     check_feature_values,
     check_no_strings,
     check_non_negative_weights,
+    column_names,
     target_bounds,
 )
 
@@ -202,6 +203,7 @@ def validate_dask_training_data(
             f"{type(estimator).__name__} requires y to be passed, but the target "
             "y is None."
         )
+    names = column_names(y)
     y = _dask_rows(y, "y")
     y_was_column = y.ndim == 2 and y.shape[1] == 1
     if y_was_column:
@@ -257,6 +259,7 @@ def validate_dask_training_data(
             max(high for _, high in bounds),
         ),
         y_was_column=y_was_column,
+        target_names=names if y.ndim == 2 else None,
     )
 
 

@@ -16,7 +16,11 @@ from sklearn.exceptions import ConvergenceWarning
 
 from ._minimum_norm import minimum_norm_params
 from ._objective import LinearObjective, coef_and_intercept, join_params, params_of
-from ._preconditioning import PreconditionedObjective, build_preconditioner
+from ._preconditioning import (
+    MAX_FEATURES_FOR_WHITENING,
+    PreconditionedObjective,
+    build_preconditioner,
+)
 from ._separation import why_not_finite
 from ._solver import minimize_smooth_convex
 
@@ -101,7 +105,9 @@ def _normalised_weights(blocks, sample_weight):
     (total,) = blocks.sum_rows(
         lambda weights_rows: (float(weights_rows.sum()),), (scaled,)
     )
-    return scaled / total
+    # In place: one array of the weights' size, not two (dask rebinds).
+    scaled /= total
+    return scaled
 
 
 def _cold_start(blocks, targets, weights, fit_intercept, link):
@@ -186,7 +192,11 @@ def fit_linear_model(
     params = problem.params(result.solution)
     if not np.all(np.isfinite(params)):
         raise ValueError(NON_FINITE_MESSAGE)
-    if alpha == 0 and not problem.preconditioner.full_rank:
+    if (
+        alpha == 0
+        and not problem.preconditioner.full_rank
+        and blocks.shape[1] <= MAX_FEATURES_FOR_WHITENING
+    ):
         params = minimum_norm_params(blocks, weights, params, fit_intercept)
     message = _fit_message(why_not_finite(objective, params), result, tol, max_iter)
     warnings = [(ConvergenceWarning, message)] if message else []

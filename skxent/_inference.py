@@ -69,8 +69,9 @@ from scipy import sparse
 from scipy.stats import norm
 from sklearn.utils.validation import column_or_1d
 
-from ._objective import raw_prediction, scale_rows
+from ._objective import LinearObjective, raw_prediction, scale_rows
 from ._row_blocks import SCRATCH_BLOCK_ELEMENTS
+from ._separation import why_not_finite
 
 COV_TYPES = ("nonrobust", "HC0", "HC1", "cluster")
 
@@ -81,11 +82,6 @@ BLOCK_ELEMENTS = SCRATCH_BLOCK_ELEMENTS
 # Above this Newton decrement (twice the objective's excess over its minimum,
 # estimated) at the fitted parameters, they are not the fit of these data.
 MAX_NEWTON_DECREMENT = 1e-8
-
-# A row fitted with probabilities within this of 0 or 1 adds next to
-# nothing to the information (its curvature is about as small): the solver
-# leaves rows that the features separate there or closer.
-AT_BOUND = 1e-8
 
 # An eigenvalue of the Jacobi-scaled bread (unit diagonal) below this times
 # the largest marks a direction the data do not identify.
@@ -132,7 +128,6 @@ class InferenceSums(NamedTuple):
     total_weight: float
     weight_exponent: int
     n_observations: int
-    n_at_bound: int
 
 
 def _design(X_rows, fit_intercept):
@@ -215,7 +210,6 @@ class _BlockSums(NamedTuple):
     group_scores: np.ndarray
     group_score_bounds: np.ndarray
     total_weight: float
-    n_at_bound: int
 
 
 def inference_sums(params, blocks, targets, sample_weight, link, fit_intercept, groups):
@@ -262,7 +256,6 @@ def inference_sums(params, blocks, targets, sample_weight, link, fit_intercept, 
         eta = raw_prediction(params, design, False)
         class_targets = targets_rows.reshape(eta.shape)
         gradient = link.loss_and_gradient(class_targets, eta)[1]
-        mean = link.inverse(eta)
         weighted_gradient = weights[:, np.newaxis] * gradient
         weighted_sizes = weights[:, np.newaxis] * _gradient_term_sizes(
             link, class_targets, eta
@@ -289,9 +282,6 @@ def inference_sums(params, blocks, targets, sample_weight, link, fit_intercept, 
                 magnitudes, weighted_sizes, groups_rows[kept], n_groups
             ),
             total_weight=weights.sum(),
-            n_at_bound=np.count_nonzero(
-                (np.minimum(mean, 1.0 - mean) <= AT_BOUND).all(axis=1)
-            ),
         )
 
     sums = blocks.sum(block_terms, (targets, sample_weight, groups))
@@ -314,7 +304,6 @@ def inference_sums(params, blocks, targets, sample_weight, link, fit_intercept, 
         total_weight=total_weight,
         weight_exponent=weight_exponent,
         n_observations=int(np.count_nonzero(positive)),
-        n_at_bound=int(sums.n_at_bound),
     )
 
 
@@ -633,6 +622,11 @@ class Inference(NamedTuple):
     covariance : Covariance
     n_features : int
     fit_intercept : bool
+    not_finite : str
+        Why the optimum of the model on these data is not finite (separated
+        rows, constant targets, absent classes), ``""`` when it is: then the
+        fitted parameters are a point on the way to infinity, with no
+        sampling distribution.
     """
 
     params: np.ndarray
@@ -640,6 +634,7 @@ class Inference(NamedTuple):
     covariance: Covariance
     n_features: int
     fit_intercept: bool
+    not_finite: str
 
 
 def infer(
@@ -654,14 +649,27 @@ def infer(
     cov_type,
     groups,
 ):
-    """:class:`Inference` of the fitted ``params``: one pass over ``X``."""
+    """:class:`Inference` of the fitted ``params``: one pass over ``X``.
+
+    With ``alpha = 0`` and rows fitted near probability 0 or 1, more passes
+    decide whether the features separate them (see ``_separation``).
+    """
     n_features = blocks.shape[1]
     sums = inference_sums(
         params, blocks, targets, sample_weight, link, fit_intercept, groups
     )
     covariance = parameter_covariance(sums, params, cov_type, alpha, n_features)
+    # The separation checks judge weights only by their sign and ratios.
+    objective = LinearObjective(
+        blocks, targets, sample_weight / sample_weight.max(), alpha, fit_intercept, link
+    )
     return Inference(
-        params.reshape(params.shape[0], -1), sums, covariance, n_features, fit_intercept
+        params.reshape(params.shape[0], -1),
+        sums,
+        covariance,
+        n_features,
+        fit_intercept,
+        why_not_finite(objective, params),
     )
 
 
@@ -687,25 +695,6 @@ def _flagged_message(names, flagged, message):
     return message.format(names=flagged_names)
 
 
-def _unidentified_message(n_at_bound):
-    """Say why coefficients are not identified: rows at the bound, or the columns."""
-    if n_at_bound:
-        return (
-            f"{n_at_bound} rows are fitted with probabilities within "
-            f"{AT_BOUND:g} of 0 or 1, as at an optimum at infinity (when the "
-            "features separate rows with targets 0 or 1; the fit warns why): "
-            "they add next to nothing to the information, which is singular, "
-            "so the data do not determine the coefficients of {names}; they "
-            "are reported as NaN. Fit with alpha > 0 for finite coefficients "
-            "and standard errors."
-        )
-    return (
-        "The data do not identify the coefficients of {names} (collinear or "
-        "constant columns, or more columns than rows, with alpha=0); they are "
-        "reported as NaN. Drop or combine those columns, or fit with alpha > 0."
-    )
-
-
 def inference_warnings(inference, terms):
     """Return what a user of the tables must know, as ``(category, message)`` pairs.
 
@@ -713,6 +702,14 @@ def inference_warnings(inference, terms):
     data do not identify (and why), coefficients the penalty alone fixes,
     and robust variances of scores zero up to rounding.
     """
+    if inference.not_finite:
+        return [
+            (
+                UserWarning,
+                "Standard errors, z statistics, p-values and intervals are "
+                f"undefined (NaN): {inference.not_finite}",
+            )
+        ]
     covariance = inference.covariance
     names, rows = _table_rows(terms, inference.fit_intercept)
     messages = [
@@ -728,7 +725,10 @@ def inference_warnings(inference, terms):
         _flagged_message(
             names,
             ~covariance.identified_rows[rows],
-            _unidentified_message(inference.sums.n_at_bound),
+            "The data do not identify the coefficients of {names} (collinear or "
+            "constant columns, or more columns than rows, with alpha=0); they "
+            "are reported as NaN. Drop or combine those columns, or fit with "
+            "alpha > 0.",
         ),
         _flagged_message(
             names,
@@ -765,8 +765,12 @@ def coefficient_table(inference, terms, classes, level):
     """
     params, covariance = inference.params, inference.covariance
     names, rows = _table_rows(terms, inference.fit_intercept)
-    identified = covariance.identified_rows[:, np.newaxis]
+    # Without a finite optimum the coefficients are shown as fitted, with
+    # no standard errors.
+    identified = covariance.identified_rows[:, np.newaxis] | bool(inference.not_finite)
     std_err = _standard_errors(np.diag(covariance.matrix), covariance)
+    if inference.not_finite:
+        std_err[:] = np.nan
     unestimated = np.broadcast_to(
         covariance.unestimated_rows[:, np.newaxis], params.shape
     )
@@ -789,7 +793,9 @@ def partial_effects_table(inference, terms, classes, level, slope):
     prediction's units per unit of probability.
     """
     covariance, n_features = inference.covariance, inference.n_features
-    identified = covariance.identified_rows[:n_features, np.newaxis]
+    identified = covariance.identified_rows[:n_features, np.newaxis] | bool(
+        inference.not_finite
+    )
     effects, jacobian = average_partial_effects(
         inference.params, inference.sums, n_features
     )
@@ -797,6 +803,8 @@ def partial_effects_table(inference, terms, classes, level, slope):
         effects.shape
     )
     std_err = np.abs(slope) * _standard_errors(variances, covariance)
+    if inference.not_finite:
+        std_err[:] = np.nan
     # An effect through a coefficient the penalty fixes is fixed too; one
     # whose variance is zero and comes through unestimated rows is unestimated.
     fixed = covariance.fixed_rows[:n_features]

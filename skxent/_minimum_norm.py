@@ -15,7 +15,10 @@ free directions of its own scaled coordinates, which are not the user's.
 the null space of the (centered) rows of positive weight, found from their
 Gram matrix: first on the preconditioner's sampled rows, where a full rank
 proves the whole design of full rank, then, only if those are rank
-deficient, over all rows.
+deficient, over all rows. A dense ``p x p`` Gram matrix costs ``O(n p^2)``:
+above ``MAX_FEATURES_FOR_WHITENING`` features (where the preconditioner
+gives up its dense matrix too) the fit keeps the solver's solution, the
+smallest in its Jacobi-scaled coordinates.
 """
 
 import numpy as np
@@ -101,11 +104,10 @@ def minimum_norm_params(blocks, weights, params, fit_intercept):
     terms = blocks.sampled(sample).sum(
         _gram_terms, (weights[sample],), dtype=np.float64
     )
-    basis, _ = _null_space(*terms, fit_intercept)
-    if basis.shape[1]:
+    basis, means = _null_space(*terms, fit_intercept)
+    if basis.shape[1] and sample.step > 1:
+        # Rank deficient in the sample: judged again on every row.
         terms = blocks.sum(_gram_terms, (weights,), dtype=np.float64)
         basis, means = _null_space(*terms, fit_intercept)
-        free_part = basis @ (basis.T @ coef)
-        coef = coef - free_part
-        intercept = intercept + means @ free_part
-    return join_params(coef, intercept, fit_intercept)
+    free_part = basis @ (basis.T @ coef)
+    return join_params(coef - free_part, intercept + means @ free_part, fit_intercept)

@@ -134,7 +134,9 @@ _SHARED_NOTES = """The model predicts ``mu = g^-1(X @ coef_ + intercept_)`` for 
     returns the one of smallest Euclidean norm in the units of ``X`` as
     given, the intercept left free (the limit of the penalised fit as
     ``alpha`` goes to 0); without an intercept, ``np.linalg.pinv(X) @ X @
-    coef`` for any optimal ``coef``, what scikit-learn's GLMs return."""
+    coef`` for any optimal ``coef``, what scikit-learn's GLMs return. Above
+    1000 features, the smallest in the solver's diagonally scaled
+    coordinates instead (see the user guide)."""
 
 
 _ADVICE_FOR_OTHER_SCALES = (

@@ -35,11 +35,6 @@ from scipy import optimize, sparse
 
 from ._objective import raw_prediction, scale_rows
 
-# A hard-target row whose cross-entropy is below this (its predicted
-# probability within about 1e-8 of the target) is fitted at the bound: the
-# solver stops separated rows at a cross-entropy of about tol or less.
-SEPARATED_LOSS = 1e-8
-
 # Separation is looked for only when some hard-target row is fitted with a
 # cross-entropy below this (a probability within about 1e-4 of its target):
 # at any tol a separated row is fitted closer than that.
@@ -171,7 +166,8 @@ def _growing_constraints(inequalities, equalities, open_rows):
     """Return the inequalities that a direction in the box makes strictly negative.
 
     The direction maximises the summed growth of those in ``open_rows``
-    (a linear program solved by HiGHS); none when none can grow.
+    (a linear program solved by HiGHS); none when none can grow, None when
+    HiGHS finds no solution (it always exists: the zero direction).
     """
     has_equalities = equalities.shape[0] > 0
     result = optimize.linprog(
@@ -184,7 +180,7 @@ def _growing_constraints(inequalities, equalities, open_rows):
         method="highs",
     )
     if result.status != 0:
-        return np.zeros(inequalities.shape[0], dtype=bool)
+        return None
     return -(inequalities @ result.x) > SEPARATING_GAIN
 
 
@@ -196,13 +192,16 @@ def count_separated_rows(X, targets, fit_intercept):
     may leave rows at zero growth that another direction separates; the sum
     of two recession directions is one, so the programs are repeated on the
     rows not yet separated until none grows. 0 means the optimum is finite
-    (with ``alpha = 0``, for classes that are not absent).
+    (with ``alpha = 0``, for classes that are not absent); None that a
+    program failed, and nothing is known.
     """
     matrix, at_most_zero = recession_constraints(X, targets, fit_intercept)
     inequalities, equalities = matrix[at_most_zero], matrix[~at_most_zero]
     separated = np.zeros(inequalities.shape[0], dtype=bool)
     while inequalities.shape[0] and not separated.all():
         growing = _growing_constraints(inequalities, equalities, ~separated)
+        if growing is None:
+            return None
         if not (growing & ~separated).any():
             break
         separated |= growing
@@ -344,7 +343,7 @@ def _program_is_small(X, n_classes, fit_intercept):
     return per_class * max(n_classes - 1, 1) ** 2 <= MAX_PROGRAM_ELEMENTS
 
 
-def _in_memory(values):
+def _gathered(values):
     """``values`` as an array in memory: a dask array's chunks are gathered."""
     return values if sparse.issparse(values) else np.asarray(values)
 
@@ -363,14 +362,18 @@ def separation_message(objective, params):
         return ""
     X, targets = objective.blocks.X, objective.targets
     n_classes = 2 if targets.ndim == 1 else targets.shape[1]
-    if not _program_is_small(X, n_classes, objective.fit_intercept):
+    n_separated = None
+    if _program_is_small(X, n_classes, objective.fit_intercept):
+        # A small program's rows fit in memory, wherever they live.
+        weighted = _gathered(objective.weights) > 0
+        n_separated = count_separated_rows(
+            _gathered(X)[weighted],
+            _gathered(targets)[weighted],
+            objective.fit_intercept,
+        )
+    if n_separated is None:
         n_at_bound, _ = count_rows_near_bounds(objective, params, NUMERICALLY_AT_BOUND)
         return rows_at_bound_message(n_at_bound, n_hard) if n_at_bound else ""
-    # A small program's rows fit in memory, wherever they live.
-    weighted = _in_memory(objective.weights) > 0
-    n_separated = count_separated_rows(
-        _in_memory(X)[weighted], _in_memory(targets)[weighted], objective.fit_intercept
-    )
     return separated_rows_message(n_separated, n_hard) if n_separated else ""
 
 
@@ -429,13 +432,13 @@ def separated_rows_message(n_separated, n_hard):
 def rows_at_bound_message(n_at_bound, n_hard):
     """``n_at_bound`` hard-target rows fitted numerically at 0 or 1 (``alpha = 0``).
 
-    Said when the data are too large for the linear program that decides
-    whether they are separated.
+    Said when the linear program that decides whether they are separated
+    could not be solved: the data too large for it, or the program failed.
     """
     return (
         f"With alpha=0, {n_at_bound} of the {n_hard} rows with targets 0 or 1 "
         "are fitted with probabilities numerically 0 or 1. If the features "
         "separate them, the unpenalised optimum is at infinity (not checked "
         "here: these data are too large for the linear program that decides "
-        "it); a fit with alpha > 0 is finite."
+        "it, or it failed); a fit with alpha > 0 is finite."
     )

@@ -298,6 +298,9 @@ def test_soft_labels_in_a_dask_dataframe(sync_scheduler, make_soft_labels):
     np.testing.assert_allclose(
         model.predict(_frame(data.X)).compute(), reference.predict(data.X), rtol=1e-8
     )
+    # The class names are y's column names, as from pandas.
+    names = [f"f{k}" for k in range(data.soft.shape[1])]
+    assert model.target_names_.tolist() == names
 
 
 @pytest.mark.parametrize(

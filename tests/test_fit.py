@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from scipy import sparse
+from scipy import optimize, sparse
 from scipy.special import expit, log_expit, logit
 from sklearn.datasets import load_iris
 from sklearn.exceptions import ConvergenceWarning
@@ -254,6 +254,22 @@ def test_separated_one_hot_rows_warn(record_warnings):
     assert messages(caught) == [
         f"ConvergenceWarning: {separated_rows_message(300, 300)}"
     ]
+
+
+def test_a_failed_program_claims_nothing_but_rows_at_the_bound(
+    monkeypatch, make_fractional_data, record_warnings
+):
+    """HiGHS failing is not "not separated": the fit says what it knows."""
+
+    def failing_program(*args, **kwargs):
+        return optimize.OptimizeResult(status=4, x=None)
+
+    monkeypatch.setattr(_separation.optimize, "linprog", failing_program)
+    X, _, _ = make_fractional_data(n_samples=100)
+    with record_warnings() as caught:
+        ProbabilityRegressor(alpha=0).fit(X, (X[:, 0] > 0).astype(float))
+    [message] = messages(caught)
+    assert "numerically 0 or 1" in message and "or it failed" in message
 
 
 def test_data_too_large_for_the_program_report_rows_at_the_bound(
@@ -710,3 +726,25 @@ def test_a_non_finite_value_in_any_slice_is_refused(
     X[-1, 1] = value
     with pytest.raises(ValueError, match="Input X contains (NaN|infinity)"):
         ProbabilityRegressor().fit(X, y)
+
+
+def test_the_minimum_norm_pass_runs_only_where_it_can_change_something(
+    monkeypatch, make_fractional_data
+):
+    """Not on full-rank data, nor above 1000 features.
+
+    Full rank in the preconditioner's sample proves it; above 1000 features
+    the solver's own solution is kept (a dense Gram matrix would cost more
+    than the fit).
+    """
+
+    def refuse(*args):
+        raise AssertionError("minimum_norm_params was called")
+
+    monkeypatch.setattr(_fit, "minimum_norm_params", refuse)
+    X, y, _ = make_fractional_data(n_samples=500, n_features=5)
+    ProbabilityRegressor(alpha=0).fit(X, y)
+    wide = np.random.default_rng(0).standard_normal((30, 1001))
+    ProbabilityRegressor(alpha=0).fit(wide, y[:30])
+    with pytest.raises(AssertionError, match="was called"):
+        ProbabilityRegressor(alpha=0).fit(np.column_stack([X, X[:, 0]]), y)

@@ -189,14 +189,14 @@ WARNINGS = {
         UserWarning,
         "The scores of the fit are zero up to rounding",
     ),
-    "coef_table, rows at the bound": (
+    "coef_table, separated rows": (
         lambda X, y, w: (
             ProbabilityRegressor(link="probit", alpha=0)
             .fit(X, (X[:, 0] > 0) * 1.0)
             .coef_table(X, (X[:, 0] > 0) * 1.0)
         ),
         UserWarning,
-        "rows are fitted with probabilities within",
+        "intervals are undefined (NaN): With alpha=0, the features separate",
     ),
     "separation too large to decide": (
         lambda X, y, w: _with_program_limit(
