@@ -230,6 +230,7 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
                 max_iter=self.max_iter,
                 verbose=self.verbose,
                 start=self._warm_start(data.X.shape[1], targets),
+                feature_magnitude=data.feature_magnitude,
             )
         self.coef_ = result.coef.astype(data.X.dtype)
         self.intercept_ = result.intercept

@@ -247,9 +247,9 @@ def validate_dask_training_data(
         )
     ]
     (summaries,) = dask.compute(checks)
-    n_positive = sum(n for n, _ in summaries)
+    n_positive = sum(n for n, _, _ in summaries)
     check_any_positive_weight(n_positive, X.shape[0])
-    bounds = [chunk_bounds for _, chunk_bounds in summaries if chunk_bounds]
+    bounds = [chunk_bounds for _, chunk_bounds, _ in summaries if chunk_bounds]
     return TrainingData(
         X=X,
         y=y.astype(np.float64),
@@ -259,6 +259,7 @@ def validate_dask_training_data(
             max(high for _, high in bounds),
         ),
         y_was_column=y_was_column,
+        feature_magnitude=max(magnitude for _, _, magnitude in summaries),
         target_names=names if y.ndim == 2 else None,
     )
 
@@ -266,10 +267,11 @@ def validate_dask_training_data(
 def _check_chunk(X_rows, y_rows, w_rows, start, check_targets):
     """Run the checks of in-memory data on one row chunk, errors saying where it is.
 
-    Return the number of positive weights and the targets' bounds over them.
+    Return the number of positive weights, the targets' bounds over them
+    and the largest magnitude in ``X_rows``.
     """
     try:
-        check_feature_values(X_rows)
+        magnitude = check_feature_values(X_rows)
         check_no_strings(y_rows, "y")
         check_no_strings(w_rows, "sample_weight")
         # As in memory: rows of zero weight count as absent.
@@ -284,7 +286,8 @@ def _check_chunk(X_rows, y_rows, w_rows, start, check_targets):
             f"{error} (in the dask chunk of rows {start} to {start + len(X_rows) - 1})"
         ) from None
     n_positive = int(np.count_nonzero(w_rows > 0))
-    return n_positive, target_bounds(y_rows, w_rows) if n_positive else None
+    bounds = target_bounds(y_rows, w_rows) if n_positive else None
+    return n_positive, bounds, magnitude
 
 
 def _dask_rows(values, input_name):

@@ -139,6 +139,7 @@ def fit_linear_model(
     max_iter,
     verbose,
     start=None,
+    feature_magnitude=None,
 ):
     """Minimise the penalised weighted mean cross-entropy of a linear model.
 
@@ -160,6 +161,10 @@ def fit_linear_model(
     start : tuple (coef, intercept) or None
         A previous fit's ``coef_`` and ``intercept_`` to start from (a warm
         start); None for a cold start.
+    feature_magnitude : float or None
+        The largest ``|x|`` in ``X`` (from validation), for the
+        preconditioner to tell an outlier in a row it does not sample;
+        None when unknown.
 
     Returns
     -------
@@ -174,7 +179,7 @@ def fit_linear_model(
         else params_of(*start, fit_intercept)
     )
     problem = PreconditionedObjective(
-        objective, build_preconditioner(objective, origin)
+        objective, build_preconditioner(objective, origin, feature_magnitude)
     )
     float64 = blocks.dtype == np.float64
     tol = tol if float64 else max(tol, FLOAT32_TOLERANCE)

@@ -71,6 +71,11 @@ MAX_SAMPLED_ERROR = 0.1
 # few), from the centered sampled rows otherwise.
 CENTERED_DIGITS = 4
 
+# A value of X beyond this many times the largest root mean square of the
+# columns that the sampled rows estimate is an outlier the sample missed
+# (a normal column's largest value in a million rows is 5 of them).
+OUTLIER_RATIO = 1e3
+
 # Curvatures below this fraction of the largest are rounding noise from
 # forming the matrix, not information in the data.
 RELATIVE_CURVATURE_FLOOR = 1e-11
@@ -174,7 +179,20 @@ class Moments(NamedTuple):
     correlation: np.ndarray | None
 
 
-def curvature_moments(blocks, curvature_weights, total_curvature, fit_intercept):
+def _outlier_unsampled(feature_magnitude, center, squares, total_curvature):
+    """Whether ``X`` holds a value far beyond every column's estimated size.
+
+    The size is the root mean square (uncentered) the sample estimates.
+    """
+    if feature_magnitude is None or total_curvature <= 0:
+        return False
+    mean_squares = squares / total_curvature + center**2
+    return feature_magnitude > OUTLIER_RATIO * np.sqrt(mean_squares.max(initial=0.0))
+
+
+def curvature_moments(
+    blocks, curvature_weights, total_curvature, fit_intercept, feature_magnitude=None
+):
     """:class:`Moments` of ``X`` for the curvature weights ``v``.
 
     The weights sum to ``total_curvature``. For dense ``X``, the moments are
@@ -183,9 +201,13 @@ def curvature_moments(blocks, curvature_weights, total_curvature, fit_intercept)
     of squares the sample estimates with a relative standard error over
     ``MAX_SAMPLED_ERROR`` (a rare dummy, a heavy tail, no spread at all in
     the sample) has its mean and squares summed over all rows instead, in
-    one pass over those columns. For sparse ``X`` the means and squares are
-    exact (one pass over the stored values, as cheap as a product) and only
-    the correlation is sampled.
+    one pass over those columns. Every column is, when ``feature_magnitude``
+    (the largest ``|x|`` over all rows, None when unknown) exceeds
+    ``OUTLIER_RATIO`` times the largest root mean square the sample
+    estimates: a row the sample missed holds an outlier, in a column the
+    sample cannot name. For sparse ``X`` the means and squares are exact
+    (one pass over the stored values, as cheap as a product) and only the
+    correlation is sampled.
     """
     X = blocks.X
     n_samples, n_features = X.shape
@@ -229,6 +251,8 @@ def curvature_moments(blocks, curvature_weights, total_curvature, fit_intercept)
         total_curvature / sampled_total if sampled_total > 0 else 0.0
     )
     poorly_sampled = np.flatnonzero(~(relative_error <= MAX_SAMPLED_ERROR))
+    if _outlier_unsampled(feature_magnitude, center, squares, total_curvature):
+        poorly_sampled = np.arange(n_features)
     if poorly_sampled.size and sampled.step > 1:
         exact_center, exact_squares = _exact_center_and_squares_of(
             blocks,
@@ -422,7 +446,7 @@ def _class_map(class_curvature):
     return (eigenvectors / np.sqrt(curvatures)) @ eigenvectors.T, typical
 
 
-def build_preconditioner(objective, origin):
+def build_preconditioner(objective, origin, feature_magnitude=None):
     """Build the preconditioner of ``objective`` from its curvature at ``origin``.
 
     Parameters
@@ -430,6 +454,9 @@ def build_preconditioner(objective, origin):
     objective : LinearObjective
     origin : ndarray of shape (n_features + fit_intercept,) or \
             (n_features + fit_intercept, n_classes)
+    feature_magnitude : float or None
+        The largest ``|x|`` in ``X``, or None when unknown (see
+        :func:`curvature_moments`).
 
     Returns
     -------
@@ -456,6 +483,7 @@ def build_preconditioner(objective, origin):
         objective.curvature_weights(curvature),
         total_curvature,
         fit_intercept,
+        feature_magnitude,
     )
     coef_map, full_rank = _coef_map(moments, total_curvature, feature_alpha)
     if not fit_intercept:

@@ -83,6 +83,10 @@ class TrainingData(NamedTuple):
     y_was_column : bool
         Whether ``y`` came as a column vector and was raveled (the estimator
         warns, as scikit-learn's regressors do).
+    feature_magnitude : float
+        The largest ``|x|`` over every value of ``X``, read in the check of
+        its values: the preconditioner, which samples rows, learns from it
+        whether a row it did not sample holds an outlier.
     target_names : ndarray of object of shape (n_outputs,) or None
         The string column names of a 2-D ``y`` (a pandas DataFrame), the
         names of its classes; None otherwise.
@@ -93,6 +97,7 @@ class TrainingData(NamedTuple):
     sample_weight: object
     target_bounds: tuple
     y_was_column: bool
+    feature_magnitude: float
     target_names: object = None
 
 
@@ -140,7 +145,7 @@ def validate_training_data(estimator, X, y, sample_weight, *, reset, check_targe
         multi_output=True,
         ensure_all_finite=False,
     )
-    check_feature_values(X, type(estimator).__name__)
+    feature_magnitude = check_feature_values(X, type(estimator).__name__)
     y_was_column = y.ndim == 2 and y.shape[1] == 1
     if y_was_column:
         y = y[:, 0]
@@ -158,6 +163,7 @@ def validate_training_data(estimator, X, y, sample_weight, *, reset, check_targe
         sample_weight=sample_weight,
         target_bounds=target_bounds(y, sample_weight),
         y_was_column=y_was_column,
+        feature_magnitude=feature_magnitude,
         target_names=names if y.ndim == 2 else None,
     )
 
@@ -300,18 +306,20 @@ def check_feature_values(X, estimator_name=None):
     one, all read in one pass (which replaces scikit-learn's own check of
     finiteness). float64 columns whose squares leave float64's range are
     refused: any value beyond ``LARGEST_FEATURE_MAGNITUDE``, or a column
-    whose values all lie below ``SMALLEST_COLUMN_MAGNITUDE``.
+    whose values all lie below ``SMALLEST_COLUMN_MAGNITUDE``. Return the
+    largest magnitude, which the pass found.
     """
     values = X.data if sparse.issparse(X) else X
     largest, smallest = _extremes(values) if values.size else (0.0, 0.0)
     if not (np.isfinite(largest) and np.isfinite(smallest)):
         # scikit-learn's words for NaN and inf.
         assert_all_finite(values, input_name="X", estimator_name=estimator_name)
+    magnitude = max(largest, -smallest)
     if X.dtype != np.float64:
-        return
+        return magnitude
     problems = []
-    if max(largest, -smallest) > LARGEST_FEATURE_MAGNITUDE:
-        problems.append(_too_large(X, max(largest, -smallest)))
+    if magnitude > LARGEST_FEATURE_MAGNITUDE:
+        problems.append(_too_large(X, magnitude))
     too_small = _too_small_columns(X)
     if too_small:
         problems.append(too_small)
@@ -321,6 +329,7 @@ def check_feature_values(X, estimator_name=None):
             "so the fit cannot scale them. Rescale those columns (a change of "
             "units, or StandardScaler in a Pipeline)."
         )
+    return magnitude
 
 
 def _too_large(X, magnitude):

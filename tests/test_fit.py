@@ -19,7 +19,13 @@ from scipy.special import expit, log_expit, logit
 from sklearn.datasets import load_iris
 from sklearn.exceptions import ConvergenceWarning
 
-from skxent import ProbabilityRegressor, _fit, _separation, _validation
+from skxent import (
+    ProbabilityRegressor,
+    _fit,
+    _preconditioning,
+    _separation,
+    _validation,
+)
 from skxent._fit import fit_linear_model
 from skxent._link import BINARY_LINKS, LOGIT, SOFTMAX
 from skxent._objective import LinearObjective, params_of
@@ -748,3 +754,22 @@ def test_the_minimum_norm_pass_runs_only_where_it_can_change_something(
     ProbabilityRegressor(alpha=0).fit(wide, y[:30])
     with pytest.raises(AssertionError, match="was called"):
         ProbabilityRegressor(alpha=0).fit(np.column_stack([X, X[:, 0]]), y)
+
+
+@pytest.mark.parametrize("value", [1e6, 1e20, 1e100])
+def test_an_outlier_in_a_row_the_preconditioner_does_not_sample(
+    value, monkeypatch, make_fractional_data, record_warnings
+):
+    """The check of every value finds it; the preconditioner sums exact moments.
+
+    The reference has every column's moments exact from the start.
+    """
+    X, y, _ = make_fractional_data(n_samples=60000, n_features=2)
+    X[1, 0] = value
+    with record_warnings() as caught:
+        model = ProbabilityRegressor().fit(X, y)
+    assert messages(caught) == []
+    monkeypatch.setattr(_preconditioning, "MAX_SAMPLED_ERROR", -1.0)
+    reference = ProbabilityRegressor().fit(X, y)
+    np.testing.assert_allclose(model.coef_, reference.coef_, rtol=1e-8)
+    np.testing.assert_allclose(model.intercept_, reference.intercept_, rtol=1e-8)
