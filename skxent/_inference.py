@@ -69,7 +69,14 @@ from scipy import sparse
 from scipy.stats import norm
 from sklearn.utils.validation import column_or_1d
 
-from ._objective import LinearObjective, raw_prediction, scale_rows
+from ._objective import (
+    LinearObjective,
+    dense,
+    design_matrix,
+    raw_prediction,
+    scale_rows,
+    weighted_grams,
+)
 from ._row_blocks import SCRATCH_BLOCK_ELEMENTS
 from ._separation import why_not_finite
 
@@ -130,37 +137,9 @@ class InferenceSums(NamedTuple):
     n_observations: int
 
 
-def _design(X_rows, fit_intercept):
-    """``[X[rows], 1]`` in float64: a dense block, or a sparse CSR one."""
-    if sparse.issparse(X_rows):
-        columns = [X_rows.astype(np.float64)]
-        if fit_intercept:
-            columns.append(sparse.csr_array(np.ones((X_rows.shape[0], 1))))
-        return sparse.csr_array(sparse.hstack(columns))
-    design = np.ones((X_rows.shape[0], X_rows.shape[1] + fit_intercept))
-    design[:, : X_rows.shape[1]] = X_rows
-    return design
-
-
-def _weighted_grams(design, row_matrices):
-    """Sum ``M_i (x) x_i x_i^T`` over the rows, for symmetric ``M_i`` (rows, K, K).
-
-    Return it as an array of shape (width, K, width, K).
-    """
-    n_classes = row_matrices.shape[1]
-    width = design.shape[1]
-    grams = np.empty((width, n_classes, width, n_classes))
-    for k in range(n_classes):
-        for m in range(k, n_classes):
-            gram = _dense(design.T @ scale_rows(design, row_matrices[:, k, m]))
-            grams[:, k, :, m] = gram
-            grams[:, m, :, k] = gram.T
-    return grams
-
-
 def _outer_products(design, row_vectors):
     """Sum ``(v_i (x) x_i) (v_i (x) x_i)^T`` over the rows, for ``v_i`` (rows, K)."""
-    return _weighted_grams(design, np.einsum("ik,im->ikm", row_vectors, row_vectors))
+    return weighted_grams(design, np.einsum("ik,im->ikm", row_vectors, row_vectors))
 
 
 def _group_sums(design, row_vectors, groups, n_groups):
@@ -173,7 +152,7 @@ def _group_sums(design, row_vectors, groups, n_groups):
         shape=(n_groups, len(groups)),
     )
     for k in range(row_vectors.shape[1]):
-        sums[:, :, k] = _dense(indicator @ scale_rows(design, row_vectors[:, k]))
+        sums[:, :, k] = dense(indicator @ scale_rows(design, row_vectors[:, k]))
     return sums
 
 
@@ -249,7 +228,7 @@ def inference_sums(params, blocks, targets, sample_weight, link, fit_intercept, 
 
     def block_terms(X_rows, targets_rows, weights, groups_rows):
         kept = weights > 0
-        design = _design(X_rows, fit_intercept)[kept]
+        design = design_matrix(X_rows, fit_intercept)[kept]
         targets_rows = targets_rows[kept]
         weights = np.ldexp(weights[kept], -2 * weight_exponent)
         # (rows, K) for every link: a binary link's functions act elementwise.
@@ -264,10 +243,10 @@ def inference_sums(params, blocks, targets, sample_weight, link, fit_intercept, 
         row_weights = weights[:, np.newaxis, np.newaxis]
         slopes = link.jacobian_slopes(eta).reshape(len(weights), -1)
         return _BlockSums(
-            hessian=_weighted_grams(
+            hessian=weighted_grams(
                 design, row_weights * link.curvature_matrices(class_targets, eta)
             ),
-            information=_weighted_grams(
+            information=weighted_grams(
                 design, row_weights * link.expected_curvature_matrices(eta)
             ),
             score_products=_outer_products(design, weighted_gradient),
@@ -305,10 +284,6 @@ def inference_sums(params, blocks, targets, sample_weight, link, fit_intercept, 
         weight_exponent=weight_exponent,
         n_observations=int(np.count_nonzero(positive)),
     )
-
-
-def _dense(matrix):
-    return matrix.toarray() if sparse.issparse(matrix) else matrix
 
 
 def sum_to_zero_basis(n_classes):

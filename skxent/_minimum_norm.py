@@ -22,23 +22,17 @@ smallest in its Jacobi-scaled coordinates.
 """
 
 import numpy as np
-from scipy import sparse
 
-from ._objective import column_sums, join_params, scale_rows, split_params
+from ._objective import design_matrix, join_params, split_params, weighted_grams
 from ._preconditioning import COLUMN_NOISE, RELATIVE_CURVATURE_FLOOR
 from ._row_blocks import sampled_rows
 
 
 def _gram_terms(X_rows, weights_rows):
     """Gram matrix, column sums and count of the rows of positive weight."""
-    kept = (weights_rows > 0).astype(np.float64)
-    kept_rows = scale_rows(X_rows, kept)
-    gram = kept_rows.T @ X_rows
-    return (
-        gram.toarray() if sparse.issparse(gram) else gram,
-        column_sums(kept_rows),
-        float(kept.sum()),
-    )
+    kept = (weights_rows > 0).astype(np.float64)[:, np.newaxis, np.newaxis]
+    grams = weighted_grams(design_matrix(X_rows, True), kept)[:, 0, :, 0]
+    return grams[:-1, :-1], grams[:-1, -1], grams[-1, -1]
 
 
 def _null_space(gram, sums, count, fit_intercept):

@@ -74,6 +74,41 @@ def column_sums(values):
     return np.ones(values.shape[0], dtype=values.dtype) @ values
 
 
+def design_matrix(X_rows, fit_intercept):
+    """``[X[rows], 1]`` in float64: a dense block, or a sparse CSR one."""
+    if sparse.issparse(X_rows):
+        columns = [X_rows.astype(np.float64)]
+        if fit_intercept:
+            columns.append(sparse.csr_array(np.ones((X_rows.shape[0], 1))))
+        return sparse.csr_array(sparse.hstack(columns))
+    design = np.ones((X_rows.shape[0], X_rows.shape[1] + fit_intercept))
+    design[:, : X_rows.shape[1]] = X_rows
+    return design
+
+
+def dense(matrix):
+    """``matrix`` as a numpy array: products with sparse blocks are sparse."""
+    return matrix.toarray() if sparse.issparse(matrix) else matrix
+
+
+def weighted_grams(design, row_matrices):
+    """Sum ``M_i (x) x_i x_i^T`` over the rows, for symmetric ``M_i`` (rows, K, K).
+
+    Return it as an array of shape (width, K, width, K): reshaped to a
+    square, its rows and columns follow parameters of shape (width, K)
+    flattened in C order.
+    """
+    n_classes = row_matrices.shape[1]
+    width = design.shape[1]
+    grams = np.empty((width, n_classes, width, n_classes))
+    for k in range(n_classes):
+        for m in range(k, n_classes):
+            gram = dense(design.T @ scale_rows(design, row_matrices[:, k, m]))
+            grams[:, k, :, m] = gram
+            grams[:, m, :, k] = gram.T
+    return grams
+
+
 def raw_prediction(params, X, fit_intercept):
     """Return the linear predictor ``X @ coef + intercept``."""
     coef, intercept = split_params(params, fit_intercept)

@@ -250,8 +250,11 @@ class ProbabilityRegressor(CrossEntropyRegressorBase):
         if y.ndim == 2:
             return _rows_to_probabilities(y)
         # Rounding outside [0, 1] is taken as the bound; targets of rows of
-        # zero weight, unchecked, become finite probabilities.
-        return np.clip(y, 0.0, 1.0)
+        # zero weight, unchecked, become finite probabilities. y itself when
+        # nothing is outside: the fit keeps no copy of it.
+        if y.size and (y.min() < 0.0 or y.max() > 1.0):
+            return np.clip(y, 0.0, 1.0)
+        return y
 
     def _probabilities_to_targets(self, probabilities):
         return probabilities

@@ -33,7 +33,7 @@ their bounds only raise the question; then
 import numpy as np
 from scipy import optimize, sparse
 
-from ._objective import raw_prediction, scale_rows
+from ._objective import design_matrix, raw_prediction, weighted_grams
 
 # Separation is looked for only when some hard-target row is fitted with a
 # cross-entropy below this (a probability within about 1e-4 of its target):
@@ -214,48 +214,24 @@ def count_separated_rows(X, targets, fit_intercept):
 MAX_CERTIFICATE_PARAMETERS = 1000
 
 
-def _dense(matrix):
-    return matrix.toarray() if sparse.issparse(matrix) else np.asarray(matrix)
-
-
-def _gram(X_rows, row_weights, fit_intercept):
-    """``X1.T @ diag(row_weights) @ X1`` of a block, dense."""
-    weighted = scale_rows(X_rows, row_weights)
-    gram = _dense(X_rows.T @ weighted)
-    if not fit_intercept:
-        return gram
-    sums = np.asarray(weighted.sum(axis=0)).reshape(-1, 1)
-    return np.block([[gram, sums], [sums.T, np.array([[row_weights.sum()]])]])
-
-
 def _weighted_hessian(objective, class_pair_weights, row_arrays):
-    """Return ``sum_i X1_i.T (x) W_i X1_i``, dense, in one pass over ``X``.
+    """Return ``sum_i W_i (x) x1_i x1_i^T``, dense, in one pass over ``X``.
 
     ``class_pair_weights(*rows)`` gives each row's (K x K) weights, times
     its sample weight, as an array (rows, K, K). Rows and columns follow the
     parameters flattened in C order.
     """
     fit_intercept = objective.fit_intercept
-
-    def block_terms(X_rows, *rows):
-        pair_weights = class_pair_weights(*rows)
-        n_classes = pair_weights.shape[1]
-        return (
-            np.array(
-                [
-                    [
-                        _gram(X_rows, pair_weights[:, k, m], fit_intercept)
-                        for m in range(n_classes)
-                    ]
-                    for k in range(n_classes)
-                ]
+    (grams,) = objective.blocks.sum(
+        lambda X_rows, *rows: (
+            weighted_grams(
+                design_matrix(X_rows, fit_intercept), class_pair_weights(*rows)
             ),
-        )
-
-    (grams,) = objective.blocks.sum(block_terms, row_arrays)
-    n_classes, _, size, _ = grams.shape
-    hessian = grams.transpose(2, 0, 3, 1)
-    return hessian.reshape(size * n_classes, size * n_classes)
+        ),
+        row_arrays,
+    )
+    size = grams.shape[0] * grams.shape[1]
+    return grams.reshape(size, size)
 
 
 def _residuals_at(objective, params):

@@ -267,11 +267,12 @@ def check_probability_targets(y, sample_weight=None, input_name="y", advice=""):
         return
     tolerance = range_tolerance(0.0, 1.0, _float_dtype(values))
     values = values.astype(np.float64, copy=False)
-    judged = values[_judged_values(values, sample_weight)]
-    if not np.all((judged >= -tolerance) & (judged <= 1.0 + tolerance)):
+    judged = _judged_values(values, sample_weight)
+    # Masks, not a copy of the judged values: y may be long.
+    if np.any(judged & ~((values >= -tolerance) & (values <= 1.0 + tolerance))):
         raise ValueError(
             f"{input_name} must hold probabilities in [0, 1] (rates, proportions, "
-            f"soft labels); got {_describe_values(judged)}. {advice}".rstrip()
+            f"soft labels); got {_describe_values(values[judged])}. {advice}".rstrip()
         )
 
 
