@@ -82,28 +82,29 @@ def _hard_rows(targets):
     return targets.max(axis=1) == 1.0
 
 
-def count_rows_near_bounds(objective, params, loss_below):
+def count_rows_near_bounds(objective, params, losses_below):
     """Count the rows with hard targets that ``params`` fits near their bound.
 
-    Return how many rows of positive weight with hard targets ``params``
-    fits with a cross-entropy below ``loss_below``, and how many such rows
-    there are; one pass over ``X``.
+    Return, for each of ``losses_below``, how many rows of positive weight
+    with hard targets ``params`` fits with a cross-entropy below it, and how
+    many such rows there are; one pass over ``X``.
     """
     fit_intercept, link = objective.fit_intercept, objective.link
+    losses_below = np.asarray(losses_below)
 
     def block_terms(X_rows, targets_rows, weights_rows):
         eta = raw_prediction(params, X_rows, fit_intercept)
         sample_loss, _ = link.loss_and_gradient(targets_rows, eta)
-        hard = _hard_rows(targets_rows) & (weights_rows > 0)
+        hard_losses = sample_loss[_hard_rows(targets_rows) & (weights_rows > 0)]
         return (
-            np.count_nonzero(hard & (sample_loss < loss_below)),
-            np.count_nonzero(hard),
+            np.count_nonzero(hard_losses < losses_below[:, np.newaxis], axis=1),
+            hard_losses.size,
         )
 
     n_near, n_hard = objective.blocks.sum(
         block_terms, (objective.targets, objective.weights)
     )
-    return int(n_near), int(n_hard)
+    return n_near.tolist(), int(n_hard)
 
 
 def _class_targets(targets):
@@ -329,7 +330,11 @@ def separation_message(objective, params):
 
     Only for ``alpha = 0``: with a penalty the optimum is finite.
     """
-    n_near, n_hard = count_rows_near_bounds(objective, params, CANDIDATE_LOSS)
+    # The rows numerically at their bound are counted in the same pass, for
+    # when the linear program cannot decide.
+    (n_near, n_at_bound), n_hard = count_rows_near_bounds(
+        objective, params, (CANDIDATE_LOSS, NUMERICALLY_AT_BOUND)
+    )
     if not n_near:
         return ""
     if params.size <= MAX_CERTIFICATE_PARAMETERS and newton_step_keeps_signs(
@@ -348,7 +353,6 @@ def separation_message(objective, params):
             objective.fit_intercept,
         )
     if n_separated is None:
-        n_at_bound, _ = count_rows_near_bounds(objective, params, NUMERICALLY_AT_BOUND)
         return rows_at_bound_message(n_at_bound, n_hard) if n_at_bound else ""
     return separated_rows_message(n_separated, n_hard) if n_separated else ""
 

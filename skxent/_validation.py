@@ -321,7 +321,7 @@ def check_feature_values(X, estimator_name=None):
     problems = []
     if magnitude > LARGEST_FEATURE_MAGNITUDE:
         problems.append(_too_large(X, magnitude))
-    too_small = _too_small_columns(X)
+    too_small = _too_small_columns(X, magnitude)
     if too_small:
         problems.append(too_small)
     if problems:
@@ -346,15 +346,16 @@ def _too_large(X, magnitude):
     )
 
 
-def _too_small_columns(X):
+def _too_small_columns(X, magnitude):
     """Say which columns lie entirely below ``SMALLEST_COLUMN_MAGNITUDE``; "" if none.
 
     Columns are first judged on the preconditioner's sampled rows, where a
     column can only look smaller than it is; those flagged are judged on
-    every row. A sparse ``X`` is judged on all its stored values at once.
+    every row. A sparse ``X`` is judged on all its stored values at once,
+    by their largest ``magnitude``.
     """
     if sparse.issparse(X):
-        magnitudes = np.abs(X.data).max(keepdims=True) if X.nnz else np.zeros(1)
+        magnitudes = np.array([magnitude])
         where = "its stored values"
     else:
         magnitudes = _column_magnitudes(X, sampled_rows(*X.shape))

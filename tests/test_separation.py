@@ -36,7 +36,7 @@ def test_count_rows_near_bounds_counts_hard_rows_fitted_at_their_bound():
     weights = np.array([1.0, 1.0, 1.0, 1.0, 0.0])
     params = np.array([1.0])  # eta = x, no intercept
     objective = LinearObjective(RowBlocks(X), targets, weights, 0.0, False, LOGIT)
-    n_separated, n_hard = count_rows_near_bounds(objective, params, CANDIDATE_LOSS)
+    (n_separated,), n_hard = count_rows_near_bounds(objective, params, [CANDIDATE_LOSS])
     # Rows 0 and 2 are fitted within exp(-40) of their targets; row 1 is
     # not; row 3 is not hard; row 4 has no weight.
     assert (n_separated, n_hard) == (2, 3)
@@ -47,7 +47,7 @@ def test_count_rows_near_bounds_of_one_hot_targets():
     targets = np.eye(2)[[0, 1, 0]]
     params = np.array([[1.0, -1.0]])
     objective = LinearObjective(RowBlocks(X), targets, np.ones(3), 0.0, False, SOFTMAX)
-    n_separated, n_hard = count_rows_near_bounds(objective, params, CANDIDATE_LOSS)
+    (n_separated,), n_hard = count_rows_near_bounds(objective, params, [CANDIDATE_LOSS])
     assert (n_separated, n_hard) == (2, 3)
 
 
