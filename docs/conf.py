@@ -15,6 +15,7 @@ EXAMPLE_ORDER = [
     "quickstart.py",
     "plot_proportions_star98.py",
     "plot_model_comparison.py",
+    "plot_choosing_alpha.py",
     "plot_soft_labels.py",
     "plot_inference.py",
     "plot_dask.py",

@@ -135,6 +135,10 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
     def _targets_to_probabilities(self, y):
         """Map validated targets to probabilities in [0, 1] (or rows of them)."""
 
+    def _fitted_alpha(self):
+        """Return the penalty the fitted model was fitted with."""
+        return self.alpha
+
     def _probability_to_target_slope(self):
         """Return d prediction / d probability: predictions' units per probability."""
         return 1.0
@@ -180,6 +184,37 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
             return None
         return self.coef_, self.intercept_
 
+    def _learn_from_training_data(self, backend, X, y, sample_weight):
+        """Validate the training data and learn what it fixes before any fit.
+
+        That is the features seen, the targets' mapping and names, and the
+        link. Return the :class:`~skxent._validation.TrainingData` and its
+        targets as probabilities.
+        """
+        data = self._validate_training_data(
+            backend,
+            X,
+            y,
+            sample_weight,
+            reset=True,
+            check_targets=self._training_target_check(),
+        )
+        self._learn_target_mapping(data.target_bounds)
+        self._learn_target_names(data.target_names)
+        targets = self._targets_to_probabilities(data.y)
+        self._fitted_link = self._link_for(targets)
+        return data, targets
+
+    def _store_solution(self, result, dtype):
+        """Store a :class:`~skxent._fit.FitResult` as the fitted attributes.
+
+        Those are ``coef_`` (in the training data's ``dtype``), ``intercept_``
+        and ``n_iter_``.
+        """
+        self.coef_ = result.coef.astype(dtype)
+        self.intercept_ = result.intercept
+        self.n_iter_ = result.n_iter
+
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
         """Fit the model by minimising the penalised weighted mean cross-entropy.
@@ -206,18 +241,7 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
             Fitted estimator.
         """
         backend = backend_for(X)
-        data = self._validate_training_data(
-            backend,
-            X,
-            y,
-            sample_weight,
-            reset=True,
-            check_targets=self._training_target_check(),
-        )
-        self._learn_target_mapping(data.target_bounds)
-        self._learn_target_names(data.target_names)
-        targets = self._targets_to_probabilities(data.y)
-        self._fitted_link = self._link_for(targets)
+        data, targets = self._learn_from_training_data(backend, X, y, sample_weight)
         with backend.row_blocks(data.X) as blocks:
             result = fit_linear_model(
                 blocks,
@@ -232,9 +256,7 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
                 start=self._warm_start(data.X.shape[1], targets),
                 feature_magnitude=data.feature_magnitude,
             )
-        self.coef_ = result.coef.astype(data.X.dtype)
-        self.intercept_ = result.intercept
-        self.n_iter_ = result.n_iter
+        self._store_solution(result, data.X.dtype)
         _raise_all(result.warnings)
         return self
 
@@ -266,8 +288,15 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
 
     def _predict_rows(self, X):
         """Predictions for validated rows ``X`` in memory."""
+        return self._probabilities_to_targets(self._predicted_probabilities(X))
+
+    def _predicted_probabilities(self, X):
+        """Predicted probabilities (rows of them for 2-D targets) of validated ``X``.
+
+        ``X`` is in memory.
+        """
         raw_prediction = X @ self.coef_.T + np.asarray(self.intercept_, dtype=X.dtype)
-        return self._probabilities_to_targets(self._fitted_link.inverse(raw_prediction))
+        return self._fitted_link.inverse(raw_prediction)
 
     def _inference(self, method, X, y, sample_weight, cov_type, groups, level):
         """Return the :class:`~skxent._inference.Inference` of the fit on its data.
@@ -315,7 +344,7 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
                 data.sample_weight,
                 link=self._fitted_link,
                 fit_intercept=self.fit_intercept,
-                alpha=self.alpha,
+                alpha=self._fitted_alpha(),
                 cov_type=cov_type,
                 groups=group_codes,
             )

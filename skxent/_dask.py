@@ -433,3 +433,14 @@ def refuse_dask_inference(X):
         f"sparse matrix); got a dask {type(X).__name__}. Pass X.compute() (with y and "
         "sample_weight computed too) on a machine that holds it."
     )
+
+
+def refuse_dask_cross_validation(X):
+    """Cross-validation on a dask ``X`` is not available: say what to do instead."""
+    raise TypeError(
+        "The CV estimators split X into folds in memory (a numpy array, a "
+        "pandas DataFrame or a scipy sparse matrix); got a dask "
+        f"{type(X).__name__}. Pass X.compute() (with y and sample_weight "
+        "computed too), or choose alpha on a sample in memory and fit "
+        "ProbabilityRegressor or CrossEntropyRegressor with it on the dask data."
+    )

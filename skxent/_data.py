@@ -17,6 +17,7 @@ from ._dask import (
     is_dask_array,
     is_dask_frame,
     predict_dask,
+    refuse_dask_cross_validation,
     refuse_dask_inference,
     validate_dask_prediction_data,
     validate_dask_training_data,
@@ -42,6 +43,9 @@ class Backend(NamedTuple):
         ``(X, predict_rows, n_outputs) ->`` the predictions of every row.
     check_inference : callable
         ``(X) -> None``; raises a TypeError where inference cannot run.
+    check_cross_validation : callable
+        ``(X) -> None``; raises a TypeError where the CV estimators cannot
+        split the data into folds.
     """
 
     validate_training_data: object
@@ -49,6 +53,7 @@ class Backend(NamedTuple):
     row_blocks: object
     predict: object
     check_inference: object
+    check_cross_validation: object
 
 
 def _is_dask_data(values):
@@ -79,8 +84,8 @@ def _predict_in_memory(X, predict_rows, n_outputs):
     return predict_rows(X)
 
 
-def _inference_in_memory(X):
-    """Inference runs on data in memory."""
+def _runs_in_memory(X):
+    """Inference and cross-validation run on data in memory."""
 
 
 IN_MEMORY = Backend(
@@ -88,7 +93,8 @@ IN_MEMORY = Backend(
     validate_prediction_data=validate_prediction_data,
     row_blocks=parallel_row_blocks,
     predict=_predict_in_memory,
-    check_inference=_inference_in_memory,
+    check_inference=_runs_in_memory,
+    check_cross_validation=_runs_in_memory,
 )
 
 DASK = Backend(
@@ -97,6 +103,7 @@ DASK = Backend(
     row_blocks=dask_row_blocks,
     predict=predict_dask,
     check_inference=refuse_dask_inference,
+    check_cross_validation=refuse_dask_cross_validation,
 )
 
 

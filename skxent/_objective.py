@@ -18,6 +18,8 @@ memory once per evaluation instead of twice: memory traffic, not arithmetic,
 bounds the time of a fit on large data.
 """
 
+import copy
+
 import numpy as np
 from scipy import sparse
 
@@ -118,6 +120,31 @@ def raw_prediction(params, X, fit_intercept):
     return X @ coef.astype(X.dtype, copy=False) + intercept
 
 
+class _LatestLoss:
+    """The unpenalised loss and gradient of the latest evaluation, by its point.
+
+    The point is the parameters and the dtype of the products.
+    """
+
+    def __init__(self):
+        self.point = None
+        self.loss_and_gradients = None
+
+    def get(self, params, dtype):
+        """Return the stored sums at ``(params, dtype)``, or None."""
+        if self.point is None:
+            return None
+        stored_params, stored_dtype = self.point
+        if stored_dtype != dtype or not np.array_equal(stored_params, params):
+            return None
+        return self.loss_and_gradients
+
+    def put(self, params, dtype, loss_and_gradients):
+        """Store the sums at ``(params, dtype)``."""
+        self.point = (params.copy(), dtype)
+        self.loss_and_gradients = loss_and_gradients
+
+
 class LinearObjective:
     """The penalised weighted mean cross-entropy of a linear model, and its derivatives.
 
@@ -166,6 +193,19 @@ class LinearObjective:
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self.link = link
+        self._latest_loss = _LatestLoss()
+
+    def with_alpha(self, alpha):
+        """Return the objective with the penalty ``alpha`` on the same data.
+
+        It shares this one's memory of its latest evaluation: along a path of
+        alphas, each fit starts at the previous solution, where the loss and
+        its gradient are already known and only the penalty changes, so the
+        first evaluation reads nothing.
+        """
+        objective = copy.copy(self)
+        objective.alpha = alpha
+        return objective
 
     def value_and_gradient(self, params, dtype=None):
         """Return the objective at ``params`` and its gradient, of ``params``' shape.
@@ -184,9 +224,11 @@ class LinearObjective:
                 column_sums(residual),
             )
 
-        value, coef_gradient, intercept_gradient = self.blocks.sum(
-            block_terms, (self.targets, self.weights), dtype
-        )
+        sums = self._latest_loss.get(params, dtype)
+        if sums is None:
+            sums = self.blocks.sum(block_terms, (self.targets, self.weights), dtype)
+            self._latest_loss.put(params, dtype, sums)
+        value, coef_gradient, intercept_gradient = sums
         coef, _ = split_params(params, fit_intercept)
         value += 0.5 * self.alpha * np.vdot(coef, coef)
         coef_gradient = coef_gradient + self.alpha * coef

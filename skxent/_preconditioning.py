@@ -446,8 +446,24 @@ def _class_map(class_curvature):
     return (eigenvectors / np.sqrt(curvatures)) @ eigenvectors.T, typical
 
 
-def build_preconditioner(objective, origin, feature_magnitude=None):
-    """Build the preconditioner of ``objective`` from its curvature at ``origin``.
+class Curvature(NamedTuple):
+    """The objective's curvature at a point, as the preconditioner needs it.
+
+    The alpha-free part: the :class:`Moments` of the columns under the
+    curvature weights, their ``total``, and for the softmax the class map
+    ``S`` with the typical curvature of the class matrix (None and 1.0 for
+    a binary link). A preconditioner for any alpha follows from it without
+    reading ``X`` (:func:`preconditioner_from`).
+    """
+
+    moments: Moments
+    total: float
+    class_map: np.ndarray | None
+    class_typical: float
+
+
+def measure_curvature(objective, origin, feature_magnitude=None):
+    """Return the :class:`Curvature` of ``objective`` at ``origin``.
 
     Parameters
     ----------
@@ -460,37 +476,76 @@ def build_preconditioner(objective, origin, feature_magnitude=None):
 
     Returns
     -------
-    AffinePreconditioner
+    Curvature
     """
     curvature = objective.curvature_at(origin)
     # The class x class matrix C for the softmax (a number, unused, for a
     # binary link).
     total_curvature, curvature_sum = objective.curvature_sums(curvature)
     curvature_sum = np.asarray(curvature_sum)
-    class_map, feature_alpha = None, objective.alpha
+    class_map, typical = None, 1.0
     if curvature_sum.ndim == 2:
         class_map, typical = _class_map(
             curvature_sum / total_curvature
             if total_curvature > 0
             else np.eye(len(curvature_sum))
         )
-        # In the class direction with curvature c the Hessian is
-        # c * (G + alpha / c): a typical c stands for all.
-        feature_alpha = objective.alpha / typical
-    fit_intercept = objective.fit_intercept
     moments = curvature_moments(
         objective.blocks,
         objective.curvature_weights(curvature),
         total_curvature,
-        fit_intercept,
+        objective.fit_intercept,
         feature_magnitude,
     )
-    coef_map, full_rank = _coef_map(moments, total_curvature, feature_alpha)
+    return Curvature(moments, total_curvature, class_map, typical)
+
+
+def preconditioner_from(curvature, origin, alpha, fit_intercept):
+    """Return the preconditioner at ``origin`` for the penalty ``alpha``.
+
+    ``curvature`` is a :class:`Curvature`, measured at ``origin`` or near
+    it.
+    """
+    # In the class direction with curvature c the Hessian is c * (G + alpha /
+    # c): a typical c stands for all.
+    coef_map, full_rank = _coef_map(
+        curvature.moments, curvature.total, alpha / curvature.class_typical
+    )
     if not fit_intercept:
-        return AffinePreconditioner(origin, coef_map, None, 1.0, class_map, full_rank)
-    intercept_scale = 1.0 / np.sqrt(total_curvature) if total_curvature > 0 else 1.0
+        return AffinePreconditioner(
+            origin, coef_map, None, 1.0, curvature.class_map, full_rank
+        )
+    intercept_scale = 1.0 / np.sqrt(curvature.total) if curvature.total > 0 else 1.0
     return AffinePreconditioner(
-        origin, coef_map, moments.center, intercept_scale, class_map, full_rank
+        origin,
+        coef_map,
+        curvature.moments.center,
+        intercept_scale,
+        curvature.class_map,
+        full_rank,
+    )
+
+
+def build_preconditioner(objective, origin, feature_magnitude=None):
+    """Build the preconditioner of ``objective`` from its curvature at ``origin``.
+
+    Parameters
+    ----------
+    objective : LinearObjective
+    origin : ndarray
+        As in :func:`measure_curvature`.
+    feature_magnitude : float or None
+        As in :func:`measure_curvature`.
+
+    Returns
+    -------
+    AffinePreconditioner
+    """
+    return preconditioner_from(
+        measure_curvature(objective, origin, feature_magnitude),
+        origin,
+        objective.alpha,
+        objective.fit_intercept,
     )
 
 

@@ -14,27 +14,27 @@ from ._validation import (
     check_targets_in_range,
 )
 
-_SHARED_PARAMETERS = """link : {"logit", "probit", "cloglog"}, default="logit"
+_LINK_PARAMETER = """link : {"logit", "probit", "cloglog"}, default="logit"
         How the linear predictor ``eta = X @ coef_ + intercept_`` becomes a
         probability ``mu``: ``"logit"``, ``mu = 1 / (1 + exp(-eta))``;
         ``"probit"``, ``mu = Phi(eta)``, the standard normal distribution
         function; ``"cloglog"``, ``mu = 1 - exp(-exp(eta))``. When each is
-        the better model: the user guide's section on links (:ref:`links`).
+        the better model: the user guide's section on links (:ref:`links`)."""
 
-    alpha : float, default=1e-4
+_ALPHA_PARAMETER = """alpha : float, default=1e-4
         Strength of the L2 penalty ``alpha / 2 * ||coef||^2`` added to the
         weighted *mean* cross-entropy, the scaling of scikit-learn's
         ``PoissonRegressor``: ``alpha`` means the same there and here, and
         does not grow with the number of samples. ``alpha=0`` fits the
-        unpenalised (quasi-)maximum-likelihood model.
+        unpenalised (quasi-)maximum-likelihood model."""
 
-    fit_intercept : bool, default=True
-        Whether to fit an intercept. It is never penalised.
+_FIT_INTERCEPT_PARAMETER = """fit_intercept : bool, default=True
+        Whether to fit an intercept. It is never penalised."""
 
-    max_iter : int, default=100
-        Maximum number of solver iterations.
+_MAX_ITER_PARAMETER = """max_iter : int, default=100
+        Maximum number of solver iterations."""
 
-    tol : float, default=1e-10
+_TOL_PARAMETER = """tol : float, default=1e-10
         The fit stops when every entry of the gradient, taken in the
         solver's Newton-scaled coordinates, is at most ``tol`` in absolute
         value. In those coordinates the objective's curvature is close to
@@ -44,15 +44,27 @@ _SHARED_PARAMETERS = """link : {"logit", "probit", "cloglog"}, default="logit"
         ``n * tol**2``); the default leaves the coefficients exact to about
         eight significant digits. For float32 ``X`` the fit
         stops at ``max(tol, 1e-8)``: there its predictions agree with those
-        of a float64 fit to float32 precision (about ``1e-7``).
+        of a float64 fit to float32 precision (about ``1e-7``)."""
 
-    warm_start : bool, default=False
+_WARM_START_PARAMETER = """warm_start : bool, default=False
         Whether to start from the previous solution when refitting on data
-        with the same number of features.
+        with the same number of features."""
 
-    verbose : int, default=0
+_VERBOSE_PARAMETER = """verbose : int, default=0
         If positive, print the objective and the largest gradient entry after
         every iteration."""
+
+_SHARED_PARAMETERS = "\n\n    ".join(
+    (
+        _LINK_PARAMETER,
+        _ALPHA_PARAMETER,
+        _FIT_INTERCEPT_PARAMETER,
+        _MAX_ITER_PARAMETER,
+        _TOL_PARAMETER,
+        _WARM_START_PARAMETER,
+        _VERBOSE_PARAMETER,
+    )
+)
 
 _SHARED_ATTRIBUTES = """\
 coef_ : ndarray of shape (n_features,) or (n_classes, n_features)
@@ -96,9 +108,15 @@ _SCORING_NOTES = """``score`` is :math:`R^2`, as for every scikit-learn regresso
     model comparison scripts and ``GridSearchCV`` treat it like any other. To
     select models by cross-entropy instead, pass
     ``skxent.metrics.neg_cross_entropy_scorer`` or
-    ``skxent.metrics.d2_cross_entropy_scorer`` as ``scoring=``
-    (``"neg_log_loss"`` does not apply: it expects class labels and
-    ``predict_proba``)."""
+    ``skxent.metrics.d2_cross_entropy_scorer`` (the fraction of deviance
+    explained) as ``scoring=`` (``"neg_log_loss"`` does not apply: it
+    expects class labels and ``predict_proba``). They score a
+    ``CrossEntropyRegressor`` on its fitted ``target_range_``, and clip the
+    predictions of models that leave [0, 1], so that baselines are scored
+    too. To weight the scores (by trials) with metadata routing, make a
+    scorer of your own:
+    ``skxent.metrics.make_neg_cross_entropy_scorer().set_score_request(
+    sample_weight=True)``."""
 
 _SHARED_NOTES = """The model predicts ``mu = g^-1(X @ coef_ + intercept_)`` for the
     inverse link ``g^-1`` and is fitted by minimising, over ``coef_`` and

@@ -440,18 +440,21 @@ def _normalising_advice(bad_rows, tolerance, input_name):
     )
 
 
-def check_targets_in_range(y, sample_weight=None, *, target_range, fitted=None):
+def check_targets_in_range(
+    y, sample_weight=None, *, target_range, fitted=None, input_name="y", advice=None
+):
     """Raise a ValueError unless every ``y`` lies in ``target_range = (low, high)``.
 
     Targets within :func:`range_tolerance` of the range are rounding, and
     pass; so do the targets of rows of zero ``sample_weight``. ``fitted``
     names a range learned at fit (the targets must then be those of the
-    fit); None for the ``target_range`` parameter. ``y`` of any shape is
-    judged value by value; NaN and inf are left to the finiteness check that
-    follows (scikit-learn's message names them).
+    fit); None for the ``target_range`` parameter. ``advice``, if given,
+    replaces the message's advice (for callers other than the estimators).
+    ``y`` of any shape is judged value by value; NaN and inf are left to the
+    finiteness check that follows (scikit-learn's message names them).
     """
     low, high = target_range
-    values = np.atleast_1d(_unchecked_numbers(y, "y"))
+    values = np.atleast_1d(_unchecked_numbers(y, input_name))
     tolerance = range_tolerance(low, high, _float_dtype(values))
     values = values.astype(np.float64, copy=False)
     judged = _judged_values(values, sample_weight)
@@ -463,16 +466,17 @@ def check_targets_in_range(y, sample_weight=None, *, target_range, fitted=None):
     if outside.size:
         first = outside[0]
         where = fitted or "target_range"
-        advice = (
-            "Pass the targets the model was fitted on."
-            if fitted
-            else "Widen target_range or use target_range='auto' to learn it from y."
-        )
+        if advice is None:
+            advice = (
+                "Pass the targets the model was fitted on."
+                if fitted
+                else "Widen target_range or use target_range='auto' to learn it from y."
+            )
         raise ValueError(
-            f"y has {outside.size} values outside {where}=({low!r}, {high!r}) "
-            f"by more than rounding ({tolerance!r}): "
+            f"{input_name} has {outside.size} values outside {where}=({low!r}, "
+            f"{high!r}) by more than rounding ({tolerance!r}): "
             f"{_describe_values(values[judged])} (first at index {first}, "
-            f"y={float(values.flat[first])!r}). {advice}"
+            f"{input_name}={float(values.flat[first])!r}). {advice}"
         )
 
 

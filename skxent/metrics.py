@@ -4,22 +4,50 @@ scikit-learn's ``log_loss`` takes class labels and ``predict_proba``; these
 take targets that are themselves probabilities (a proportion, a share, a
 row of class probabilities) and the predictions of a regressor, so they
 score :class:`~skxent.ProbabilityRegressor` (and any model predicting
-probabilities) on the quantity it minimises. ``neg_cross_entropy_scorer``
-and ``d2_cross_entropy_scorer`` go wherever scikit-learn takes
-``scoring=``: ``GridSearchCV``, ``cross_validate``, ``permutation_importance``.
+probabilities) on the quantity it minimises.
+
+The metric functions are strict: ``y_true`` and ``y_pred`` must hold
+probabilities (only rounding outside [0, 1] passes). The scorers, made by
+:func:`make_neg_cross_entropy_scorer` and :func:`make_d2_cross_entropy_scorer`
+(``neg_cross_entropy_scorer`` and ``d2_cross_entropy_scorer`` are ready-made
+ones), go wherever scikit-learn takes ``scoring=``: ``GridSearchCV``,
+``cross_validate``, ``permutation_importance``. They score any regressor:
+
+- targets on another scale are mapped to [0, 1] by ``(v - low) / (high -
+  low)``, with the scorer's ``target_range`` or else the fitted estimator's
+  ``target_range_`` (that of a Pipeline's final step);
+- predictions outside [0, 1] are clipped to it (rows of 2-D predictions
+  clipped, then divided by their sums), so that a model that may predict
+  outside it (least squares, gradient boosting) gets a finite, large loss,
+  as scikit-learn's ``log_loss`` clips. ``y_true`` is checked as strictly
+  as by the metrics.
+
+Each factory call returns a new scorer, whose ``set_score_request``
+changes that scorer alone: with scikit-learn's metadata routing,
+``make_neg_cross_entropy_scorer().set_score_request(sample_weight=True)``
+weights the scores (by trial counts, say).
 """
 
 import numpy as np
-from scipy.special import xlogy
+from scipy.special import xlog1py, xlogy
+from sklearn import get_config
 from sklearn.exceptions import UndefinedMetricWarning
-from sklearn.metrics import make_scorer
 from sklearn.utils import check_array, check_consistent_length
 from sklearn.utils._param_validation import validate_params
+from sklearn.utils.metadata_routing import (
+    UNCHANGED,
+    MetadataRequest,
+    get_routing_for_object,
+)
 
+from ._dask import is_dask_array, is_dask_frame
+from ._regressors import _rows_to_probabilities
 from ._validation import (
     check_no_strings,
     check_probability_targets,
     check_sample_weight,
+    check_target_range,
+    check_targets_in_range,
 )
 from ._warnings import warn_at_caller
 
@@ -27,6 +55,8 @@ __all__ = [
     "cross_entropy_loss",
     "d2_cross_entropy_score",
     "d2_cross_entropy_scorer",
+    "make_d2_cross_entropy_scorer",
+    "make_neg_cross_entropy_scorer",
     "neg_cross_entropy_scorer",
 ]
 
@@ -37,13 +67,38 @@ _PARAMETERS = {
 }
 
 
+def _in_memory(values):
+    """Return ``values``, computed if a dask collection (they are small)."""
+    if is_dask_array(values) or is_dask_frame(values):
+        return values.compute()
+    return values
+
+
+def _as_probabilities(values):
+    """Return ``values`` clipped to [0, 1], 2-D rows then divided by their sums.
+
+    For checked targets this only rounds, as the estimators' fit does (and
+    makes finite probabilities of unchecked rows of zero weight); for a
+    scorer's predictions it takes each to the nearest probability. A row
+    with no positive entry becomes the uniform row.
+    """
+    if values.ndim == 2 and values.shape[1] > 1:
+        return _rows_to_probabilities(values)
+    return np.clip(values, 0.0, 1.0)
+
+
 def _check_probabilities(y_true, y_pred, sample_weight):
-    """Validate ``(y_true, y_pred, sample_weight)`` as float arrays of one shape."""
+    """Validate ``(y_true, y_pred, sample_weight)`` as float arrays of one shape.
+
+    Only the rows of positive weight are judged; ``y_true`` is returned as
+    exact probabilities (:func:`_as_probabilities`).
+    """
+    y_true, y_pred, sample_weight = map(_in_memory, (y_true, y_pred, sample_weight))
     check_consistent_length(y_true, y_pred, sample_weight)
     arrays = []
     for values, name in ((y_true, "y_true"), (y_pred, "y_pred")):
         check_no_strings(values, name)
-        check_probability_targets(values, input_name=name)
+        check_probability_targets(values, sample_weight, input_name=name)
         array = check_array(
             values, ensure_2d=False, dtype=[np.float64, np.float32], input_name=name
         )
@@ -56,20 +111,46 @@ def _check_probabilities(y_true, y_pred, sample_weight):
             "y_true and y_pred must have the same shape (n_samples,) or "
             f"(n_samples, n_classes); got {y_true.shape} and {y_pred.shape}."
         )
-    return y_true, y_pred, check_sample_weight(sample_weight, y_true)
+    sample_weight = check_sample_weight(sample_weight, y_true)
+    return _as_probabilities(y_true), y_pred, sample_weight
+
+
+def _clipped(y_pred):
+    """Return ``y_pred`` clipped to ``[eps, 1 - eps]``, as log_loss does."""
+    eps = np.finfo(y_pred.dtype).eps
+    return np.clip(y_pred, eps, 1 - eps)
 
 
 def _pointwise_cross_entropy(y_true, y_pred):
-    """Cross-entropy of each target against its prediction.
-
-    ``y_pred`` is clipped to ``[eps, 1 - eps]`` as scikit-learn's ``log_loss``
-    does.
-    """
-    eps = np.finfo(y_pred.dtype).eps
-    y_pred = np.clip(y_pred, eps, 1 - eps)
+    """Cross-entropy of each target against its (clipped) prediction."""
+    y_pred = _clipped(y_pred)
     if y_true.ndim == 2:
         return -xlogy(y_true, y_pred).sum(axis=1)
     return -(xlogy(y_true, y_pred) + xlogy(1 - y_true, 1 - y_pred))
+
+
+def _pointwise_deviance(y_true, y_pred):
+    """Half the binomial (multinomial) unit deviance of each (clipped) prediction.
+
+    ``CE(t, p) - CE(t, t)``, the Kullback-Leibler divergence of ``p`` from
+    ``t``: ``t log(t / p) + (1 - t) log((1 - t) / (1 - p))`` for 1-D
+    targets. Written ``t log1p((t - p) / p)`` (``xlog1py``, 0 where ``t`` is
+    0), each term is exact to rounding of ``|t - p|``, not of ``t``: the
+    first-order terms cancel, and the deviance of targets near their mean
+    (``(t - p)**2 / (2 p (1 - p))``) keeps its digits where ``rel_entr``'s
+    ``t log(t / p)`` loses all of them (``|t - p|`` below ``1e-8``). For rows
+    of class probabilities, the terms ``t_k log(t_k / p_k) - t_k + p_k``
+    (the divergence of rows on the simplex, ``sum_k t_k log(t_k / p_k)``)
+    leave out the rounding of the rows' sums.
+    """
+    y_pred = _clipped(y_pred)
+    difference = y_true - y_pred
+    if y_true.ndim == 2:
+        terms = xlog1py(y_true, difference / y_pred) - difference
+        return terms.sum(axis=1)
+    return xlog1py(y_true, difference / y_pred) + xlog1py(
+        1 - y_true, -difference / (1 - y_pred)
+    )
 
 
 @validate_params(_PARAMETERS, prefer_skip_nested_validation=True)
@@ -86,11 +167,16 @@ def cross_entropy_loss(y_true, y_pred, sample_weight=None):
     Parameters
     ----------
     y_true : array-like of shape (n_samples,) or (n_samples, n_classes)
-        Targets in [0, 1], or rows on the probability simplex.
+        Targets in [0, 1], or rows on the probability simplex, as
+        :class:`~skxent.ProbabilityRegressor` accepts them (rounding outside
+        is taken as the bound, rows are divided by their sums). Those of rows
+        of zero ``sample_weight`` count for nothing: they need only be finite.
     y_pred : array-like of the shape of ``y_true``
         Predicted probabilities. They are clipped to ``[eps, 1 - eps]``
         (``eps`` the machine epsilon of their dtype), as in ``log_loss``, so
         that a prediction that rounded to 0 or 1 gives a large, finite loss.
+        Predictions outside [0, 1] are an error here; the scorers
+        (:func:`make_neg_cross_entropy_scorer`) clip them.
     sample_weight : array-like of shape (n_samples,), default=None
         Non-negative weights, such as trial counts for proportions.
 
@@ -102,7 +188,13 @@ def cross_entropy_loss(y_true, y_pred, sample_weight=None):
 
     See Also
     --------
-    d2_cross_entropy_score : The fraction of cross-entropy explained.
+    d2_cross_entropy_score : The fraction of deviance explained.
+    make_neg_cross_entropy_scorer : Minus this loss as a scorer, for ``scoring=``.
+
+    Notes
+    -----
+    dask arrays, Series and DataFrames are computed first: targets and
+    predictions are small.
 
     Examples
     --------
@@ -120,37 +212,55 @@ def cross_entropy_loss(y_true, y_pred, sample_weight=None):
 
 @validate_params(_PARAMETERS, prefer_skip_nested_validation=True)
 def d2_cross_entropy_score(y_true, y_pred, sample_weight=None):
-    """Fraction of cross-entropy explained, relative to the mean prediction.
+    r"""Fraction of deviance explained, relative to predicting the mean target.
 
-    ``D^2 = 1 - CE(y_true, y_pred) / CE(y_true, m)``, with ``m`` the weighted
-    mean of ``y_true`` (of each column for 2-D targets) predicted for every
-    sample: the best constant model, as :math:`R^2` is to squared error and
-    scikit-learn's ``d2_log_loss_score`` to ``log_loss``. 1 is a perfect
-    fit of hard targets, 0 is no better than the mean, negative is worse.
+    .. math::
+
+        D^2 = 1 - \frac{\sum_i w_i \, d(t_i, p_i)}{\sum_i w_i \, d(t_i, \bar t)},
+        \qquad d(t, p) = CE(t, p) - CE(t, t),
+
+    with ``d`` (half) the binomial deviance, the Kullback-Leibler divergence
+    ``t log(t / p) + (1 - t) log((1 - t) / (1 - p))`` (``sum_k t_k log(t_k /
+    p_k)`` for rows of class probabilities), and ``t_bar`` the weighted mean
+    target (of each column), the best constant model. It is scikit-learn's
+    ``d2_*`` scores and statsmodels' deviance-based pseudo :math:`R^2`
+    (``1 - deviance / null_deviance`` of a binomial GLM whose ``var_weights``
+    are the trial counts): 1 for a perfect prediction, 0 for the weighted
+    mean prediction, negative for worse than that. On hard labels it is
+    scikit-learn's ``d2_log_loss_score``.
 
     Parameters
     ----------
     y_true : array-like of shape (n_samples,) or (n_samples, n_classes)
-        Targets in [0, 1], or rows on the probability simplex.
+        Targets in [0, 1], or rows on the probability simplex, as in
+        :func:`cross_entropy_loss`.
     y_pred : array-like of the shape of ``y_true``
-        Predicted probabilities, clipped as in :func:`cross_entropy_loss`.
+        Predicted probabilities, clipped as in :func:`cross_entropy_loss`
+        (so that predictions of exactly 0 or 1 of hard targets score 1 only
+        within rounding, as in ``d2_log_loss_score``).
     sample_weight : array-like of shape (n_samples,), default=None
-        Non-negative weights; they also weight the mean prediction.
+        Non-negative weights; they also weight the mean target.
 
     Returns
     -------
     score : float
         NaN, with an ``UndefinedMetricWarning``, for fewer than two samples.
+        When the targets of positive weight are all equal (the null deviance
+        is 0), 1.0 if ``y_pred`` equals ``y_true`` on those rows and 0.0
+        otherwise, scikit-learn's convention for :math:`R^2` and :math:`D^2`.
 
     See Also
     --------
     cross_entropy_loss : The loss itself.
+    make_d2_cross_entropy_scorer : This score as a scorer, for ``scoring=``.
 
     Examples
     --------
     >>> from skxent.metrics import d2_cross_entropy_score
     >>> round(d2_cross_entropy_score([0.1, 0.9, 0.8], [0.2, 0.8, 0.8]), 4)
-    0.3938
+    0.9155
+    >>> d2_cross_entropy_score([0.1, 0.9, 0.8], [0.1, 0.9, 0.8])
+    1.0
     """
     y_true, y_pred, sample_weight = _check_probabilities(y_true, y_pred, sample_weight)
     if y_true.shape[0] < 2:
@@ -158,20 +268,333 @@ def d2_cross_entropy_score(y_true, y_pred, sample_weight=None):
             "D^2 is not defined for fewer than two samples.", UndefinedMetricWarning
         )
         return float("nan")
-    mean_prediction = np.average(y_true, axis=0, weights=sample_weight)
-    loss = np.average(_pointwise_cross_entropy(y_true, y_pred), weights=sample_weight)
-    mean_loss = np.average(
-        _pointwise_cross_entropy(
-            y_true, np.broadcast_to(mean_prediction, y_true.shape)
-        ),
+    mean_target = np.average(y_true, axis=0, weights=sample_weight)
+    null_deviance = np.average(
+        _pointwise_deviance(y_true, np.broadcast_to(mean_target, y_true.shape)),
         weights=sample_weight,
     )
-    return float(1.0 - loss / mean_loss)
+    weighted = sample_weight > 0
+    targets = y_true[weighted]
+    # Equal targets are judged exactly: their null deviance is 0, but their
+    # computed mean may be off by rounding. Targets that differ by a few
+    # units in the last place may have one that rounds to 0.
+    if np.all(targets == targets[0]) or not null_deviance > 0:
+        return float(np.array_equal(y_pred[weighted], targets))
+    deviance = np.average(_pointwise_deviance(y_true, y_pred), weights=sample_weight)
+    return float(1.0 - deviance / null_deviance)
+
+
+def _negative_cross_entropy(y_true, y_pred, sample_weight):
+    """Minus :func:`cross_entropy_loss`: scorers are greater-is-better."""
+    return -cross_entropy_loss(y_true, y_pred, sample_weight=sample_weight)
+
+
+def _check_scorer_range(target_range):
+    """Return a factory's ``target_range`` as floats ``(low, high)``, or None."""
+    if target_range is None:
+        return None
+    try:
+        return check_target_range(target_range)
+    except ValueError as error:
+        raise ValueError(
+            "target_range must be None (the fitted estimator's target_range_ "
+            "is then used, if it has one) or a pair (low, high) of finite "
+            f"numbers with low < high and a finite high - low; got {target_range!r}."
+        ) from error
+
+
+def _final_step(estimator):
+    """Return the estimator that predicts: a Pipeline's final step, nested or not."""
+    while hasattr(estimator, "steps"):
+        estimator = estimator.steps[-1][1]
+    return estimator
+
+
+def _predictions(estimator, X):
+    """Return ``estimator.predict(X)`` as floats in memory (the metric refuses NaN)."""
+    return check_array(
+        _in_memory(estimator.predict(X)),
+        ensure_2d=False,
+        dtype=[np.float64, np.float32],
+        ensure_all_finite=False,
+        input_name="y_pred",
+    )
+
+
+def _mapped(values, target_range):
+    """Return ``(values - low) / (high - low)``."""
+    low, high = target_range
+    return (values - low) / (high - low)
+
+
+class _CrossEntropyScorer:
+    """Scorer of ``metric(y_true, estimator.predict(X), sample_weight)`` on [0, 1].
+
+    Made by :func:`make_neg_cross_entropy_scorer` and
+    :func:`make_d2_cross_entropy_scorer` (``factory``, named in its repr and
+    its messages), which say what it does. It takes part in scikit-learn's
+    metadata routing as scikit-learn's scorers do: ``sample_weight`` is
+    not requested until :meth:`set_score_request` says so.
+    """
+
+    def __init__(self, metric, factory, target_range):
+        self._metric = metric
+        self._factory = factory
+        self._target_range = target_range
+        self._request = MetadataRequest(owner=self)
+        self._request.score.add_request(param="sample_weight", alias=None)
+
+    def __call__(self, estimator, X, y_true, sample_weight=None):
+        """Score ``estimator.predict(X)`` against ``y_true``; greater is better."""
+        y_true, sample_weight = _in_memory(y_true), _in_memory(sample_weight)
+        check_no_strings(y_true, "y_true")
+        y_pred = _predictions(estimator, X)
+        target_range, source = self._range_of(estimator)
+        if target_range is None:
+            # The metric checks y_true again; this says what to do instead.
+            check_probability_targets(
+                y_true,
+                sample_weight,
+                input_name="y_true",
+                advice="For targets on another scale, give the scorer their "
+                f"range: {self._factory}(target_range=(low, high)).",
+            )
+        else:
+            y_true = self._mapped_targets(y_true, sample_weight, target_range, source)
+            y_pred = _mapped(y_pred, target_range)
+        return self._metric(y_true, _as_probabilities(y_pred), sample_weight)
+
+    def _range_of(self, estimator):
+        """Return the range that maps values to [0, 1] (or None), and what set it."""
+        if self._target_range is not None:
+            return self._target_range, "the scorer's target_range"
+        final = _final_step(estimator)
+        fitted = getattr(final, "target_range_", None)
+        if fitted is None:
+            return None, None
+        return tuple(fitted), f"{type(final).__name__}'s fitted target_range_"
+
+    def _mapped_targets(self, y_true, sample_weight, target_range, source):
+        """Return ``y_true``, checked to lie in ``target_range``, mapped to [0, 1]."""
+        low, high = target_range
+        advice = (
+            "Score targets on the scale the model was fitted on, or give the "
+            f"scorer their range: {self._factory}(target_range=(low, high))."
+        )
+        if not low < high:
+            raise ValueError(
+                f"{source}=({low!r}, {high!r}) cannot map y_true to [0, 1]: "
+                f"low == high (the model was fitted on constant targets). {advice}"
+            )
+        check_targets_in_range(
+            y_true,
+            sample_weight,
+            target_range=target_range,
+            fitted=source,
+            input_name="y_true",
+            advice=advice,
+        )
+        y_true = check_array(
+            y_true,
+            ensure_2d=False,
+            dtype=[np.float64, np.float32],
+            ensure_all_finite=False,
+            input_name="y_true",
+        )
+        # Beyond the range lie only rounding and rows of zero weight.
+        return np.clip(_mapped(y_true, target_range), 0.0, 1.0)
+
+    def set_score_request(self, *, sample_weight=UNCHANGED):
+        """Say whether ``sample_weight`` routed to ``score`` is to be used.
+
+        Only available with metadata routing enabled
+        (``sklearn.set_config(enable_metadata_routing=True)`` or
+        ``sklearn.config_context``), as for scikit-learn's scorers.
+
+        Parameters
+        ----------
+        sample_weight : bool, None or str, default=UNCHANGED
+            True to request the weights, False not to, None (the default of
+            a new scorer) to raise if they are passed; a string requests
+            them under that alias.
+
+        Returns
+        -------
+        self : object
+            This scorer, its request changed.
+        """
+        if not get_config()["enable_metadata_routing"]:
+            raise RuntimeError(
+                "This method is only available when metadata routing is enabled."
+                " You can enable it using"
+                " sklearn.set_config(enable_metadata_routing=True)."
+            )
+        if sample_weight != UNCHANGED:
+            self._request.score.add_request(param="sample_weight", alias=sample_weight)
+        return self
+
+    def get_metadata_routing(self):
+        """Return a copy of this scorer's metadata request (a ``MetadataRequest``)."""
+        return get_routing_for_object(self._request)
+
+    def __repr__(self):
+        """Say how this scorer was made."""
+        return f"{self._factory}(target_range={self._target_range!r})"
+
+    def _routing_repr(self):
+        # What scikit-learn's routing messages call the scorer (by default,
+        # its class name).
+        return repr(self)
+
+    def _accept_sample_weight(self):
+        # Without metadata routing, scikit-learn's searches ask the scorers of
+        # a dict whether they take sample_weight (a scorer's signature says
+        # so otherwise): this one does.
+        return True
+
+
+def make_neg_cross_entropy_scorer(*, target_range=None):
+    """Make a scorer of minus the cross-entropy of ``estimator.predict(X)``.
+
+    The scorer returns ``-cross_entropy_loss(y_true, y_pred, sample_weight)``
+    (greater is better, as scikit-learn's ``scoring=`` requires) for any
+    regressor, on the [0, 1] scale: targets on another scale and the
+    predictions are mapped onto it, and predictions outside it are clipped
+    (see Notes).
+
+    Parameters
+    ----------
+    target_range : tuple (low, high), default=None
+        The range of the targets, mapped onto [0, 1] by ``(v - low) / (high -
+        low)`` (targets and predictions alike). None uses the fitted
+        estimator's ``target_range_`` (that of a Pipeline's final step), as
+        :class:`~skxent.CrossEntropyRegressor` has one, and otherwise takes
+        the targets to lie in [0, 1] already. Give it to score models
+        without ``target_range_`` (least squares, gradient boosting) on
+        targets on another scale, and ``CrossEntropyRegressor(
+        target_range="auto")``, whose range is learned on the training
+        folds and may not hold a test fold's targets.
+
+    Returns
+    -------
+    scorer : callable
+        ``scorer(estimator, X, y_true, sample_weight=None)``, a new object at
+        each call, with ``set_score_request`` and ``get_metadata_routing``
+        for scikit-learn's metadata routing: ``sample_weight`` is not
+        requested until ``set_score_request(sample_weight=True)``.
+
+    See Also
+    --------
+    make_d2_cross_entropy_scorer : The fraction of deviance explained instead.
+    cross_entropy_loss : The metric.
+
+    Notes
+    -----
+    ``y_true`` must lie in ``target_range`` (in [0, 1] without one), within
+    the rounding the estimators accept; only rows of positive weight are
+    judged. A ``target_range_`` with ``low == high`` (a model fitted on
+    constant targets) maps nothing, and is an error. Predictions are mapped
+    likewise, clipped to [0, 1] (each row of 2-D predictions clipped, then
+    divided by its sum; a row summing to 0 becomes the uniform row), and by
+    the metric to ``[eps, 1 - eps]``: a model predicting outside [0, 1] gets
+    a finite, large loss, as scikit-learn's ``log_loss`` clips.
+
+    ``set_score_request`` changes the scorer it is called on: make a
+    weighted scorer afresh, rather than changing the module-level
+    ``neg_cross_entropy_scorer`` that every user of the module shares.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import LinearRegression
+    >>> from skxent import CrossEntropyRegressor
+    >>> from skxent.metrics import make_neg_cross_entropy_scorer
+    >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
+    >>> scores = np.array([5.0, 10.0, 40.0, 100.0])
+    >>> model = CrossEntropyRegressor(target_range=(0, 100)).fit(X, scores)
+    >>> scorer = make_neg_cross_entropy_scorer()  # uses model.target_range_
+    >>> round(scorer(model, X, scores), 4)
+    -0.3381
+
+    Least squares has no ``target_range_``, so the scorer is given the range;
+    its prediction below 0 (-8.5 for the score of 5) is clipped, and costs
+    much:
+
+    >>> least_squares = LinearRegression().fit(X, scores)
+    >>> scorer = make_neg_cross_entropy_scorer(target_range=(0, 100))
+    >>> round(scorer(least_squares, X, scores), 4)
+    -0.7626
+
+    With metadata routing, a scorer that asks for ``sample_weight``:
+
+    >>> import sklearn
+    >>> with sklearn.config_context(enable_metadata_routing=True):
+    ...     weighted = make_neg_cross_entropy_scorer().set_score_request(
+    ...         sample_weight=True
+    ...     )
+    >>> weighted
+    make_neg_cross_entropy_scorer(target_range=None)
+    """
+    return _CrossEntropyScorer(
+        _negative_cross_entropy,
+        "make_neg_cross_entropy_scorer",
+        _check_scorer_range(target_range),
+    )
+
+
+def make_d2_cross_entropy_scorer(*, target_range=None):
+    """Make a scorer of the fraction of deviance explained by ``estimator.predict(X)``.
+
+    The scorer returns ``d2_cross_entropy_score(y_true, y_pred,
+    sample_weight)`` for any regressor, on the [0, 1] scale, as
+    :func:`make_neg_cross_entropy_scorer` maps and clips.
+
+    Parameters
+    ----------
+    target_range : tuple (low, high), default=None
+        The range of the targets, mapped onto [0, 1]; None uses the fitted
+        estimator's ``target_range_``, if it has one. As in
+        :func:`make_neg_cross_entropy_scorer`.
+
+    Returns
+    -------
+    scorer : callable
+        ``scorer(estimator, X, y_true, sample_weight=None)``, a new object at
+        each call, with ``set_score_request`` and ``get_metadata_routing``
+        for scikit-learn's metadata routing.
+
+    See Also
+    --------
+    make_neg_cross_entropy_scorer : Minus the cross-entropy; its Notes say how
+        targets and predictions are checked, mapped and clipped.
+    d2_cross_entropy_score : The metric.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.model_selection import cross_validate
+    >>> from skxent import ProbabilityRegressor
+    >>> from skxent.metrics import make_d2_cross_entropy_scorer
+    >>> X = np.arange(8.0).reshape(-1, 1)
+    >>> y = np.array([0.1, 0.2, 0.2, 0.4, 0.5, 0.7, 0.8, 0.8])
+    >>> results = cross_validate(
+    ...     ProbabilityRegressor(), X, y, cv=2, scoring=make_d2_cross_entropy_scorer()
+    ... )
+    >>> results["test_score"].round(3)
+    array([0.742, 0.856])
+    """
+    return _CrossEntropyScorer(
+        d2_cross_entropy_score,
+        "make_d2_cross_entropy_scorer",
+        _check_scorer_range(target_range),
+    )
 
 
 #: Minus :func:`cross_entropy_loss` of ``estimator.predict(X)``, for
-#: ``scoring=`` (greater is better, as scikit-learn's scorers require).
-neg_cross_entropy_scorer = make_scorer(cross_entropy_loss, greater_is_better=False)
+#: ``scoring=``: ``make_neg_cross_entropy_scorer()``, shared by every user of
+#: the module (make a new one to change its ``set_score_request``).
+neg_cross_entropy_scorer = make_neg_cross_entropy_scorer()
 
-#: :func:`d2_cross_entropy_score` of ``estimator.predict(X)``, for ``scoring=``.
-d2_cross_entropy_scorer = make_scorer(d2_cross_entropy_score)
+#: :func:`d2_cross_entropy_score` of ``estimator.predict(X)``, for
+#: ``scoring=``: ``make_d2_cross_entropy_scorer()``, shared likewise.
+d2_cross_entropy_scorer = make_d2_cross_entropy_scorer()

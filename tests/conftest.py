@@ -208,7 +208,9 @@ def _assert_optimal(model, X, y, sample_weight=None, atol=1e-8):
     X = np.asarray(X, dtype=np.float64)
     coef = model.coef_.astype(np.float64)
     residual = weights * (expit(X @ coef + model.intercept_) - y)
-    gradient = X.T @ residual + model.alpha * coef
+    # A CV estimator's penalty is the one it chose.
+    alpha = model.alpha_ if hasattr(model, "alpha_") else model.alpha
+    gradient = X.T @ residual + alpha * coef
     if model.fit_intercept:
         gradient = np.append(gradient, residual.sum())
     assert np.max(np.abs(gradient)) < atol

@@ -33,7 +33,12 @@ from sklearn.utils._testing import create_memmap_backed_data
 from sklearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.utils.validation import check_is_fitted
 
-from skxent import CrossEntropyRegressor, ProbabilityRegressor
+from skxent import (
+    CrossEntropyRegressor,
+    CrossEntropyRegressorCV,
+    ProbabilityRegressor,
+    ProbabilityRegressorCV,
+)
 from skxent.utils.estimator_checks import (
     _PROBABILITY_REGRESSOR_EXPECTED_FAILURES,
     expected_failed_checks,
@@ -79,7 +84,12 @@ def assert_same_fit(model, reference, rtol=1e-12, atol=0.0):
 # parametrize_with_checks takes them (the other tests take the ``estimator``
 # fixture of conftest.py, of the same estimators).
 @parametrize_with_checks(
-    [CrossEntropyRegressor(), ProbabilityRegressor()],
+    [
+        CrossEntropyRegressor(),
+        ProbabilityRegressor(),
+        CrossEntropyRegressorCV(),
+        ProbabilityRegressorCV(),
+    ],
     expected_failed_checks=expected_failed_checks,
 )
 def test_sklearn_compatible_estimator(estimator, check):
@@ -88,6 +98,35 @@ def test_sklearn_compatible_estimator(estimator, check):
 
 
 # --- Stand-ins: every expected failure, tested on probability targets ---
+
+# The stand-ins hold for the CV estimators too; a short path keeps them quick.
+ESTIMATORS_AND_CV_ESTIMATORS = [
+    ProbabilityRegressor(),
+    CrossEntropyRegressor(),
+    ProbabilityRegressorCV(alphas=3, cv=3),
+    CrossEntropyRegressorCV(alphas=3, cv=3),
+]
+
+
+@pytest.fixture(
+    params=ESTIMATORS_AND_CV_ESTIMATORS,
+    ids=lambda estimator: type(estimator).__name__,
+)
+def estimator(request):
+    """Each estimator of the package, CV estimators included, unfitted."""
+    return clone(request.param)
+
+
+def at_alpha(estimator, alpha):
+    """Return ``estimator`` cloned to fit at ``alpha``: a CV estimator's only one.
+
+    A CV estimator's choice among folds depends on which rows fall in which
+    fold: properties of the fit that hold whatever the rows' order or
+    multiplicity (the folds' are not) hold for its refit on all the data.
+    """
+    if "alphas" in estimator.get_params():
+        return clone(estimator).set_params(alphas=[alpha])
+    return clone(estimator).set_params(alpha=alpha)
 
 
 def test_predict_does_not_change_dict(estimator, make_data_with_0_and_1):
@@ -358,6 +397,8 @@ def test_sample_order_invariance(
         model.predict(X)[order], model.predict(X[order]), rtol=1e-14, atol=1e-15
     )
     # Fitting on permuted rows (and weights) is the same model too.
+    estimator = at_alpha(estimator, 1e-4)
+    model = clone(estimator).fit(X, y, sample_weight=weights)
     permuted = clone(estimator).fit(X[order], y[order], sample_weight=weights[order])
     assert_same_fit(permuted, model, rtol=rtol, atol=atol)
 
@@ -464,6 +505,8 @@ def test_readonly_memmap_input(estimator, make_data_with_0_and_1, read_only, tmp
     np.testing.assert_array_equal(model.coef_, reference.coef_)
     assert model.intercept_ == reference.intercept_
     np.testing.assert_array_equal(model.predict(X_r), reference.predict(X))
+    if "warm_start" not in estimator.get_params():
+        return
     # A warm-started refit on the same read-only data stays put.
     warm = clone(estimator).set_params(warm_start=True)
     warm.fit(X_r, y_r, sample_weight=weights_r).fit(X_r, y_r, sample_weight=weights_r)
@@ -522,7 +565,7 @@ def test_regressors_train(estimator, readonly_memmap, X_dtype):
     X = X.astype(X_dtype)
     if readonly_memmap:
         X, y = create_memmap_backed_data([X, y])
-    model = clone(estimator).set_params(alpha=0.01)
+    model = at_alpha(estimator, 0.01)
     with pytest.raises(ValueError):
         model.fit(X, y[:-1])
     reference = clone(model).fit(X, y)
@@ -562,7 +605,7 @@ def test_integer_weights_equal_repeated_rows(
     X_repeated = X.repeat(weights, axis=0)
     y_repeated = y.repeat(weights)
     order = np.random.RandomState(0).permutation(n_samples)
-    estimator = clone(estimator).set_params(fit_intercept=fit_intercept)
+    estimator = at_alpha(estimator, 1e-4).set_params(fit_intercept=fit_intercept)
     repeated = clone(estimator).fit(container(X_repeated), y_repeated)
     weighted = clone(estimator).fit(
         container(X[order]), y[order], sample_weight=weights[order]
