@@ -1,10 +1,12 @@
 """The cross-validated estimators: alpha chosen by held-out cross-entropy.
 
-Each fold copies its training rows once and fits the whole path of alphas
-on them, from the largest to the smallest, each fit warm started from the
-previous solution (:func:`~skxent._fit.fit_path`); its held-out rows score
-every alpha. The alpha with the best mean score over the folds is refitted
-on all the data, starting from the folds' mean solution at it. The
+Each fold copies its training rows and fits the whole path of alphas on
+them, from the largest to the smallest, each fit warm started from the
+previous solution (:func:`~skxent._fit.fit_path`) to the path's tolerance;
+its held-out rows score every alpha. The alphas whose mean scores are
+within the path's accuracy of the best are fitted on to ``tol`` (the folds
+copied again) and scored again; the best is refitted on all the data,
+starting from the folds' mean solution at it. The
 training data are validated once, before the split: the folds index the
 validated arrays and the targets already mapped to probabilities, so a
 ``CrossEntropyRegressorCV`` maps every fold with the one range learned from
@@ -13,6 +15,7 @@ all its targets.
 
 import copy
 from functools import partial
+from inspect import signature
 from numbers import Integral
 
 import numpy as np
@@ -20,9 +23,13 @@ from sklearn import get_config
 from sklearn.base import _fit_context
 from sklearn.metrics import check_scoring, get_scorer_names
 from sklearn.model_selection import check_cv
-from sklearn.utils import _safe_indexing, check_array
+from sklearn.utils import _safe_indexing, check_array, indexable
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.metadata_routing import get_routing_for_object
+from sklearn.utils.metadata_routing import (
+    MetadataRouter,
+    MethodMapping,
+    process_routing,
+)
 from sklearn.utils.parallel import Parallel, delayed
 
 from ._base import _raise_all
@@ -40,6 +47,7 @@ from ._regressors import (
     CrossEntropyRegressor,
     ProbabilityRegressor,
 )
+from ._warnings import warn_at_caller
 from .metrics import _pointwise_cross_entropy
 
 # The fits along the path only score the penalties: they stop at a gradient
@@ -93,11 +101,12 @@ def _checked_alphas(alphas):
     return np.sort(alphas)[::-1]
 
 
-def _requests_sample_weight(scorer):
-    """Whether metadata routing is on and ``scorer`` asks for ``sample_weight``."""
-    if not get_config()["enable_metadata_routing"]:
-        return False
-    return bool(get_routing_for_object(scorer).consumes("score", ["sample_weight"]))
+def _accepts_sample_weight(scorer):
+    """Whether ``scorer`` takes ``sample_weight``, as scikit-learn's searches ask."""
+    accepts = getattr(scorer, "_accept_sample_weight", None)
+    if accepts is not None:
+        return bool(accepts())
+    return "sample_weight" in signature(scorer).parameters
 
 
 class _HeldOutScores:
@@ -106,22 +115,19 @@ class _HeldOutScores:
     Without ``scoring``: the held-out weighted mean cross-entropy of the
     probabilities (the targets mapped to [0, 1]), negated so that greater
     is better; ``nan`` where the held-out rows have no weight. With it: the
-    scorer on a copy of the estimator holding the fit, and the held-out rows
-    of ``X`` and ``y`` as given, ``sample_weight`` passed where metadata
-    routing is on and the scorer requests it.
+    scorer on a copy of the estimator holding the fit, with the held-out
+    rows of ``X`` and ``y`` as given and of ``score_params`` (the metadata
+    routed to the scorer, arrays of all rows).
     """
 
-    def __init__(self, estimator, data, targets, X, y):
+    def __init__(self, estimator, data, targets, X, y, scorer, score_params):
         self.estimator = estimator
         self.data = data
         self.targets = targets
         self.X = X
         self.y = y
-        self.scorer = (
-            None
-            if estimator.scoring is None
-            else check_scoring(estimator, scoring=estimator.scoring)
-        )
+        self.scorer = scorer
+        self.score_params = score_params
 
     def _fitted_copy(self, result, alpha):
         """Return a shallow copy of the estimator holding ``result`` at ``alpha``."""
@@ -133,10 +139,10 @@ class _HeldOutScores:
 
     def for_fold(self, test):
         """Return ``(result, alpha) -> score`` on the held-out rows ``test``."""
-        weights = self.data.sample_weight[test]
         if self.scorer is None:
             X_test = _safe_indexing(self.data.X, test)
             targets = self.targets[test]
+            weights = self.data.sample_weight[test]
 
             def held_out_cross_entropy(result, alpha):
                 if not weights.sum() > 0:
@@ -152,9 +158,10 @@ class _HeldOutScores:
 
             return held_out_cross_entropy
         X_test, y_test = _safe_indexing(self.X, test), _safe_indexing(self.y, test)
-        score_params = (
-            {"sample_weight": weights} if _requests_sample_weight(self.scorer) else {}
-        )
+        score_params = {
+            name: _safe_indexing(values, test)
+            for name, values in self.score_params.items()
+        }
 
         def scored(result, alpha):
             return self.scorer(
@@ -255,8 +262,24 @@ class _CrossValidatedRegressor:
     def _fitted_alpha(self):
         return self.alpha_
 
-    def _alpha_path(self, blocks, targets, sample_weight):
+    def _inference(self, method, *args):
+        """Refuse inference on the folds' average fit (``refit=False``)."""
+        if not self.refit:
+            raise ValueError(
+                f"{type(self).__name__}.{method} needs refit=True: with "
+                "refit=False, coef_ averages the folds' fits, which is not a "
+                "fit of the data and has no standard errors. Fit with "
+                "refit=True, or fit the estimator without CV at alpha=alpha_."
+            )
+        return super()._inference(method, *args)
+
+    def _alpha_path(self, blocks, targets, sample_weight, feature_magnitude):
         """Return the penalties to try, in decreasing order."""
+        if isinstance(self.alphas, bool):
+            raise ValueError(
+                "alphas must be an int (a number of penalties) or an array of "
+                f"penalties; got {self.alphas!r}."
+            )
         if isinstance(self.alphas, Integral):
             return alpha_grid(
                 blocks,
@@ -265,29 +288,104 @@ class _CrossValidatedRegressor:
                 link=self._fitted_link,
                 fit_intercept=self.fit_intercept,
                 n_alphas=self.alphas,
+                feature_magnitude=feature_magnitude,
             )
         return _checked_alphas(self.alphas)
 
+    def _scorer(self):
+        """Return the scorer of ``scoring``, or None for the default score."""
+        if self.scoring is None:
+            return None
+        return check_scoring(self, scoring=self.scoring)
+
+    def get_metadata_routing(self):
+        """Get the metadata routing of this estimator.
+
+        ``fit`` consumes ``sample_weight`` itself and routes ``groups`` to
+        the splitter ``cv`` and ``sample_weight`` to the scorer of
+        ``scoring``, as they request them (see scikit-learn's user guide on
+        metadata routing).
+
+        Returns
+        -------
+        routing : MetadataRouter
+            The estimator's own requests, the splitter's and the scorer's.
+        """
+        router = (
+            MetadataRouter(owner=self)
+            .add_self_request(self)
+            .add(
+                splitter=check_cv(self.cv),
+                method_mapping=MethodMapping().add(caller="fit", callee="split"),
+            )
+        )
+        scorer = self._scorer()
+        if scorer is not None:
+            router.add(
+                scorer=scorer,
+                method_mapping=MethodMapping().add(caller="fit", callee="score"),
+            )
+        return router
+
+    def _routed_params(self, scorer, sample_weight, groups, params):
+        """Return the parameters of the splitter's ``split`` and of the scorer.
+
+        With metadata routing, as the splitter and the scorer request them
+        (``params`` too). Without it, as scikit-learn's searches pass them:
+        ``groups`` to the splitter, and ``sample_weight`` to a scorer that
+        takes it (with a warning if it does not); ``params`` are refused.
+        """
+        if get_config()["enable_metadata_routing"]:
+            routed = process_routing(
+                self, "fit", sample_weight=sample_weight, groups=groups, **params
+            )
+            score_params = routed.scorer.score if scorer is not None else {}
+            return routed.splitter.split, score_params
+        if params:
+            raise TypeError(
+                f"fit got unexpected arguments {sorted(params)}: further "
+                "metadata is routed only with metadata routing enabled "
+                "(sklearn.set_config(enable_metadata_routing=True))."
+            )
+        score_params = {}
+        if scorer is not None and sample_weight is not None:
+            if _accepts_sample_weight(scorer):
+                score_params["sample_weight"] = sample_weight
+            else:
+                warn_at_caller(
+                    f"The scoring {scorer} does not take sample_weight: the "
+                    "held-out scores are not weighted.",
+                    UserWarning,
+                )
+        return {"groups": groups}, score_params
+
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None, groups=None):
-        """Choose alpha by cross-validation, then fit the model with it on all the data.
+    def fit(self, X, y, sample_weight=None, groups=None, **params):
+        """Choose alpha by cross-validation, then (``refit``) fit all the data with it.
 
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Training data, in memory: float64 or float32 (fitted in float32),
-            dense or sparse CSR or CSC. Each fold's training rows are copied
-            once, for the whole path.
+            dense or sparse (CSR or CSC; other formats are converted to
+            CSR). Each fold's training rows are copied for the whole path
+            (and once more if the near-best penalties are fitted on).
         y : array-like of shape (n_samples,) or (n_samples, n_classes)
             Targets, as for the estimator without CV.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights, such as trial counts. Each fold is fitted
             with its training rows' weights and scored with its held-out
-            rows' weights (a scorer given as ``scoring`` receives them when
-            metadata routing is enabled and it requests them).
+            rows' weights. A scorer given as ``scoring`` receives them as
+            ``GridSearchCV`` passes them: without metadata routing if it
+            takes ``sample_weight`` (with a warning if it does not); with
+            routing, as it requests them.
         groups : array-like of shape (n_samples,), default=None
             Group labels, for a group splitter given as ``cv``
             (``GroupKFold``, for example).
+        **params : dict
+            Only with metadata routing enabled: further metadata for the
+            splitter and the scorer, as they request them (a scorer's
+            ``sample_weight`` under an alias, say).
 
         Returns
         -------
@@ -297,10 +395,19 @@ class _CrossValidatedRegressor:
         backend = backend_for(X)
         backend.check_cross_validation(X)
         data, targets = self._learn_from_training_data(backend, X, y, sample_weight)
-        splits = list(check_cv(self.cv).split(data.X, data.y, groups))
+        scorer = self._scorer()
+        split_params, score_params = self._routed_params(
+            scorer, sample_weight, groups, params
+        )
+        splits = list(check_cv(self.cv).split(data.X, data.y, **split_params))
         with backend.row_blocks(data.X) as blocks:
-            alphas = self._alpha_path(blocks, targets, data.sample_weight)
-            scores = _HeldOutScores(self, data, targets, X, y)
+            alphas = self._alpha_path(
+                blocks, targets, data.sample_weight, data.feature_magnitude
+            )
+            # The scorer sees X and y as given, in rows scikit-learn can index.
+            scores = _HeldOutScores(
+                self, data, targets, *indexable(X, y), scorer, score_params
+            )
             fold_results, fold_scores = self._cross_validate(
                 backend, data, targets, splits, scores, alphas
             )
@@ -406,7 +513,9 @@ _CV_PARAMETERS = """alphas : int or array-like of shape (n_alphas,), default=20
         data, from ``100 * h`` down to ``1e-4 * h``, with ``h`` the largest
         curvature of the objective along one coefficient at the
         intercept-only model (the curvature-weighted variance of the column;
-        ``0.25`` times the variance for the logit and a mean target of 1/2).
+        ``0.25`` times the variance for the logit and a mean target of 1/2;
+        without an intercept, the mean square about 0 at predictions of
+        1/2).
         At the top every coefficient is shrunk to about 1% of its
         unpenalised size. At the bottom the penalty adds ``1e-4`` of its
         curvature to the column with curvature ``h`` (``1e-4 * h / c`` to one
@@ -439,15 +548,18 @@ _CV_PARAMETERS = """alphas : int or array-like of shape (n_alphas,), default=20
         ``GridSearchCV``.
 
     n_jobs : int, default=None
-        Number of folds fitted at once, in threads (the data are shared,
-        not copied to processes). None means 1 (unless in a joblib
-        ``parallel_config`` context); -1 means all processors. Each fit's
-        products with ``X`` use threads of their own too.
+        Number of folds fitted at once, in threads of this process (``X``
+        is not sent to other processes, but each fold fitted at once holds
+        its own copy of its training rows). None means 1 (unless in a
+        joblib ``parallel_config`` context); -1 means all processors. Each
+        fit's products with ``X`` use threads of their own too.
 
     refit : bool, default=True
         Whether to refit the model at ``alpha_`` on all the data. If False,
         ``coef_`` and ``intercept_`` are the folds' fits at ``alpha_``
-        averaged, as scikit-learn's ``LogisticRegressionCV`` does.
+        averaged, as scikit-learn's ``LogisticRegressionCV`` does; they fit
+        no data, so ``coef_table`` and ``partial_effects_table`` refuse
+        them.
 
     {verbose}"""
 
@@ -473,14 +585,20 @@ _CV_ATTRIBUTES = """alpha_ : float
 
     {shared}"""
 
-_CV_NOTES = """The path: each fold's training rows are copied once, and the model
-    is fitted at every penalty on them, from the largest to the smallest,
-    each fit starting from the previous solution with a preconditioner
-    built there. Neighbouring penalties have neighbouring solutions, so
-    each fit starts close to its optimum, and the whole path costs a few
-    times one fit, not one fit per penalty. The penalty with the greatest
-    mean score over the folds (folds whose held-out rows have no weight are
-    not scored) is ``alpha_``.
+_CV_NOTES = """The path: each fold's training rows are copied, and the model is
+    fitted at every penalty on them, from the largest to the smallest, each
+    fit starting from the previous solution (where the loss is already
+    known) with the previous fit's preconditioner while that fit was short.
+    Neighbouring penalties have neighbouring solutions, so each fit starts
+    close to its optimum and takes a few evaluations: a path of 20
+    penalties costs a few cold fits, not 20. scipy's L-BFGS-B takes no
+    memory from a previous run; the preconditioner, whitening the Hessian
+    where the fit starts, stands in for it. The path's fits stop at
+    ``max(tol, 1e-6)``; the penalties whose mean scores are within
+    ``1e-6`` (relative) of the best, which that could rank wrongly, are
+    fitted on to ``tol`` on every fold and scored again. The penalty with
+    the greatest mean score over the folds (folds whose held-out rows have
+    no weight are not scored) is ``alpha_``.
 
     The penalty's meaning depends on the columns' scales: standardise them
     (in a ``Pipeline``) so that one ``alpha`` shrinks every column alike."""
@@ -607,6 +725,12 @@ class CrossEntropyRegressorCV(_CrossValidatedRegressor, CrossEntropyRegressor):
     Notes
     -----
     {_CV_NOTES}
+
+    ``coef_`` and ``intercept_`` describe the model of the mapped target.
+
+    {_SHARED_NOTES}
+
+    {_LINK_NOTES}
 
     Examples
     --------

@@ -526,29 +526,6 @@ def preconditioner_from(curvature, origin, alpha, fit_intercept):
     )
 
 
-def build_preconditioner(objective, origin, feature_magnitude=None):
-    """Build the preconditioner of ``objective`` from its curvature at ``origin``.
-
-    Parameters
-    ----------
-    objective : LinearObjective
-    origin : ndarray
-        As in :func:`measure_curvature`.
-    feature_magnitude : float or None
-        As in :func:`measure_curvature`.
-
-    Returns
-    -------
-    AffinePreconditioner
-    """
-    return preconditioner_from(
-        measure_curvature(objective, origin, feature_magnitude),
-        origin,
-        objective.alpha,
-        objective.fit_intercept,
-    )
-
-
 class PreconditionedObjective:
     """``objective`` as a function of the preconditioner's variables ``z``.
 

@@ -322,7 +322,9 @@ def minimize_smooth_convex(
 
     The function should be scaled so that its Hessian is near the identity
     (the preconditioner's job); the solver is correct for any smooth convex
-    function, and fastest for those.
+    function, and fastest for those. L-BFGS runs first, unless the gradient
+    at ``z = 0`` is already at most ``FINISHING_GRADIENT`` (a warm start
+    next to the optimum): then the finishing steps start at once.
 
     All of this may run on a cheaper, rounded ``value_and_gradient``
     (float32 products), and ``exact_value_and_gradient`` then confirms

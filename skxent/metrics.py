@@ -321,6 +321,20 @@ def _predictions(estimator, X):
     )
 
 
+def _widened(target_range, y_true, sample_weight):
+    """Return ``target_range`` widened to hold the targets of positive weight.
+
+    A range learned from training targets need not hold the held-out ones;
+    widened, it is the same for every model scored on those rows.
+    """
+    values = np.asarray(y_true, dtype=np.float64)
+    if sample_weight is not None:
+        values = values[np.asarray(sample_weight) > 0]
+    values = values[np.isfinite(values)]
+    low, high = target_range
+    return min(low, values.min(initial=low)), max(high, values.max(initial=high))
+
+
 def _mapped(values, target_range):
     """Return ``(values - low) / (high - low)``."""
     low, high = target_range
@@ -349,7 +363,7 @@ class _CrossEntropyScorer:
         y_true, sample_weight = _in_memory(y_true), _in_memory(sample_weight)
         check_no_strings(y_true, "y_true")
         y_pred = _predictions(estimator, X)
-        target_range, source = self._range_of(estimator)
+        target_range, source, learned = self._range_of(estimator)
         if target_range is None:
             # The metric checks y_true again; this says what to do instead.
             check_probability_targets(
@@ -360,19 +374,26 @@ class _CrossEntropyScorer:
                 f"range: {self._factory}(target_range=(low, high)).",
             )
         else:
+            if learned:
+                target_range = _widened(target_range, y_true, sample_weight)
             y_true = self._mapped_targets(y_true, sample_weight, target_range, source)
             y_pred = _mapped(y_pred, target_range)
         return self._metric(y_true, _as_probabilities(y_pred), sample_weight)
 
     def _range_of(self, estimator):
-        """Return the range that maps values to [0, 1] (or None), and what set it."""
+        """Return the range that maps values to [0, 1] (or None), and what set it.
+
+        With whether the estimator learned it from its training targets
+        (``target_range="auto"``).
+        """
         if self._target_range is not None:
-            return self._target_range, "the scorer's target_range"
+            return self._target_range, "the scorer's target_range", False
         final = _final_step(estimator)
         fitted = getattr(final, "target_range_", None)
         if fitted is None:
-            return None, None
-        return tuple(fitted), f"{type(final).__name__}'s fitted target_range_"
+            return None, None, False
+        learned = isinstance(getattr(final, "target_range", None), str)
+        return tuple(fitted), f"{type(final).__name__}'s fitted target_range_", learned
 
     def _mapped_targets(self, y_true, sample_weight, target_range, source):
         """Return ``y_true``, checked to lie in ``target_range``, mapped to [0, 1]."""
@@ -469,11 +490,11 @@ def make_neg_cross_entropy_scorer(*, target_range=None):
         low)`` (targets and predictions alike). None uses the fitted
         estimator's ``target_range_`` (that of a Pipeline's final step), as
         :class:`~skxent.CrossEntropyRegressor` has one, and otherwise takes
-        the targets to lie in [0, 1] already. Give it to score models
-        without ``target_range_`` (least squares, gradient boosting) on
-        targets on another scale, and ``CrossEntropyRegressor(
-        target_range="auto")``, whose range is learned on the training
-        folds and may not hold a test fold's targets.
+        the targets to lie in [0, 1] already (see Notes for a learned
+        ``target_range_``). Give it to score models without
+        ``target_range_`` (least squares, gradient boosting) on targets on
+        another scale, and to score every model of a comparison on one
+        scale.
 
     Returns
     -------
@@ -492,8 +513,13 @@ def make_neg_cross_entropy_scorer(*, target_range=None):
     -----
     ``y_true`` must lie in ``target_range`` (in [0, 1] without one), within
     the rounding the estimators accept; only rows of positive weight are
-    judged. A ``target_range_`` with ``low == high`` (a model fitted on
-    constant targets) maps nothing, and is an error. Predictions are mapped
+    judged. A ``target_range_`` that the estimator learned
+    (``target_range="auto"``) is widened to hold the targets scored: the
+    training rows' range need not hold the held-out rows' targets, and the
+    widened range is the same for every model scored on the same rows (in
+    a search, every candidate of a fold). Otherwise a range with
+    ``low == high`` (a model fitted on constant targets) maps nothing, and
+    is an error. Predictions are mapped
     likewise, clipped to [0, 1] (each row of 2-D predictions clipped, then
     divided by its sum; a row summing to 0 becomes the uniform row), and by
     the metric to ``[eps, 1 - eps]``: a model predicting outside [0, 1] gets

@@ -17,7 +17,11 @@ import pytest
 import sklearn
 from scipy import sparse
 from sklearn.base import clone
-from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.exceptions import (
+    ConvergenceWarning,
+    NotFittedError,
+    UnsetMetadataPassedError,
+)
 from sklearn.metrics import make_scorer, mean_absolute_error, r2_score
 from sklearn.model_selection import GridSearchCV, GroupKFold, KFold, cross_validate
 from sklearn.pipeline import make_pipeline
@@ -346,7 +350,7 @@ def test_sparse_csr_gives_the_dense_fit(fitted_pair):
     )
 
 
-def test_float32_fits_in_float32_and_predicts_as_float64(fitted_pair):
+def test_float32_fits_in_float32_and_predicts_as_the_float64_fit(fitted_pair):
     X, y, trials, full = fitted_pair
     model = ProbabilityRegressorCV(cv=SPLITTER).fit(
         X.astype(np.float32), y, sample_weight=trials
@@ -485,21 +489,75 @@ def test_scoring_is_read_as_grid_search_reads_it(scoring, estimator, make_propor
     )
 
 
-def test_a_scorer_requesting_sample_weight_gets_the_held_out_weights(
-    make_proportions,
-):
+def test_sample_weight_reaches_a_scorer_as_in_grid_search(make_proportions):
+    """Weights reach a scorer as GridSearchCV passes them, with routing or not.
+
+    Without metadata routing, to a scorer that takes them (a warning if it
+    does not); with it, as the scorer requests them, under its alias, and
+    an error where the request is unset.
+    """
     X, y, trials = _proportions(make_proportions)
     default = ProbabilityRegressorCV(cv=SPLITTER).fit(X, y, sample_weight=trials)
-    with sklearn.config_context(enable_metadata_routing=True):
-        scorer = _scorer_on_unit_scale().set_score_request(sample_weight=True)
-        model = ProbabilityRegressorCV(cv=SPLITTER, scoring=scorer).fit(
+    taking = ProbabilityRegressorCV(cv=SPLITTER, scoring=_scorer_on_unit_scale())
+    np.testing.assert_allclose(
+        taking.fit(X, y, sample_weight=trials).scores_, default.scores_, rtol=1e-12
+    )
+    unweighted = ProbabilityRegressorCV(cv=SPLITTER).fit(X, y)
+    assert not np.allclose(unweighted.scores_, default.scores_, rtol=1e-6, atol=0)
+    grid = GridSearchCV(
+        ProbabilityRegressor(),
+        {"alpha": default.alphas_[:3]},
+        cv=SPLITTER,
+        scoring="r2",
+    ).fit(X, y, sample_weight=trials)
+    by_r2 = ProbabilityRegressorCV(
+        alphas=default.alphas_[:3], cv=SPLITTER, scoring="r2"
+    ).fit(X, y, sample_weight=trials)
+    np.testing.assert_allclose(
+        by_r2.scores_.mean(axis=0), grid.cv_results_["mean_test_score"], atol=1e-6
+    )
+
+    def ignoring_weights(estimator, X, y):
+        return -np.mean((estimator.predict(X) - y) ** 2)
+
+    with pytest.warns(UserWarning, match="does not take sample_weight") as record:
+        ProbabilityRegressorCV(alphas=2, cv=2, scoring=ignoring_weights).fit(
             X, y, sample_weight=trials
         )
-    np.testing.assert_allclose(model.scores_, default.scores_, rtol=1e-12)
-    unweighted = ProbabilityRegressorCV(
-        cv=SPLITTER, scoring=make_scorer(cross_entropy_loss, greater_is_better=False)
-    ).fit(X, y, sample_weight=trials)
-    assert not np.allclose(unweighted.scores_, default.scores_, rtol=1e-6, atol=0)
+    assert record[0].filename == __file__
+    with sklearn.config_context(enable_metadata_routing=True):
+        for alias in (True, "trials"):
+            scorer = _scorer_on_unit_scale().set_score_request(sample_weight=alias)
+            model = ProbabilityRegressorCV(cv=SPLITTER, scoring=scorer)
+            if alias is True:
+                model.fit(X, y, sample_weight=trials)
+            else:
+                model.fit(X, y, sample_weight=trials, trials=trials)
+            np.testing.assert_allclose(model.scores_, default.scores_, rtol=1e-12)
+        with pytest.raises(UnsetMetadataPassedError):
+            ProbabilityRegressorCV(cv=SPLITTER, scoring="r2").fit(
+                X, y, sample_weight=trials
+            )
+
+
+def test_sparse_coo_X_is_scored_like_csr(make_proportions):
+    X, y, trials = _proportions(make_proportions)
+    fits = [
+        ProbabilityRegressorCV(alphas=3, cv=SPLITTER, scoring="r2").fit(
+            container(X), y, sample_weight=trials
+        )
+        for container in (sparse.coo_matrix, sparse.csr_matrix)
+    ]
+    np.testing.assert_array_equal(fits[0].scores_, fits[1].scores_)
+
+
+def test_tables_need_the_refit(make_proportions):
+    X, y, trials = _proportions(make_proportions)
+    model = ProbabilityRegressorCV(alphas=3, cv=3, refit=False)
+    model.fit(X, y, sample_weight=trials)
+    for table in (model.coef_table, model.partial_effects_table):
+        with pytest.raises(ValueError, match=r"needs refit=True: with refit=False"):
+            table(X, y, sample_weight=trials)
 
 
 # The fitted model's methods

@@ -773,3 +773,93 @@ def test_an_outlier_in_a_row_the_preconditioner_does_not_sample(
     reference = ProbabilityRegressor().fit(X, y)
     np.testing.assert_allclose(model.coef_, reference.coef_, rtol=1e-8)
     np.testing.assert_allclose(model.intercept_, reference.intercept_, rtol=1e-8)
+
+
+# --------------------------------------------------------------- fit_path
+
+
+@pytest.mark.parametrize("link_name", list(LINKS))
+def test_a_path_gives_the_fits_of_each_alpha_alone(link_name, make_linear_problem):
+    """Warm starts and reused curvature change where fits start, not where they end."""
+    X, targets, weights, _ = make_linear_problem(link_name, True, n_samples=300)
+    alphas = [10.0, 1.0, 0.1, 1e-2, 1e-4, 0.0]
+    settings = {"fit_intercept": True, "tol": 1e-10, "max_iter": 100, "verbose": 0}
+    path = _fit.fit_path(
+        RowBlocks(X), targets, weights, link=LINKS[link_name], alphas=alphas, **settings
+    )
+    for alpha, result in zip(alphas, path, strict=True):
+        alone = fit(X, targets, weights, LINKS[link_name], alpha=alpha)
+        np.testing.assert_allclose(result.coef, alone.coef, rtol=1e-6, atol=1e-9)
+        np.testing.assert_allclose(
+            result.intercept, alone.intercept, rtol=1e-6, atol=1e-9
+        )
+        assert result.warnings == alone.warnings == []
+    # From each fit's own start (a looser fit of its alpha, say), with the
+    # curvature measured near the first: the same fits.
+    restarted = _fit.fit_path(
+        RowBlocks(X),
+        targets,
+        weights,
+        link=LINKS[link_name],
+        alphas=alphas,
+        starts=[(result.coef * 0.99, result.intercept) for result in path],
+        curvature=path[0].curvature,
+        **settings,
+    )
+    for result, again in zip(path, restarted, strict=True):
+        np.testing.assert_allclose(again.coef, result.coef, rtol=1e-6, atol=1e-9)
+
+
+def test_a_path_measures_the_curvature_again_only_after_a_long_fit(
+    monkeypatch, make_proportions
+):
+    X, y, trials = make_proportions(n_samples=2000, n_features=8)
+    measured = []
+    measure = _fit.measure_curvature
+
+    def counted(*args, **kwargs):
+        measured.append(1)
+        return measure(*args, **kwargs)
+
+    monkeypatch.setattr(_fit, "measure_curvature", counted)
+    alphas = np.geomspace(1.0, 1e-6, 20)
+    path = _fit.fit_path(
+        RowBlocks(X),
+        y,
+        trials,
+        link=LOGIT,
+        alphas=alphas,
+        fit_intercept=True,
+        tol=1e-6,
+        max_iter=100,
+        verbose=0,
+    )
+    long_fits = sum(
+        result.n_iter > _fit.REUSED_CURVATURE_ITERATIONS for result in path[:-1]
+    )
+    assert len(measured) == 1 + long_fits < len(alphas)
+
+
+@pytest.mark.parametrize("fmt", ["dense", "csr"])
+def test_the_alpha_grid_sees_an_outlier_the_sampled_rows_miss(fmt):
+    """The grid's top is the exact largest curvature, whatever the storage."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(100_000, 2))
+    X[1, 0] = 3000.0  # not in the rows the preconditioner samples
+    y = expit(X @ [0.001, 1.0])
+    weights = np.ones(len(y))
+    stored = X if fmt == "dense" else sparse.csr_array(X)
+    grid = _fit.alpha_grid(
+        RowBlocks(stored),
+        y,
+        weights,
+        link=LOGIT,
+        fit_intercept=True,
+        n_alphas=3,
+        feature_magnitude=3000.0,
+    )
+    mean = y.mean()
+    largest = mean * (1 - mean) * X.var(axis=0).max()
+    np.testing.assert_allclose(
+        grid, _fit.ALPHA_GRID_TOP * largest * np.array([1.0, 1e-3, 1e-6]), rtol=1e-6
+    )

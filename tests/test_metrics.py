@@ -298,6 +298,38 @@ def test_grid_search_scores_bounded_scores_on_the_fitted_range(scores):
         np.testing.assert_allclose(found, by_hand, rtol=1e-12)
 
 
+def test_a_learned_range_is_widened_to_hold_the_held_out_targets(scores):
+    """The issue's search with target_range="auto": every fold scored, alpha chosen.
+
+    Each fold's learned range misses some held-out targets; the scorer maps
+    them with the range widened to hold them, the same for every candidate.
+    """
+    X, y, _ = scores
+    y = y.copy()
+    y[:6] = [0.5, 1.0, 2.0, 97.0, 98.0, 99.5]  # no target at the bounds
+    search = GridSearchCV(
+        CrossEntropyRegressor(),
+        {"alpha": [10.0, 1e-4]},
+        scoring=neg_cross_entropy_scorer,
+        cv=CV,
+        error_score="raise",
+    ).fit(X, y)
+    assert search.best_params_ == {"alpha": 1e-4}
+    widened = []
+    for split, (train, test) in enumerate(CV.split(X)):
+        fitted = CrossEntropyRegressor(alpha=1e-4).fit(X[train], y[train])
+        low, high = fitted.target_range_
+        widened.append(y[test].min() < low or y[test].max() > high)
+        low, high = min(low, y[test].min()), max(high, y[test].max())
+        by_hand = -_cross_entropy_by_hand(
+            (y[test] - low) / (high - low),
+            (fitted.predict(X[test]) - low) / (high - low),
+        )
+        found = search.cv_results_[f"split{split}_test_score"][1]
+        assert found == pytest.approx(by_hand, rel=1e-12)
+    assert any(widened)
+
+
 @pytest.mark.parametrize("nested", [False, True])
 def test_a_pipeline_is_scored_on_its_final_step_range(scores, nested):
     X, y, _ = scores
@@ -547,7 +579,10 @@ def test_scorer_refuses_targets_outside_its_range(
     if fit_range is None:
         model = LinearRegression().fit(X, y)
     elif fit_range == "constant":
-        model = CrossEntropyRegressor().fit(X, np.full(len(y), 5.0))
+        # A learned range is widened to hold the targets scored: only
+        # targets as constant as the training ones leave it empty.
+        y = np.full(len(y), 5.0)
+        model = CrossEntropyRegressor().fit(X, y)
     else:
         model = CrossEntropyRegressor(target_range=fit_range).fit(X, y)
     scorer = make_neg_cross_entropy_scorer(target_range=target_range)

@@ -318,3 +318,30 @@ def test_scale_rows_multiplies_each_row_by_its_weight(container):
     np.testing.assert_array_equal(
         scale_rows(cube, weights), cube * weights[:, np.newaxis, np.newaxis]
     )
+
+
+@pytest.mark.parametrize("link_name", LINKS)
+def test_with_alpha_reuses_the_latest_evaluation_without_reading_X(
+    link_name, make_linear_problem
+):
+    """A path's next objective at the previous point adds only its own penalty."""
+    X, targets, weights, params = make_linear_problem(link_name, True)
+    blocks = RowBlocks(X)
+    reads = []
+    summing = blocks.sum
+    blocks.sum = lambda *args, **kwargs: reads.append(1) or summing(*args, **kwargs)
+    objective = LinearObjective(blocks, targets, weights, 0.5, True, LINKS[link_name])
+    objective.value_and_gradient(params)
+    assert len(reads) == 1
+    penalised = objective.with_alpha(2.0)
+    value, gradient = penalised.value_and_gradient(params)
+    assert len(reads) == 1
+    fresh = LinearObjective(RowBlocks(X), targets, weights, 2.0, True, LINKS[link_name])
+    expected_value, expected_gradient = fresh.value_and_gradient(params)
+    assert value == pytest.approx(expected_value, rel=1e-14)
+    np.testing.assert_allclose(gradient, expected_gradient, rtol=1e-13, atol=1e-16)
+    assert objective.alpha == 0.5 and penalised.alpha == 2.0
+    # Another point, or another dtype of the products, is evaluated anew.
+    penalised.value_and_gradient(params + 1e-3)
+    penalised.value_and_gradient(params + 1e-3, dtype=np.float32)
+    assert len(reads) == 3

@@ -12,7 +12,11 @@ from scipy.linalg import null_space
 from skxent import _preconditioning, _row_blocks
 from skxent._link import LOGIT, SOFTMAX, Logit, Softmax
 from skxent._objective import LinearObjective
-from skxent._preconditioning import build_preconditioner, curvature_moments
+from skxent._preconditioning import (
+    curvature_moments,
+    measure_curvature,
+    preconditioner_from,
+)
 from skxent._row_blocks import RowBlocks
 
 
@@ -49,7 +53,9 @@ def preconditioner_of(X, weights, alpha, fit_intercept, origin, mean=None):
         objective = LinearObjective(
             RowBlocks(X), mean, weights, alpha, fit_intercept, GivenMean()
         )
-    return build_preconditioner(objective, origin)
+    return preconditioner_from(
+        measure_curvature(objective, origin), origin, alpha, fit_intercept
+    )
 
 
 def make_ill_conditioned_design(n_samples=300, n_features=6, seed=0):

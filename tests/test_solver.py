@@ -148,3 +148,26 @@ def test_newton_steps_on_the_exact_gradient_refine_a_rounded_lbfgs(capsys):
     # The rounded gradient's quasi-Newton steps stall at its rounding; the
     # exact gradient's steps go on from there.
     assert "Newton" in capsys.readouterr().out
+
+
+def test_a_start_next_to_the_optimum_skips_lbfgs(capsys):
+    """From a gradient below FINISHING_GRADIENT, only gradient-driven steps run."""
+    # logistic_like moved so that its minimiser is at z = 1e-7, next to the
+    # start z = 0 (its own minimiser, [1, -2], is far from it).
+    shift = np.array([1.0, -2.0]) - 1e-7
+    result = minimize_smooth_convex(
+        lambda z: logistic_like(z + shift),
+        lambda z: logistic_like_hessian_at(z + shift),
+        2,
+        tol=1e-12,
+        max_iter=100,
+        verbose=1,
+    )
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert result.status == "converged"
+    assert lines and not any(line.startswith("L-BFGS") for line in lines)
+    far = minimize_smooth_convex(
+        logistic_like, logistic_like_hessian_at, 2, tol=1e-12, max_iter=100, verbose=1
+    )
+    assert far.status == "converged"
+    assert capsys.readouterr().out.startswith("L-BFGS")
