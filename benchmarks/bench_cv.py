@@ -21,8 +21,8 @@ probabilities (``--quick``: 25_000).
 
 Run from the repository root with the ``bench`` extra installed::
 
-    python benchmarks/bench_cv.py            # ~3 minutes
-    python benchmarks/bench_cv.py --quick    # ~1 minute
+    python benchmarks/bench_cv.py            # ~7 minutes
+    python benchmarks/bench_cv.py --quick    # ~2 minutes
 """
 
 import argparse

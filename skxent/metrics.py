@@ -450,6 +450,13 @@ class _CrossEntropyScorer:
                 " You can enable it using"
                 " sklearn.set_config(enable_metadata_routing=True)."
             )
+        if self in _SHARED_SCORERS:
+            raise TypeError(
+                f"{self._factory.removeprefix('make_')} is shared by every "
+                "user of skxent.metrics, so its requests are left as they "
+                f"are: make a scorer of your own, {self._factory}()."
+                "set_score_request(...)."
+            )
         if sample_weight != UNCHANGED:
             self._request.score.add_request(param="sample_weight", alias=sample_weight)
         return self
@@ -618,9 +625,13 @@ def make_d2_cross_entropy_scorer(*, target_range=None):
 
 #: Minus :func:`cross_entropy_loss` of ``estimator.predict(X)``, for
 #: ``scoring=``: ``make_neg_cross_entropy_scorer()``, shared by every user of
-#: the module (make a new one to change its ``set_score_request``).
+#: the module, so its ``set_score_request`` refuses (make a scorer of your
+#: own to request weights).
 neg_cross_entropy_scorer = make_neg_cross_entropy_scorer()
 
 #: :func:`d2_cross_entropy_score` of ``estimator.predict(X)``, for
 #: ``scoring=``: ``make_d2_cross_entropy_scorer()``, shared likewise.
 d2_cross_entropy_scorer = make_d2_cross_entropy_scorer()
+
+# The module's scorers, whose metadata requests stay unset.
+_SHARED_SCORERS = (neg_cross_entropy_scorer, d2_cross_entropy_scorer)

@@ -433,6 +433,15 @@ def test_factories_make_independent_scorers():
         weighted_d2 = make_d2_cross_entropy_scorer().set_score_request(
             sample_weight=True
         )
+        # The module's shared scorers keep their requests unset.
+        for shared, factory in (
+            (neg_cross_entropy_scorer, "make_neg_cross_entropy_scorer"),
+            (d2_cross_entropy_scorer, "make_d2_cross_entropy_scorer"),
+        ):
+            with pytest.raises(
+                TypeError, match=rf"make a scorer of your own, {factory}"
+            ):
+                shared.set_score_request(sample_weight=True)
     assert weighted.get_metadata_routing().score.requests == {"sample_weight": True}
     assert weighted_d2.get_metadata_routing().score.requests == {"sample_weight": True}
     for scorer in (
