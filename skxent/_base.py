@@ -205,6 +205,26 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
         self._fitted_link = self._link_for(targets)
         return data, targets
 
+    def _fit_all_rows(self, blocks, data, targets, alpha, start):
+        """Fit the model at ``alpha`` on all the training rows, from ``start``.
+
+        ``blocks`` are those of ``data.X``; ``start`` is ``(coef, intercept)``
+        or None for a cold start. Return the :class:`~skxent._fit.FitResult`.
+        """
+        return fit_linear_model(
+            blocks,
+            targets,
+            data.sample_weight,
+            link=self._fitted_link,
+            alpha=alpha,
+            fit_intercept=self.fit_intercept,
+            tol=self.tol,
+            max_iter=self.max_iter,
+            verbose=self.verbose,
+            start=start,
+            feature_magnitude=data.feature_magnitude,
+        )
+
     def _store_solution(self, result, dtype):
         """Store a :class:`~skxent._fit.FitResult` as the fitted attributes.
 
@@ -243,18 +263,12 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
         backend = backend_for(X)
         data, targets = self._learn_from_training_data(backend, X, y, sample_weight)
         with backend.row_blocks(data.X) as blocks:
-            result = fit_linear_model(
+            result = self._fit_all_rows(
                 blocks,
+                data,
                 targets,
-                data.sample_weight,
-                link=self._fitted_link,
-                alpha=self.alpha,
-                fit_intercept=self.fit_intercept,
-                tol=self.tol,
-                max_iter=self.max_iter,
-                verbose=self.verbose,
-                start=self._warm_start(data.X.shape[1], targets),
-                feature_magnitude=data.feature_magnitude,
+                self.alpha,
+                self._warm_start(data.X.shape[1], targets),
             )
         self._store_solution(result, data.X.dtype)
         _raise_all(result.warnings)

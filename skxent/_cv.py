@@ -34,7 +34,7 @@ from sklearn.utils.parallel import Parallel, delayed
 
 from ._base import _raise_all
 from ._data import backend_for
-from ._fit import alpha_grid, fit_linear_model, fit_path
+from ._fit import alpha_grid, fit_path
 from ._regressors import (
     _FIT_INTERCEPT_PARAMETER,
     _LINK_NOTES,
@@ -259,6 +259,31 @@ def _path_warnings(fold_results, alphas):
 class _CrossValidatedRegressor:
     """``fit`` of the CV estimators, shared: mixed in before the base estimator."""
 
+    def __init__(
+        self,
+        *,
+        alphas,
+        link,
+        fit_intercept,
+        max_iter,
+        tol,
+        cv,
+        scoring,
+        n_jobs,
+        refit,
+        verbose,
+    ):
+        self.alphas = alphas
+        self.link = link
+        self.fit_intercept = fit_intercept
+        self.max_iter = max_iter
+        self.tol = tol
+        self.cv = cv
+        self.scoring = scoring
+        self.n_jobs = n_jobs
+        self.refit = refit
+        self.verbose = verbose
+
     def _fitted_alpha(self):
         return self.alpha_
 
@@ -431,18 +456,8 @@ class _CrossValidatedRegressor:
             self._store_path(alphas, fold_results, fold_scores)
             path_warnings = _path_warnings(fold_results, alphas)
             if self.refit:
-                result = fit_linear_model(
-                    blocks,
-                    targets,
-                    data.sample_weight,
-                    link=self._fitted_link,
-                    alpha=self.alpha_,
-                    fit_intercept=self.fit_intercept,
-                    tol=self.tol,
-                    max_iter=self.max_iter,
-                    verbose=self.verbose,
-                    start=self._mean_path_solution(),
-                    feature_magnitude=data.feature_magnitude,
+                result = self._fit_all_rows(
+                    blocks, data, targets, self.alpha_, self._mean_path_solution()
                 )
                 self._store_solution(result, data.X.dtype)
                 path_warnings += result.warnings
@@ -679,16 +694,18 @@ class ProbabilityRegressorCV(_CrossValidatedRegressor, ProbabilityRegressor):
         refit=True,
         verbose=0,
     ):
-        self.alphas = alphas
-        self.link = link
-        self.fit_intercept = fit_intercept
-        self.max_iter = max_iter
-        self.tol = tol
-        self.cv = cv
-        self.scoring = scoring
-        self.n_jobs = n_jobs
-        self.refit = refit
-        self.verbose = verbose
+        super().__init__(
+            alphas=alphas,
+            link=link,
+            fit_intercept=fit_intercept,
+            max_iter=max_iter,
+            tol=tol,
+            cv=cv,
+            scoring=scoring,
+            n_jobs=n_jobs,
+            refit=refit,
+            verbose=verbose,
+        )
 
 
 class CrossEntropyRegressorCV(_CrossValidatedRegressor, CrossEntropyRegressor):
@@ -764,14 +781,16 @@ class CrossEntropyRegressorCV(_CrossValidatedRegressor, CrossEntropyRegressor):
         refit=True,
         verbose=0,
     ):
+        super().__init__(
+            alphas=alphas,
+            link=link,
+            fit_intercept=fit_intercept,
+            max_iter=max_iter,
+            tol=tol,
+            cv=cv,
+            scoring=scoring,
+            n_jobs=n_jobs,
+            refit=refit,
+            verbose=verbose,
+        )
         self.target_range = target_range
-        self.alphas = alphas
-        self.link = link
-        self.fit_intercept = fit_intercept
-        self.max_iter = max_iter
-        self.tol = tol
-        self.cv = cv
-        self.scoring = scoring
-        self.n_jobs = n_jobs
-        self.refit = refit
-        self.verbose = verbose
