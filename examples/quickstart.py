@@ -33,7 +33,7 @@ from sklearn.model_selection import (
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from skxent import CrossEntropyRegressor, CrossEntropyRegressorCV
+from skxent import CrossEntropyRegressorCV
 
 X, y = load_diabetes(return_X_y=True)
 n_samples, n_features = X.shape
@@ -70,9 +70,9 @@ for name, model in models.items():
 # ----------------
 # ``target_range="auto"`` (the default) learns the range from the training
 # targets; predictions stay within it.
-model = make_pipeline(StandardScaler(), CrossEntropyRegressor(alpha=1e-3)).fit(X, y)
+model = make_pipeline(StandardScaler(), CrossEntropyRegressorCV()).fit(X, y)
 low, high = model[-1].target_range_
-print(f"\nlearned target range: ({low:g}, {high:g})")
+print(f"\nlearned target range: ({low:g}, {high:g}), alpha_ = {model[-1].alpha_:.3g}")
 print(
     f"predictions on the training data: [{model.predict(X).min():.1f}, "
     f"{model.predict(X).max():.1f}]"
@@ -86,7 +86,7 @@ print(
 fig, axes = plt.subplots(1, 2, figsize=(10, 4.8), sharex=True, sharey=True)
 for ax, (name, estimator) in zip(
     axes,
-    [("LinearRegression", LinearRegression()), ("CrossEntropyRegressor", model[-1])],
+    [("LinearRegression", LinearRegression()), ("CrossEntropyRegressorCV", model[-1])],
     strict=True,
 ):
     predicted = cross_val_predict(

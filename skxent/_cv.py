@@ -26,6 +26,7 @@ from sklearn.model_selection import check_cv
 from sklearn.utils import _safe_indexing, check_array, indexable
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metadata_routing import (
+    UNUSED,
     MetadataRouter,
     MethodMapping,
     process_routing,
@@ -109,6 +110,13 @@ def _accepts_sample_weight(scorer):
     return "sample_weight" in signature(scorer).parameters
 
 
+def _held_out(values, test, n_samples):
+    """Return the rows ``test`` of metadata with a value per row; others as given."""
+    if hasattr(values, "__len__") and len(values) == n_samples:
+        return _safe_indexing(values, test)
+    return values
+
+
 class _HeldOutScores:
     """Score a fold's fits on its held-out rows.
 
@@ -159,7 +167,7 @@ class _HeldOutScores:
             return held_out_cross_entropy
         X_test, y_test = _safe_indexing(self.X, test), _safe_indexing(self.y, test)
         score_params = {
-            name: _safe_indexing(values, test)
+            name: _held_out(values, test, self.data.X.shape[0])
             for name, values in self.score_params.items()
         }
 
@@ -259,6 +267,10 @@ def _path_warnings(fold_results, alphas):
 class _CrossValidatedRegressor:
     """``fit`` of the CV estimators, shared: mixed in before the base estimator."""
 
+    # fit takes groups for the splitter, not for itself: with metadata
+    # routing, routers must not ask the estimator for a request of its own.
+    __metadata_request__fit = {"groups": UNUSED}
+
     def __init__(
         self,
         *,
@@ -298,7 +310,7 @@ class _CrossValidatedRegressor:
             )
         return super()._inference(method, *args)
 
-    def _alpha_path(self, blocks, targets, sample_weight, feature_magnitude):
+    def _alpha_path(self, blocks, targets, sample_weight):
         """Return the penalties to try, in decreasing order."""
         if isinstance(self.alphas, bool):
             raise ValueError(
@@ -313,7 +325,6 @@ class _CrossValidatedRegressor:
                 link=self._fitted_link,
                 fit_intercept=self.fit_intercept,
                 n_alphas=self.alphas,
-                feature_magnitude=feature_magnitude,
             )
         return _checked_alphas(self.alphas)
 
@@ -340,7 +351,8 @@ class _CrossValidatedRegressor:
             MetadataRouter(owner=self)
             .add_self_request(self)
             .add(
-                splitter=check_cv(self.cv),
+                # cv as given: check_cv would use up a generator of splits.
+                splitter=self.cv,
                 method_mapping=MethodMapping().add(caller="fit", callee="split"),
             )
         )
@@ -361,8 +373,11 @@ class _CrossValidatedRegressor:
         takes it (with a warning if it does not); ``params`` are refused.
         """
         if get_config()["enable_metadata_routing"]:
+            given = {"sample_weight": sample_weight, "groups": groups, **params}
             routed = process_routing(
-                self, "fit", sample_weight=sample_weight, groups=groups, **params
+                self,
+                "fit",
+                **{name: value for name, value in given.items() if value is not None},
             )
             score_params = routed.scorer.score if scorer is not None else {}
             return routed.splitter.split, score_params
@@ -401,7 +416,8 @@ class _CrossValidatedRegressor:
             Non-negative weights, such as trial counts. Each fold is fitted
             with its training rows' weights and scored with its held-out
             rows' weights. A scorer given as ``scoring`` receives them as
-            ``GridSearchCV`` passes them: without metadata routing if it
+            ``GridSearchCV`` passes them (scikit-learn 1.7 and later):
+            without metadata routing if it
             takes ``sample_weight`` (with a warning if it does not); with
             routing, as it requests them.
         groups : array-like of shape (n_samples,), default=None
@@ -425,10 +441,10 @@ class _CrossValidatedRegressor:
             scorer, sample_weight, groups, params
         )
         splits = list(check_cv(self.cv).split(data.X, data.y, **split_params))
+        if not splits:
+            raise ValueError(f"cv={self.cv!r} gave no (train, test) splits.")
         with backend.row_blocks(data.X) as blocks:
-            alphas = self._alpha_path(
-                blocks, targets, data.sample_weight, data.feature_magnitude
-            )
+            alphas = self._alpha_path(blocks, targets, data.sample_weight)
             # The scorer sees X and y as given, in rows scikit-learn can index.
             scores = _HeldOutScores(
                 self, data, targets, *indexable(X, y), scorer, score_params
@@ -501,8 +517,8 @@ class _CrossValidatedRegressor:
         mean_scores = _mean_scores(self.scores_)
         if np.all(np.isnan(mean_scores)):
             raise ValueError(
-                "No fold could be scored: every held-out score is NaN (held-out "
-                "rows of zero total weight, or a scorer that failed)."
+                "No fold could be scored: the held-out rows of every fold have "
+                "zero total weight."
             )
         self._best_index = int(np.nanargmax(mean_scores))
         self.alpha_ = float(self.alphas_[self._best_index])
@@ -605,8 +621,9 @@ _CV_NOTES = """The path: each fold's training rows are copied, and the model is
     fit starting from the previous solution (where the loss is already
     known) with the previous fit's preconditioner while that fit was short.
     Neighbouring penalties have neighbouring solutions, so each fit starts
-    close to its optimum and takes a few evaluations: a path of 20
-    penalties costs a few cold fits, not 20. scipy's L-BFGS-B takes no
+    close to its optimum and takes a few evaluations: a fold's path of 20
+    penalties cost about as many passes over ``X`` as 7 cold fits on the
+    binary cases of ``benchmarks/bench_cv.py``, not 20. scipy's L-BFGS-B takes no
     memory from a previous run; the preconditioner, whitening the Hessian
     where the fit starts, stands in for it. The path's fits stop at
     ``max(tol, 1e-6)``; the penalties whose mean scores are within

@@ -47,10 +47,12 @@ ALPHA_GRID_DECADES = 6
 # next optimum is as near); after a longer fit the curvature is measured
 # again at the new start. Measuring costs a pass over X and a p x p sum over
 # the sampled rows, two to three evaluations' worth. On paths of 10 alphas
-# (40k x 20 and 16k x 50) this measured 4 or 5 times instead of 10, for 0 to
-# 2 more evaluations than measuring at every alpha: 15-50% less time; after
-# every fit of more than 4 or 6 iterations, it measured less still but took
-# more evaluations than that saved.
+# fitted to the CV path's tolerance of 1e-6 (40k x 20 and 16k x 50) this
+# measured 4 or 5 times instead of 10, for 0 to 2 more evaluations than
+# measuring at every alpha: 15-50% less time; after every fit of more than 4
+# or 6 iterations, it measured less still but took more evaluations than
+# that saved. (Whole paths to 1e-10 were not measured to gain: there the
+# longer finishing phase favoured measuring at every alpha.)
 REUSED_CURVATURE_ITERATIONS = 3
 
 
@@ -337,7 +339,6 @@ def alpha_grid(
     link,
     fit_intercept,
     n_alphas,
-    feature_magnitude=None,
 ):
     """Return ``n_alphas`` penalties on a log grid chosen from the data, decreasing.
 
@@ -347,12 +348,12 @@ def alpha_grid(
     there): above it every coefficient is shrunk to about 1% of its
     unpenalised size or less, and the model predicts about the weighted
     mean target. The grid spans ``ALPHA_GRID_DECADES`` decades below it. The
-    curvatures come from the preconditioner's moments, estimated on a
-    sample of the rows of a large dense ``X``.
+    curvatures are summed over all rows (one pass over ``X``), so the grid
+    is the same for any layout of the same data.
 
     Parameters
     ----------
-    blocks, targets, sample_weight, link, fit_intercept, feature_magnitude
+    blocks, targets, sample_weight, link, fit_intercept
         As in :func:`fit_linear_model`.
     n_alphas : int
         Number of penalties.
@@ -373,7 +374,7 @@ def alpha_grid(
         objective.curvature_weights(curvature),
         total_curvature,
         fit_intercept,
-        feature_magnitude,
+        exact_squares=True,
     )
     # The columns' curvatures are summed with the trace of each row's class
     # matrix; a coefficient's largest curvature is in the class direction of

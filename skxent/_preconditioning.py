@@ -191,7 +191,12 @@ def _outlier_unsampled(feature_magnitude, center, squares, total_curvature):
 
 
 def curvature_moments(
-    blocks, curvature_weights, total_curvature, fit_intercept, feature_magnitude=None
+    blocks,
+    curvature_weights,
+    total_curvature,
+    fit_intercept,
+    feature_magnitude=None,
+    exact_squares=False,
 ):
     """:class:`Moments` of ``X`` for the curvature weights ``v``.
 
@@ -205,9 +210,11 @@ def curvature_moments(
     (the largest ``|x|`` over all rows, None when unknown) exceeds
     ``OUTLIER_RATIO`` times the largest root mean square the sample
     estimates: a row the sample missed holds an outlier, in a column the
-    sample cannot name. For sparse ``X`` the means and squares are exact
-    (one pass over the stored values, as cheap as a product) and only the
-    correlation is sampled.
+    sample cannot name, and when ``exact_squares`` asks for it (where the
+    squares themselves are the result, not a preconditioner's estimate).
+    For sparse ``X`` the means and squares are exact (one pass over the
+    stored values, as cheap as a product) and only the correlation is
+    sampled.
     """
     X = blocks.X
     n_samples, n_features = X.shape
@@ -251,7 +258,9 @@ def curvature_moments(
         total_curvature / sampled_total if sampled_total > 0 else 0.0
     )
     poorly_sampled = np.flatnonzero(~(relative_error <= MAX_SAMPLED_ERROR))
-    if _outlier_unsampled(feature_magnitude, center, squares, total_curvature):
+    if exact_squares or _outlier_unsampled(
+        feature_magnitude, center, squares, total_curvature
+    ):
         poorly_sampled = np.arange(n_features)
     if poorly_sampled.size and sampled.step > 1:
         exact_center, exact_squares = _exact_center_and_squares_of(

@@ -15,12 +15,14 @@ ones), go wherever scikit-learn takes ``scoring=``: ``GridSearchCV``,
 
 - targets on another scale are mapped to [0, 1] by ``(v - low) / (high -
   low)``, with the scorer's ``target_range`` or else the fitted estimator's
-  ``target_range_`` (that of a Pipeline's final step);
+  ``target_range_`` (that of a Pipeline's final step; one it learned with
+  ``target_range="auto"`` is widened to hold the targets scored, which the
+  training rows' range need not);
 - predictions outside [0, 1] are clipped to it (rows of 2-D predictions
   clipped, then divided by their sums), so that a model that may predict
   outside it (least squares, gradient boosting) gets a finite, large loss,
-  as scikit-learn's ``log_loss`` clips. ``y_true`` is checked as strictly
-  as by the metrics.
+  as scikit-learn's ``log_loss`` clips. ``y_true`` must lie in the range
+  (in [0, 1] without one), within rounding.
 
 Each factory call returns a new scorer, whose ``set_score_request``
 changes that scorer alone: with scikit-learn's metadata routing,
@@ -458,7 +460,11 @@ class _CrossEntropyScorer:
                 "set_score_request(...)."
             )
         if sample_weight != UNCHANGED:
-            self._request.score.add_request(param="sample_weight", alias=sample_weight)
+            # A new request, not a change to the one this scorer may share
+            # with a (shallow) copy.
+            request = MetadataRequest(owner=self)
+            request.score.add_request(param="sample_weight", alias=sample_weight)
+            self._request = request
         return self
 
     def get_metadata_routing(self):
@@ -524,9 +530,10 @@ def make_neg_cross_entropy_scorer(*, target_range=None):
     (``target_range="auto"``) is widened to hold the targets scored: the
     training rows' range need not hold the held-out rows' targets, and the
     widened range is the same for every model scored on the same rows (in
-    a search, every candidate of a fold). Otherwise a range with
-    ``low == high`` (a model fitted on constant targets) maps nothing, and
-    is an error. Predictions are mapped
+    a search, every candidate of a fold); across folds the scale may then
+    differ, as the learned ranges do. A range with ``low == high`` (a model
+    fitted on constant targets, scored on targets as constant) maps
+    nothing, and is an error. Predictions are mapped
     likewise, clipped to [0, 1] (each row of 2-D predictions clipped, then
     divided by its sum; a row summing to 0 becomes the uniform row), and by
     the metric to ``[eps, 1 - eps]``: a model predicting outside [0, 1] gets

@@ -411,6 +411,43 @@ def test_group_splitter_takes_the_groups(make_proportions):
         ProbabilityRegressorCV(cv=GroupKFold(4)).fit(X, y)
 
 
+def test_groups_are_routed_to_the_splitter_through_routers(make_proportions):
+    """With metadata routing, groups reach the CV estimator's splitter from outside."""
+    X, y, trials = _proportions(make_proportions)
+    groups = np.arange(len(y)) % 7
+    direct = ProbabilityRegressorCV(alphas=3, cv=GroupKFold(4)).fit(X, y, groups=groups)
+    with sklearn.config_context(enable_metadata_routing=True):
+        pipeline = make_pipeline(
+            StandardScaler(with_mean=False, with_std=False),
+            ProbabilityRegressorCV(alphas=3, cv=GroupKFold(4)),
+        ).fit(X, y, groups=groups)
+        np.testing.assert_array_equal(pipeline[-1].scores_, direct.scores_)
+        outer = cross_validate(
+            ProbabilityRegressorCV(alphas=3, cv=GroupKFold(4)),
+            X,
+            y,
+            cv=GroupKFold(3),
+            params={"groups": groups},
+        )
+        assert np.all(np.isfinite(outer["test_score"]))
+        # A splitter that takes no groups is not given them.
+        with pytest.raises(TypeError, match="groups"):
+            ProbabilityRegressorCV(alphas=3, cv=KFold(3)).fit(X, y, groups=groups)
+
+
+@pytest.mark.parametrize("routing", [False, True])
+def test_splits_given_as_a_generator_are_used_once(routing, make_proportions):
+    X, y, trials = _proportions(make_proportions)
+    reference = ProbabilityRegressorCV(alphas=3, cv=SPLITTER).fit(X, y)
+    with sklearn.config_context(enable_metadata_routing=routing):
+        model = ProbabilityRegressorCV(
+            alphas=3, cv=(split for split in SPLITTER.split(X))
+        ).fit(X, y)
+    np.testing.assert_array_equal(model.scores_, reference.scores_)
+    with pytest.raises(ValueError, match=r"cv=\[\] gave no \(train, test\) splits"):
+        ProbabilityRegressorCV(alphas=3, cv=[]).fit(X, y)
+
+
 @pytest.mark.parametrize(
     "make_cv, same_as",
     [

@@ -840,26 +840,30 @@ def test_a_path_measures_the_curvature_again_only_after_a_long_fit(
     assert len(measured) == 1 + long_fits < len(alphas)
 
 
-@pytest.mark.parametrize("fmt", ["dense", "csr"])
-def test_the_alpha_grid_sees_an_outlier_the_sampled_rows_miss(fmt):
-    """The grid's top is the exact largest curvature, whatever the storage."""
+@pytest.mark.parametrize("outlier", [False, True])
+@pytest.mark.parametrize("fmt", ["dense", "fortran", "csr"])
+def test_the_alpha_grid_is_exact_whatever_the_storage(fmt, outlier):
+    """The grid's top is the exact largest curvature, not a sampled estimate.
+
+    Dense rows beyond those the preconditioner samples count, an outlier
+    among them too.
+    """
     rng = np.random.default_rng(0)
-    X = rng.normal(size=(100_000, 2))
-    X[1, 0] = 3000.0  # not in the rows the preconditioner samples
+    X = rng.normal(size=(100_000, 2)) * [1.0, 1.01]
+    if outlier:
+        X[1, 0] = 3000.0  # not in the rows the preconditioner samples
     y = expit(X @ [0.001, 1.0])
     weights = np.ones(len(y))
-    stored = X if fmt == "dense" else sparse.csr_array(X)
+    stored = {
+        "dense": X,
+        "fortran": np.asfortranarray(X),
+        "csr": sparse.csr_array(X),
+    }[fmt]
     grid = _fit.alpha_grid(
-        RowBlocks(stored),
-        y,
-        weights,
-        link=LOGIT,
-        fit_intercept=True,
-        n_alphas=3,
-        feature_magnitude=3000.0,
+        RowBlocks(stored), y, weights, link=LOGIT, fit_intercept=True, n_alphas=3
     )
     mean = y.mean()
     largest = mean * (1 - mean) * X.var(axis=0).max()
     np.testing.assert_allclose(
-        grid, _fit.ALPHA_GRID_TOP * largest * np.array([1.0, 1e-3, 1e-6]), rtol=1e-6
+        grid, _fit.ALPHA_GRID_TOP * largest * np.array([1.0, 1e-3, 1e-6]), rtol=1e-10
     )

@@ -1,5 +1,6 @@
 """Cross-entropy metrics and scorers, by hand, against scikit-learn and statsmodels."""
 
+import copy
 import pickle
 
 import numpy as np
@@ -442,6 +443,8 @@ def test_factories_make_independent_scorers():
                 TypeError, match=rf"make a scorer of your own, {factory}"
             ):
                 shared.set_score_request(sample_weight=True)
+            # A copy is a scorer of one's own; the shared one keeps its request.
+            copy.copy(shared).set_score_request(sample_weight=True)
     assert weighted.get_metadata_routing().score.requests == {"sample_weight": True}
     assert weighted_d2.get_metadata_routing().score.requests == {"sample_weight": True}
     for scorer in (
@@ -450,9 +453,9 @@ def test_factories_make_independent_scorers():
         make_neg_cross_entropy_scorer(),
     ):
         assert scorer.get_metadata_routing().score.requests == {"sample_weight": None}
-    copy = pickle.loads(pickle.dumps(weighted))
-    assert copy.get_metadata_routing().score.requests == {"sample_weight": True}
-    assert repr(copy) == "make_neg_cross_entropy_scorer(target_range=None)"
+    unpickled = pickle.loads(pickle.dumps(weighted))
+    assert unpickled.get_metadata_routing().score.requests == {"sample_weight": True}
+    assert repr(unpickled) == "make_neg_cross_entropy_scorer(target_range=None)"
     assert repr(make_d2_cross_entropy_scorer(target_range=(0, 5))) == (
         "make_d2_cross_entropy_scorer(target_range=(0.0, 5.0))"
     )
