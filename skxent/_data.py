@@ -61,7 +61,7 @@ def _is_dask_data(values):
     return is_dask_array(values) or is_dask_frame(values)
 
 
-def _in_memory(values):
+def in_memory(values):
     """Return ``values``, computed if they are a dask array, DataFrame or Series."""
     return values.compute() if _is_dask_data(values) else values
 
@@ -73,8 +73,8 @@ def _validate_in_memory_training_data(
     return validate_training_data(
         estimator,
         X,
-        _in_memory(y),
-        _in_memory(sample_weight),
+        in_memory(y),
+        in_memory(sample_weight),
         reset=reset,
         check_targets=check_targets,
     )

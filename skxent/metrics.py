@@ -42,7 +42,7 @@ from sklearn.utils.metadata_routing import (
     get_routing_for_object,
 )
 
-from ._dask import is_dask_array, is_dask_frame
+from ._data import in_memory
 from ._regressors import _rows_to_probabilities
 from ._validation import (
     check_no_strings,
@@ -69,13 +69,6 @@ _PARAMETERS = {
 }
 
 
-def _in_memory(values):
-    """Return ``values``, computed if a dask collection (they are small)."""
-    if is_dask_array(values) or is_dask_frame(values):
-        return values.compute()
-    return values
-
-
 def _as_probabilities(values):
     """Return ``values`` clipped to [0, 1], 2-D rows then divided by their sums.
 
@@ -95,7 +88,7 @@ def _check_probabilities(y_true, y_pred, sample_weight):
     Only the rows of positive weight are judged; ``y_true`` is returned as
     exact probabilities (:func:`_as_probabilities`).
     """
-    y_true, y_pred, sample_weight = map(_in_memory, (y_true, y_pred, sample_weight))
+    y_true, y_pred, sample_weight = map(in_memory, (y_true, y_pred, sample_weight))
     check_consistent_length(y_true, y_pred, sample_weight)
     arrays = []
     for values, name in ((y_true, "y_true"), (y_pred, "y_pred")):
@@ -315,7 +308,7 @@ def _final_step(estimator):
 def _predictions(estimator, X):
     """Return ``estimator.predict(X)`` as floats in memory (the metric refuses NaN)."""
     return check_array(
-        _in_memory(estimator.predict(X)),
+        in_memory(estimator.predict(X)),
         ensure_2d=False,
         dtype=[np.float64, np.float32],
         ensure_all_finite=False,
@@ -362,7 +355,7 @@ class _CrossEntropyScorer:
 
     def __call__(self, estimator, X, y_true, sample_weight=None):
         """Score ``estimator.predict(X)`` against ``y_true``; greater is better."""
-        y_true, sample_weight = _in_memory(y_true), _in_memory(sample_weight)
+        y_true, sample_weight = in_memory(y_true), in_memory(sample_weight)
         check_no_strings(y_true, "y_true")
         y_pred = _predictions(estimator, X)
         target_range, source, learned = self._range_of(estimator)
