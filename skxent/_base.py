@@ -13,6 +13,7 @@ warnings those layers return, at the user's line.
 """
 
 from abc import abstractmethod
+from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
@@ -21,6 +22,7 @@ from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
 from sklearn.exceptions import DataConversionWarning
 from sklearn.utils._param_validation import (
     Interval,
+    Options,
     StrOptions,
     validate_parameter_constraints,
 )
@@ -31,24 +33,34 @@ from ._fit import fit_linear_model
 from ._inference import (
     BLOCK_ELEMENTS,
     COV_TYPES,
-    check_groups,
-    coefficient_table,
+    discrete_changes,
     infer,
     inference_warnings,
-    partial_effects_table,
+    weight_exponent_of,
 )
 from ._link import BINARY_LINKS, SOFTMAX
 from ._objective import params_of
+from ._results import InferenceResults
 from ._warnings import warn_at_caller, warnings_raised_at_caller
 
-# The arguments of coef_table and partial_effects_table.
+# The arguments of inference (and its shortcuts coef_table and
+# partial_effects_table).
 _INFERENCE_PARAMETER_CONSTRAINTS = {
     "X": ["array-like", "sparse matrix"],
     "y": ["array-like"],
     "sample_weight": ["array-like", None],
     "cov_type": [StrOptions(set(COV_TYPES))],
     "groups": ["array-like", None],
+    "information": [StrOptions({"expected", "observed"})],
+    "scale": [
+        None,
+        StrOptions({"pearson"}),
+        Interval(Real, 0.0, None, closed="neither"),
+    ],
+    "use_t": ["boolean"],
+    "feature_names": ["array-like", None],
     "level": [Interval(Real, 0.0, 1.0, closed="neither")],
+    "discrete": [StrOptions({"auto"}), Options(bool, {False})],
 }
 
 # scikit-learn's words for a column y where a 1-D y is expected.
@@ -56,6 +68,22 @@ _COLUMN_Y_MESSAGE = (
     "A column-vector y was passed when a 1d array was expected. Please change "
     "the shape of y to (n_samples, ), for example using ravel()."
 )
+
+
+def _discrete_changes_of(backend, data, params, link, fit_intercept, features):
+    """Return the :class:`~skxent._inference.DiscreteChanges` of ``features``.
+
+    One pass over the training ``data``'s rows (``backend``'s blocks).
+    """
+    with backend.row_blocks(data.X, BLOCK_ELEMENTS) as blocks:
+        return discrete_changes(
+            params,
+            blocks,
+            data.sample_weight,
+            link,
+            fit_intercept,
+            features,
+        )
 
 
 def _raise_all(warnings):
@@ -312,28 +340,56 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
         raw_prediction = X @ self.coef_.T + np.asarray(self.intercept_, dtype=X.dtype)
         return self._fitted_link.inverse(raw_prediction)
 
-    def _inference(self, method, X, y, sample_weight, cov_type, groups, level):
-        """Return the :class:`~skxent._inference.Inference` of the fit on its data.
+    def _inference(
+        self,
+        method,
+        X,
+        y,
+        sample_weight,
+        *,
+        cov_type,
+        groups,
+        information,
+        scale,
+        use_t,
+        feature_names,
+        **output_arguments,
+    ):
+        """Return the :class:`~skxent.InferenceResults` of the fit on its data.
 
-        The arguments of the public ``method`` are validated first, and
-        errors name it on the estimator's class.
+        The arguments of the public ``method`` (with those of the output a
+        shortcut gives, ``output_arguments``) are validated first, and
+        errors name it on the estimator's class; the warnings about the data
+        (coefficients not identified, and why) are raised here, once.
         """
+        arguments = {
+            "X": X,
+            "y": y,
+            "sample_weight": sample_weight,
+            "cov_type": cov_type,
+            "groups": groups,
+            "information": information,
+            "scale": scale,
+            "use_t": use_t,
+            "feature_names": feature_names,
+            **output_arguments,
+        }
         if not get_config()["skip_parameter_validation"]:
             validate_parameter_constraints(
-                _INFERENCE_PARAMETER_CONSTRAINTS,
-                {
-                    "X": X,
-                    "y": y,
-                    "sample_weight": sample_weight,
-                    "cov_type": cov_type,
-                    "groups": groups,
-                    "level": level,
-                },
+                {name: _INFERENCE_PARAMETER_CONSTRAINTS[name] for name in arguments},
+                arguments,
                 caller_name=f"{type(self).__name__}.{method}",
             )
+        if scale is not None and cov_type != "nonrobust":
+            raise ValueError(
+                f"scale={scale!r} multiplies the model-based covariance, "
+                f"cov_type='nonrobust'; got cov_type={cov_type!r}, whose robust "
+                "errors need no scale. Pass cov_type='nonrobust' for "
+                "quasi-binomial errors, or drop scale."
+            )
         check_is_fitted(self)
+        terms = self._term_names(feature_names)
         backend = backend_for(X)
-        backend.check_inference(X)
         data = self._validate_training_data(
             backend,
             X,
@@ -349,36 +405,108 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
                 f"of shape (n_samples, {', '.join(map(str, self.coef_.shape[:-1]))}"
                 ") (1-D for one probability); pass the targets it was fitted on."
             )
-        group_codes = check_groups(groups, cov_type, data.sample_weight)
+        group_codes, n_groups = backend.group_codes(
+            groups, cov_type, data.sample_weight
+        )
+        alpha = self._fitted_alpha()
+        params = params_of(self.coef_, self.intercept_, self.fit_intercept)
         with backend.row_blocks(data.X, BLOCK_ELEMENTS) as blocks:
-            return infer(
-                params_of(self.coef_, self.intercept_, self.fit_intercept),
+            inference = infer(
+                params,
                 blocks,
                 targets,
                 data.sample_weight,
                 link=self._fitted_link,
                 fit_intercept=self.fit_intercept,
-                alpha=self._fitted_alpha(),
+                alpha=alpha,
                 cov_type=cov_type,
                 groups=group_codes,
+                n_groups=n_groups,
+                weight_exponent=weight_exponent_of(data.largest_weight),
+                information=information,
+                scale=scale,
+                use_t=use_t,
             )
+        _raise_all(inference_warnings(inference, terms))
+        return InferenceResults(
+            self,
+            inference,
+            terms,
+            self._class_labels(),
+            alpha,
+            information,
+            n_groups if cov_type == "cluster" else None,
+            partial(
+                _discrete_changes_of,
+                backend,
+                data,
+                params,
+                self._fitted_link,
+                self.fit_intercept,
+            ),
+        )
 
-    def _term_names(self):
-        names = getattr(self, "feature_names_in_", None)
-        if names is None:
-            names = [f"x{j}" for j in range(self.n_features_in_)]
-        return [str(name) for name in names]
+    def _term_names(self, feature_names=None):
+        """Return the names of the features: ``feature_names`` or those seen in fit.
+
+        Without either, ``x0, x1, ...``.
+        """
+        seen = getattr(self, "feature_names_in_", None)
+        if feature_names is None:
+            names = seen
+            if names is None:
+                names = [f"x{j}" for j in range(self.n_features_in_)]
+            return self._checked_term_names([str(name) for name in names])
+        names = [str(name) for name in np.asarray(feature_names, dtype=object).ravel()]
+        if len(names) != self.n_features_in_:
+            raise ValueError(
+                f"feature_names has {len(names)} names for the model's "
+                f"{self.n_features_in_} features."
+            )
+        if len(set(names)) != len(names):
+            duplicated = sorted({name for name in names if names.count(name) > 1})
+            raise ValueError(f"feature_names repeats {duplicated}; names must differ.")
+        if seen is not None and names != [str(name) for name in seen]:
+            raise ValueError(
+                "feature_names differ from the column names the model was fitted "
+                f"with, {list(seen)}: those name the coefficients. Drop "
+                "feature_names."
+            )
+        return self._checked_term_names(names)
+
+    def _checked_term_names(self, names):
+        """Return ``names``, refused if one is the intercept's row name."""
+        if self.fit_intercept and "intercept" in names:
+            raise ValueError(
+                "A feature is named 'intercept', the name of the intercept's "
+                "row in the tables: rename that column of X (or pass "
+                "feature_names without it)."
+            )
+        return names
 
     def _class_labels(self):
         """Return the labels of the classes of 2-D targets, or None for ``0..K-1``."""
         return getattr(self, "target_names_", None)
 
-    def coef_table(
-        self, X, y, sample_weight=None, cov_type="HC1", groups=None, level=0.95
+    def inference(
+        self,
+        X,
+        y,
+        sample_weight=None,
+        *,
+        cov_type="HC1",
+        groups=None,
+        information="expected",
+        scale=None,
+        use_t=False,
+        feature_names=None,
     ):
-        """Coefficients with standard errors, z statistics, p-values and intervals.
+        """Inference for the fit on its data: covariance, tables, tests, intervals.
 
-        The intervals are confidence intervals at ``level``.
+        One pass over the data computes everything the returned object
+        gives: coefficient and partial-effect tables, Wald tests, the
+        covariance as a DataFrame, intervals of predicted means and a
+        summary.
 
         The cross-entropy of a fractional target is a quasi-likelihood: it
         gives the right coefficients whenever the mean is right, but the
@@ -387,8 +515,13 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The data the model was fitted on.
+        X : {array-like, sparse matrix, dask array} of shape (n_samples, n_features)
+            The data the model was fitted on. A dask array (with ``y``,
+            ``sample_weight`` and ``groups`` dask arrays or in memory) is
+            read where its chunks live: only sums of the size of the
+            covariance come back (for ``cov_type="cluster"``, with each
+            cluster's labels and score sums, ``n_clusters`` times the
+            coefficients).
         y : array-like of shape (n_samples,) or (n_samples, n_classes)
             The targets the model was fitted on.
         sample_weight : array-like of shape (n_samples,), default=None
@@ -398,45 +531,135 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
             rows that stand for several identical observations, expand them
             or use ``cov_type="cluster"``.
         cov_type : {"nonrobust", "HC0", "HC1", "cluster"}, default="HC1"
-            ``"nonrobust"``: the inverse Fisher information, valid only if
-            the variance is binomial given the weights; ``"HC0"``: the
-            robust sandwich; ``"HC1"``: the same times ``n / (n - k)``
-            (``n`` rows of positive weight, ``k`` parameters); ``"cluster"``:
+            ``"nonrobust"``: the model-based covariance, the inverse
+            information (times ``scale``), valid only if the variance is
+            binomial given the weights (times the scale); ``"HC0"``: the
+            robust sandwich; ``"HC1"``: the same times ``n / (n - k)`` (``n``
+            rows of positive weight, ``k`` parameters; statsmodels' GLM
+            ``"HC1"`` is its HC0, and Stata's factor differs: see the user
+            guide); ``"cluster"``:
             robust to correlation within the ``groups``, with the small
             sample factor ``G / (G - 1) * (n - 1) / (n - k)`` for ``G``
             groups holding rows of positive weight. The robust errors do not
             change when all weights are multiplied by a common factor; the
-            ``"nonrobust"`` ones are divided by its square root, as for trial
-            counts. Rows of zero weight change nothing.
+            binomial model-based ones are divided by its square root, as for
+            trial counts. Rows of zero weight change nothing.
         groups : array-like of shape (n_samples,), default=None
             Cluster labels, required for and only for ``cov_type="cluster"``;
             at least two clusters must hold rows of positive weight.
+        information : {"expected", "observed"}, default="expected"
+            The information matrix the model-based covariance inverts: the
+            expected (Fisher) information, as R's ``glm`` and statsmodels'
+            GLM, or the observed one (the Hessian), as Stata for probit and
+            cloglog and statsmodels' ``Probit``. They differ only for the
+            probit and cloglog links. The robust covariances always have the
+            Hessian as bread (statsmodels' and Stata's choice).
+        scale : {None, "pearson"} or float, default=None
+            With ``cov_type="nonrobust"``, the dispersion multiplying the
+            covariance: None for the binomial's 1; ``"pearson"`` for the
+            quasi-binomial one, Pearson's chi-squared over the residual
+            degrees of freedom (R's ``glm(family=quasibinomial)``,
+            statsmodels' ``fit(scale="X2")``); or a positive number.
+        use_t : bool, default=False
+            Whether tests and intervals use the t and F distributions with
+            the residual degrees of freedom (rows of positive weight less
+            the parameters, or clusters less one), as statsmodels'
+            ``use_t``, rather than the normal and chi-squared.
+        feature_names : array-like of str of shape (n_features,), default=None
+            Names for the features when ``X`` had none in fit (an array, a
+            Pipeline's transformed output): for example a Pipeline's
+            ``pipe[:-1].get_feature_names_out()``.
+
+        Returns
+        -------
+        results : InferenceResults
+            Its methods ``coef_table``, ``partial_effects``, ``wald_test``,
+            ``predict_interval``, ``cov_params`` and ``summary`` give the
+            outputs. With ``alpha > 0`` each warns that the estimate is
+            penalised.
+
+        Notes
+        -----
+        With ``alpha > 0`` the covariance is the penalised sandwich, the
+        covariance of the penalised estimate around its own limit; the
+        penalty's shrinkage bias is not in it, so intervals are centred on a
+        shrunk estimate. For ``CrossEntropyRegressor`` the coefficients are
+        those of the model of the targets mapped to [0, 1]; effects and
+        predictions are in the targets' units.
+
+        Examples
+        --------
+        >>> from statsmodels.datasets import star98
+        >>> from skxent import ProbabilityRegressor
+        >>> data = star98.load_pandas().data
+        >>> trials = data["NABOVE"] + data["NBELOW"]
+        >>> share = data["NABOVE"] / trials
+        >>> X = data[["LOWINC", "PERASIAN", "PERBLACK"]]
+        >>> model = ProbabilityRegressor(alpha=0).fit(X, share, sample_weight=trials)
+        >>> results = model.inference(X, share, sample_weight=trials)
+        >>> print(results.wald_test(["PERASIAN", "PERBLACK"]))
+        Wald test: chi2(2) = 37.3643, p-value = 7.699e-09
+        >>> results.predict_interval(X.iloc[:2]).round(4)
+             mean  mean_se  ci_low  ci_high
+        0  0.5516   0.0157  0.5207   0.5821
+        1  0.7045   0.0177  0.6687   0.7379
+        """
+        return self._inference(
+            "inference",
+            X,
+            y,
+            sample_weight,
+            cov_type=cov_type,
+            groups=groups,
+            information=information,
+            scale=scale,
+            use_t=use_t,
+            feature_names=feature_names,
+        )
+
+    def coef_table(
+        self,
+        X,
+        y,
+        sample_weight=None,
+        cov_type="HC1",
+        groups=None,
+        level=0.95,
+        *,
+        information="expected",
+        scale=None,
+        use_t=False,
+        feature_names=None,
+    ):
+        """Coefficients with standard errors, z statistics, p-values and intervals.
+
+        A shortcut for ``inference(...).coef_table(level)``: see
+        :meth:`inference` for the arguments and
+        :meth:`InferenceResults.coef_table` for the table.
+
+        Parameters
+        ----------
+        X, y, sample_weight, cov_type, groups
+            As in :meth:`inference`.
         level : float, default=0.95
             Confidence level of the intervals.
+        information, scale, use_t, feature_names
+            As in :meth:`inference`.
 
         Returns
         -------
         table : pandas.DataFrame
-            Columns ``coef``, ``std_err``, ``z``, ``p_value``, ``ci_low``,
-            ``ci_high``; a row per term, ``intercept`` first (when fitted),
-            then the features by name (``x0, x1, ...`` without names). For
-            2-D targets the index has two levels, ``class`` (the names in
-            ``target_names_``, else ``0, 1, ...``) and ``term``.
-            Coefficients the data do not identify are NaN, with a warning
-            saying why. A robust variance whose scores are zero up to
-            rounding (every row fitted exactly, as constant targets are) is
-            reported as a standard error of 0, with NaN z, p-value and
-            interval and a warning: it says nothing of the spread.
-
-        Notes
-        -----
-        z statistics and intervals use the normal distribution. With
-        ``alpha > 0`` the covariance is the penalised sandwich, the
-        covariance of the penalised estimate around its own limit; the
-        penalty's shrinkage bias is not in it, so intervals are centered on a
-        shrunk estimate. For ``CrossEntropyRegressor`` the coefficients are
-        those of the model of the targets mapped to [0, 1]. Computing the
-        table takes one pass over ``X`` and needs pandas.
+            Columns ``coef``, ``std_err``, ``z`` (``t`` with ``use_t``),
+            ``p_value``, ``ci_low``, ``ci_high``; a row per term,
+            ``intercept`` first (when fitted), then the features by name
+            (``x0, x1, ...`` without names). For 2-D targets the index has
+            two levels, ``class`` (the names in ``target_names_``, else ``0,
+            1, ...``) and ``term``. Coefficients the data do not identify
+            are NaN, with a warning saying why. A robust variance whose
+            scores are zero up to rounding (every row fitted exactly, as
+            constant targets are) is reported as a standard error of 0, with
+            NaN z, p-value and interval and a warning: it says nothing of
+            the spread.
 
         Examples
         --------
@@ -454,47 +677,64 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
         PERASIAN   0.0211   0.0037   5.6587   0.0000  0.0138   0.0284
         PERBLACK  -0.0094   0.0026  -3.5796   0.0003 -0.0146  -0.0043
         """
-        inference = self._inference(
-            "coef_table", X, y, sample_weight, cov_type, groups, level
-        )
-        terms = self._term_names()
-        _raise_all(inference_warnings(inference, terms))
-        return coefficient_table(inference, terms, self._class_labels(), level)
+        return self._inference(
+            "coef_table",
+            X,
+            y,
+            sample_weight,
+            cov_type=cov_type,
+            groups=groups,
+            information=information,
+            scale=scale,
+            use_t=use_t,
+            feature_names=feature_names,
+            level=level,
+        ).coef_table(level)
 
     def partial_effects_table(
-        self, X, y, sample_weight=None, cov_type="HC1", groups=None, level=0.95
+        self,
+        X,
+        y,
+        sample_weight=None,
+        cov_type="HC1",
+        groups=None,
+        level=0.95,
+        *,
+        discrete="auto",
+        information="expected",
+        scale=None,
+        use_t=False,
+        feature_names=None,
     ):
         """Average partial effects with delta-method standard errors.
 
-        The partial effect of feature ``j`` on a prediction is its
-        derivative ``d prediction / d x_j``, which for a nonlinear link
-        depends on where it is taken; its average over the (weighted) rows
-        is the average partial effect, the number econometricians report
-        beside a fractional logit: the change in the predicted probability
-        (or class probability, or target for ``CrossEntropyRegressor``, in
-        its units) per unit change of ``x_j``.
+        A shortcut for ``inference(...).partial_effects(level, discrete)``:
+        the change in the predicted probability (or class probability, or
+        target for ``CrossEntropyRegressor``, in its units) per unit change
+        of each feature, averaged over the weighted rows; for a feature
+        holding only 0 and 1, the average discrete change from 0 to 1.
 
         Parameters
         ----------
-        X, y, sample_weight, cov_type, groups, level
-            As in :meth:`coef_table`.
+        X, y, sample_weight, cov_type, groups
+            As in :meth:`inference`.
+        level : float, default=0.95
+            Confidence level of the intervals.
+        discrete : {"auto", False}, default="auto"
+            As in :meth:`InferenceResults.partial_effects`.
+        information, scale, use_t, feature_names
+            As in :meth:`inference`.
 
         Returns
         -------
         table : pandas.DataFrame
-            Columns ``effect``, ``std_err``, ``z``, ``p_value``, ``ci_low``,
-            ``ci_high``; a row per feature. For 2-D targets the index has
-            two levels, ``class`` and ``term`` (as in :meth:`coef_table`),
-            and the effects on the class probabilities sum to zero over the
-            classes. NaN and zero standard errors are as in
-            :meth:`coef_table`.
+            As :meth:`InferenceResults.partial_effects`.
 
         Notes
         -----
-        Every feature is treated as continuous (for a 0/1 feature the
-        derivative approximates the discrete change). The standard errors
-        take the averaging rows as fixed and the parameters' uncertainty
-        from ``cov_type``, like statsmodels' ``get_margeff``.
+        The standard errors take the averaging rows as fixed and the
+        parameters' uncertainty from ``cov_type``, like statsmodels'
+        ``get_margeff``.
 
         Examples
         --------
@@ -511,15 +751,17 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
         PERASIAN  0.0046   0.0008   5.6871   0.0000  0.0030   0.0061
         PERBLACK -0.0020   0.0006  -3.6103   0.0003 -0.0032  -0.0009
         """
-        inference = self._inference(
-            "partial_effects_table", X, y, sample_weight, cov_type, groups, level
-        )
-        terms = self._term_names()
-        _raise_all(inference_warnings(inference, terms))
-        return partial_effects_table(
-            inference,
-            terms,
-            self._class_labels(),
-            level,
-            self._probability_to_target_slope(),
-        )
+        return self._inference(
+            "partial_effects_table",
+            X,
+            y,
+            sample_weight,
+            cov_type=cov_type,
+            groups=groups,
+            information=information,
+            scale=scale,
+            use_t=use_t,
+            feature_names=feature_names,
+            level=level,
+            discrete=discrete,
+        ).partial_effects(level, discrete)

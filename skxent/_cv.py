@@ -35,6 +35,7 @@ from sklearn.utils.parallel import Parallel, delayed
 
 from ._base import _raise_all
 from ._data import backend_for
+from ._deviance import pointwise_cross_entropy
 from ._fit import alpha_grid, fit_path
 from ._regressors import (
     _FIT_INTERCEPT_PARAMETER,
@@ -49,7 +50,6 @@ from ._regressors import (
     ProbabilityRegressor,
 )
 from ._warnings import warn_at_caller
-from .metrics import _pointwise_cross_entropy
 
 # The fits along the path only score the penalties: they stop at a gradient
 # of this (or tol, if larger), in the solver's Newton-scaled coordinates,
@@ -161,7 +161,7 @@ class _HeldOutScores:
                 # Targets and predictions are the checked probabilities of
                 # the fit: the metric's checks of them would only cost time.
                 return -np.average(
-                    _pointwise_cross_entropy(targets, probabilities), weights=weights
+                    pointwise_cross_entropy(targets, probabilities), weights=weights
                 )
 
             return held_out_cross_entropy
@@ -299,7 +299,7 @@ class _CrossValidatedRegressor:
     def _fitted_alpha(self):
         return self.alpha_
 
-    def _inference(self, method, *args):
+    def _inference(self, method, *args, **kwargs):
         """Refuse inference on the folds' average fit (``refit=False``)."""
         if not self.refit:
             raise ValueError(
@@ -308,7 +308,7 @@ class _CrossValidatedRegressor:
                 "fit of the data and has no standard errors. Fit with "
                 "refit=True, or fit the estimator without CV at alpha=alpha_."
             )
-        return super()._inference(method, *args)
+        return super()._inference(method, *args, **kwargs)
 
     def _alpha_path(self, blocks, targets, sample_weight):
         """Return the penalties to try, in decreasing order."""
@@ -589,8 +589,8 @@ _CV_PARAMETERS = """alphas : int or array-like of shape (n_alphas,), default=20
         Whether to refit the model at ``alpha_`` on all the data. If False,
         ``coef_`` and ``intercept_`` are the folds' fits at ``alpha_``
         averaged, as scikit-learn's ``LogisticRegressionCV`` does; they fit
-        no data, so ``coef_table`` and ``partial_effects_table`` refuse
-        them.
+        no data, so ``inference`` (and ``coef_table`` and
+        ``partial_effects_table``) refuse them.
 
     {verbose}"""
 
@@ -653,7 +653,7 @@ class ProbabilityRegressorCV(_CrossValidatedRegressor, ProbabilityRegressor):
     probabilities for the softmax) fitted at each penalty of a path on
     each fold, the penalty with the best held-out score then fitted on all
     the data. After ``fit`` it offers everything ``ProbabilityRegressor``
-    does: ``predict``, ``score``, ``coef_table`` and
+    does: ``predict``, ``score``, ``inference``, ``coef_table`` and
     ``partial_effects_table`` (at ``alpha_``).
 
     Parameters
@@ -734,8 +734,8 @@ class CrossEntropyRegressorCV(_CrossValidatedRegressor, CrossEntropyRegressor):
     ``target_range="auto"`` the range is learned once from all the
     training targets, so every fold maps its targets, and scores them, on
     the same [0, 1] scale. After ``fit`` it offers everything
-    ``CrossEntropyRegressor`` does: ``predict``, ``score``, ``coef_table``
-    and ``partial_effects_table`` (at ``alpha_``).
+    ``CrossEntropyRegressor`` does: ``predict``, ``score``, ``inference``,
+    ``coef_table`` and ``partial_effects_table`` (at ``alpha_``).
 
     Parameters
     ----------

@@ -33,11 +33,14 @@ from ._row_blocks import add_terms
 from ._validation import (
     TrainingData,
     check_any_positive_weight,
+    check_cluster_count,
     check_feature_values,
+    check_group_labels,
     check_no_strings,
     check_non_negative_weights,
     column_names,
     target_bounds,
+    wants_groups,
 )
 
 
@@ -247,9 +250,9 @@ def validate_dask_training_data(
         )
     ]
     (summaries,) = dask.compute(checks)
-    n_positive = sum(n for n, _, _ in summaries)
+    n_positive = sum(n for n, _, _, _ in summaries)
     check_any_positive_weight(n_positive, X.shape[0])
-    bounds = [chunk_bounds for _, chunk_bounds, _ in summaries if chunk_bounds]
+    bounds = [chunk_bounds for _, chunk_bounds, _, _ in summaries if chunk_bounds]
     return TrainingData(
         X=X,
         y=y.astype(np.float64),
@@ -259,7 +262,8 @@ def validate_dask_training_data(
             max(high for _, high in bounds),
         ),
         y_was_column=y_was_column,
-        feature_magnitude=max(magnitude for _, _, magnitude in summaries),
+        feature_magnitude=max(magnitude for _, _, magnitude, _ in summaries),
+        largest_weight=max(weight for _, _, _, weight in summaries),
         target_names=names if y.ndim == 2 else None,
     )
 
@@ -267,8 +271,8 @@ def validate_dask_training_data(
 def _check_chunk(X_rows, y_rows, w_rows, start, check_targets):
     """Run the checks of in-memory data on one row chunk, errors saying where it is.
 
-    Return the number of positive weights, the targets' bounds over them
-    and the largest magnitude in ``X_rows``.
+    Return the number of positive weights, the targets' bounds over them,
+    the largest magnitude in ``X_rows`` and the largest weight.
     """
     try:
         magnitude = check_feature_values(X_rows)
@@ -287,7 +291,7 @@ def _check_chunk(X_rows, y_rows, w_rows, start, check_targets):
         ) from None
     n_positive = int(np.count_nonzero(w_rows > 0))
     bounds = target_bounds(y_rows, w_rows) if n_positive else None
-    return n_positive, bounds, magnitude
+    return n_positive, bounds, magnitude, float(w_rows.max(initial=0.0))
 
 
 def _dask_rows(values, input_name):
@@ -426,13 +430,62 @@ def predict_dask(X, predict_rows, n_outputs):
     return X.map_blocks(predict_rows, chunks=(X.chunks[0], (n_outputs,)), dtype=X.dtype)
 
 
-def refuse_dask_inference(X):
-    """Inference on a dask ``X`` is not available: say what to do instead."""
-    raise TypeError(
-        "Standard errors need X in memory (a numpy array or a scipy "
-        f"sparse matrix); got a dask {type(X).__name__}. Pass X.compute() (with y and "
-        "sample_weight computed too) on a machine that holds it."
+def dask_group_codes(groups, cov_type, sample_weight):
+    """Return dask group codes ``0..G-1`` and ``G`` for ``cov_type="cluster"``.
+
+    As :func:`~skxent._validation.group_codes` for data in memory, with
+    ``sample_weight`` a dask array chunked like ``X``'s rows: ``groups``
+    (a dask array, Series or DataFrame column, or in memory) is chunked
+    like it, its labels are checked on the workers, and only each chunk's
+    distinct labels (of rows of positive weight) come back, from which the
+    codes are computed on the workers. Groups may span chunks.
+    """
+    import dask
+    import dask.array as da
+
+    if not wants_groups(groups, cov_type):
+        return None, 0
+    if is_dask_frame(groups):
+        groups = groups.to_dask_array()
+    elif not is_dask_array(groups):
+        groups = da.asarray(np.asarray(groups))
+    if groups.ndim == 2 and groups.shape[1] == 1:
+        groups = groups[:, 0]
+    if groups.ndim != 1:
+        raise ValueError(f"groups must be 1-D; got shape {groups.shape}.")
+    groups = _with_known_chunk_sizes({"groups": groups})["groups"]
+    if groups.shape[0] != sample_weight.shape[0]:
+        raise ValueError(
+            f"groups has {groups.shape[0]} labels for {sample_weight.shape[0]} samples."
+        )
+    row_chunks = sample_weight.chunks[0]
+    groups = _row_aligned(groups, row_chunks).persist()
+    starts = np.cumsum((0,) + row_chunks[:-1])
+    (chunk_labels,) = dask.compute(
+        [
+            dask.delayed(_positive_labels, pure=True)(labels, weights, start)
+            for labels, weights, start in zip(
+                _chunk_tasks(groups), _chunk_tasks(sample_weight), starts, strict=True
+            )
+        ]
     )
+    labels = np.unique(np.concatenate(chunk_labels))
+    check_cluster_count(labels.size)
+    codes = da.map_blocks(
+        _codes_of, groups, sample_weight, labels=labels, dtype=np.intp
+    )
+    return codes.persist(), labels.size
+
+
+def _positive_labels(groups, weights, start):
+    """Check one chunk's labels; return the distinct ones of positive weight."""
+    check_group_labels(groups, start)
+    return np.unique(groups[weights > 0])
+
+
+def _codes_of(groups, weights, labels):
+    """Return the positions of ``groups`` in ``labels``, -1 for zero weight."""
+    return np.where(weights > 0, np.searchsorted(labels, groups), -1).astype(np.intp)
 
 
 def refuse_dask_cross_validation(X):

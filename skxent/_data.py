@@ -13,17 +13,21 @@ scikit-learn's estimators compute them.
 from typing import NamedTuple
 
 from ._dask import (
+    dask_group_codes,
     dask_row_blocks,
     is_dask_array,
     is_dask_frame,
     predict_dask,
     refuse_dask_cross_validation,
-    refuse_dask_inference,
     validate_dask_prediction_data,
     validate_dask_training_data,
 )
 from ._row_blocks import parallel_row_blocks
-from ._validation import validate_prediction_data, validate_training_data
+from ._validation import (
+    group_codes,
+    validate_prediction_data,
+    validate_training_data,
+)
 
 
 class Backend(NamedTuple):
@@ -41,8 +45,10 @@ class Backend(NamedTuple):
         blocks of ``X``.
     predict : callable
         ``(X, predict_rows, n_outputs) ->`` the predictions of every row.
-    check_inference : callable
-        ``(X) -> None``; raises a TypeError where inference cannot run.
+    group_codes : callable
+        ``(groups, cov_type, sample_weight) -> (codes, n_groups)``: the
+        cluster codes of the rows for ``cov_type="cluster"``, ``(None, 0)``
+        otherwise.
     check_cross_validation : callable
         ``(X) -> None``; raises a TypeError where the CV estimators cannot
         split the data into folds.
@@ -52,7 +58,7 @@ class Backend(NamedTuple):
     validate_prediction_data: object
     row_blocks: object
     predict: object
-    check_inference: object
+    group_codes: object
     check_cross_validation: object
 
 
@@ -85,7 +91,7 @@ def _predict_in_memory(X, predict_rows, n_outputs):
 
 
 def _runs_in_memory(X):
-    """Inference and cross-validation run on data in memory."""
+    """Cross-validation runs on data in memory."""
 
 
 IN_MEMORY = Backend(
@@ -93,7 +99,7 @@ IN_MEMORY = Backend(
     validate_prediction_data=validate_prediction_data,
     row_blocks=parallel_row_blocks,
     predict=_predict_in_memory,
-    check_inference=_runs_in_memory,
+    group_codes=group_codes,
     check_cross_validation=_runs_in_memory,
 )
 
@@ -102,7 +108,7 @@ DASK = Backend(
     validate_prediction_data=validate_dask_prediction_data,
     row_blocks=dask_row_blocks,
     predict=predict_dask,
-    check_inference=refuse_dask_inference,
+    group_codes=dask_group_codes,
     check_cross_validation=refuse_dask_cross_validation,
 )
 

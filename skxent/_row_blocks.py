@@ -23,6 +23,7 @@ is one block in one thread.
 """
 
 import functools
+import operator
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -276,9 +277,13 @@ class RowBlocks:
 def add_terms(results):
     """Sum the blocks' tuples of terms, term by term.
 
-    The sum is of the type of the first tuple: a named tuple stays one.
+    The sum is of the type of the first tuple: a named tuple stays one. A
+    term may be a number, an array, a sparse array, or None in every block.
     """
-    sums = (functools.reduce(np.add, term) for term in zip(*results, strict=True))
+    sums = (
+        None if term[0] is None else functools.reduce(operator.add, term)
+        for term in zip(*results, strict=True)
+    )
     first = results[0]
     return first._make(sums) if hasattr(first, "_make") else tuple(sums)
 

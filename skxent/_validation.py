@@ -87,6 +87,8 @@ class TrainingData(NamedTuple):
         The largest ``|x|`` over every value of ``X``, read in the check of
         its values: the preconditioner, which samples rows, learns from it
         whether a row it did not sample holds an outlier.
+    largest_weight : float
+        The largest sample weight.
     target_names : ndarray of object of shape (n_outputs,) or None
         The string column names of a 2-D ``y`` (a pandas DataFrame), the
         names of its classes; None otherwise.
@@ -98,6 +100,7 @@ class TrainingData(NamedTuple):
     target_bounds: tuple
     y_was_column: bool
     feature_magnitude: float
+    largest_weight: float
     target_names: object = None
 
 
@@ -165,6 +168,7 @@ def validate_training_data(estimator, X, y, sample_weight, *, reset, check_targe
         y_was_column=y_was_column,
         feature_magnitude=feature_magnitude,
         target_names=names if y.ndim == 2 else None,
+        largest_weight=float(sample_weight.max()),
     )
 
 
@@ -582,3 +586,83 @@ def check_non_negative_weights(sample_weight):
             f"values (first at index {negative[0]}: "
             f"{float(sample_weight[negative[0]])!r})."
         )
+
+
+def wants_groups(groups, cov_type):
+    """Whether ``cov_type`` is ``"cluster"``, which alone takes ``groups``.
+
+    Raise a ValueError when ``groups`` and ``cov_type`` disagree.
+    """
+    if cov_type != "cluster":
+        if groups is not None:
+            raise ValueError(
+                f"groups is used only with cov_type='cluster'; got cov_type="
+                f"{cov_type!r}. Pass cov_type='cluster' for cluster-robust errors."
+            )
+        return False
+    if groups is None:
+        raise ValueError("cov_type='cluster' needs groups, one label per sample.")
+    return True
+
+
+def _is_missing(label):
+    """Whether a label is missing: None, NaN or pandas' NA and NaT."""
+    if label is None:
+        return True
+    try:
+        return bool(label != label)
+    except TypeError:
+        # pandas.NA compares to NA, whose truth is undefined.
+        return True
+
+
+def check_group_labels(groups, start=0):
+    """Raise a ValueError naming the first missing label (NaN or None) of ``groups``.
+
+    ``start`` is the position of ``groups``' first row among all rows.
+    """
+    try:
+        missing = np.flatnonzero(np.isnan(groups.astype(np.float64)))
+    except (TypeError, ValueError):
+        missing = np.flatnonzero([_is_missing(label) for label in groups])
+    if missing.size:
+        raise ValueError(
+            f"groups has {missing.size} missing labels (first at index "
+            f"{start + missing[0]}); every sample needs a group."
+        )
+
+
+def check_cluster_count(n_groups):
+    """Raise a ValueError unless at least two groups hold rows of positive weight."""
+    if n_groups < 2:
+        raise ValueError(
+            "cov_type='cluster' needs groups with at least 2 clusters holding "
+            f"rows of positive sample_weight; got {n_groups}. Cluster-robust "
+            "errors estimate the spread between clusters: pass finer groups."
+        )
+
+
+def group_codes(groups, cov_type, sample_weight):
+    """Return group codes ``0..G-1`` and ``G`` for ``cov_type="cluster"``.
+
+    For other covariances ``(None, 0)``. The ``G`` groups are those holding
+    rows of positive weight; rows of zero weight, which change nothing, have
+    the code -1. Raise a ValueError when ``groups`` and ``cov_type``
+    disagree, a label is missing, or fewer than two groups hold rows of
+    positive weight.
+    """
+    if not wants_groups(groups, cov_type):
+        return None, 0
+    n_samples = sample_weight.shape[0]
+    groups = column_or_1d(groups)
+    if groups.shape[0] != n_samples:
+        raise ValueError(
+            f"groups has {groups.shape[0]} labels for {n_samples} samples."
+        )
+    check_group_labels(groups)
+    positive = sample_weight > 0
+    labels, codes = np.unique(groups[positive], return_inverse=True)
+    check_cluster_count(labels.size)
+    codes_of_rows = np.full(n_samples, -1, dtype=np.intp)
+    codes_of_rows[positive] = codes
+    return codes_of_rows, labels.size

@@ -26,6 +26,17 @@ _LIBRARY_FOLDERS = tuple(
 )
 
 
+class PenalizedInferenceWarning(UserWarning):
+    """Inference on a model fitted with a penalty (``alpha > 0``).
+
+    Each output of :meth:`~skxent.ProbabilityRegressor.inference` (tables,
+    tests, intervals, summary) raises it for a penalised fit: the estimate
+    is shrunk, and the standard errors are those of the penalised estimate.
+    Silence it with ``warnings.filterwarnings("ignore",
+    category=skxent.PenalizedInferenceWarning)`` once that is understood.
+    """
+
+
 # The frame of a ``with`` block's exit, between skxent and the user.
 _CONTEXTLIB = contextlib.__file__
 

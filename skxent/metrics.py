@@ -31,7 +31,6 @@ weights the scores (by trial counts, say).
 """
 
 import numpy as np
-from scipy.special import xlog1py, xlogy
 from sklearn import get_config
 from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.utils import check_array, check_consistent_length
@@ -43,6 +42,7 @@ from sklearn.utils.metadata_routing import (
 )
 
 from ._data import in_memory
+from ._deviance import pointwise_cross_entropy, pointwise_deviance
 from ._regressors import _rows_to_probabilities
 from ._validation import (
     check_no_strings,
@@ -110,44 +110,6 @@ def _check_probabilities(y_true, y_pred, sample_weight):
     return _as_probabilities(y_true), y_pred, sample_weight
 
 
-def _clipped(y_pred):
-    """Return ``y_pred`` clipped to ``[eps, 1 - eps]``, as log_loss does."""
-    eps = np.finfo(y_pred.dtype).eps
-    return np.clip(y_pred, eps, 1 - eps)
-
-
-def _pointwise_cross_entropy(y_true, y_pred):
-    """Cross-entropy of each target against its (clipped) prediction."""
-    y_pred = _clipped(y_pred)
-    if y_true.ndim == 2:
-        return -xlogy(y_true, y_pred).sum(axis=1)
-    return -(xlogy(y_true, y_pred) + xlogy(1 - y_true, 1 - y_pred))
-
-
-def _pointwise_deviance(y_true, y_pred):
-    """Half the binomial (multinomial) unit deviance of each (clipped) prediction.
-
-    ``CE(t, p) - CE(t, t)``, the Kullback-Leibler divergence of ``p`` from
-    ``t``: ``t log(t / p) + (1 - t) log((1 - t) / (1 - p))`` for 1-D
-    targets. Written ``t log1p((t - p) / p)`` (``xlog1py``, 0 where ``t`` is
-    0), each term is exact to rounding of ``|t - p|``, not of ``t``: the
-    first-order terms cancel, and the deviance of targets near their mean
-    (``(t - p)**2 / (2 p (1 - p))``) keeps its digits where ``rel_entr``'s
-    ``t log(t / p)`` loses all of them (``|t - p|`` below ``1e-8``). For rows
-    of class probabilities, the terms ``t_k log(t_k / p_k) - t_k + p_k``
-    (the divergence of rows on the simplex, ``sum_k t_k log(t_k / p_k)``)
-    leave out the rounding of the rows' sums.
-    """
-    y_pred = _clipped(y_pred)
-    difference = y_true - y_pred
-    if y_true.ndim == 2:
-        terms = xlog1py(y_true, difference / y_pred) - difference
-        return terms.sum(axis=1)
-    return xlog1py(y_true, difference / y_pred) + xlog1py(
-        1 - y_true, -difference / (1 - y_pred)
-    )
-
-
 @validate_params(_PARAMETERS, prefer_skip_nested_validation=True)
 def cross_entropy_loss(y_true, y_pred, sample_weight=None):
     """Weighted mean cross-entropy of probability targets and predictions.
@@ -201,7 +163,7 @@ def cross_entropy_loss(y_true, y_pred, sample_weight=None):
     """
     y_true, y_pred, sample_weight = _check_probabilities(y_true, y_pred, sample_weight)
     return float(
-        np.average(_pointwise_cross_entropy(y_true, y_pred), weights=sample_weight)
+        np.average(pointwise_cross_entropy(y_true, y_pred), weights=sample_weight)
     )
 
 
@@ -265,7 +227,7 @@ def d2_cross_entropy_score(y_true, y_pred, sample_weight=None):
         return float("nan")
     mean_target = np.average(y_true, axis=0, weights=sample_weight)
     null_deviance = np.average(
-        _pointwise_deviance(y_true, np.broadcast_to(mean_target, y_true.shape)),
+        pointwise_deviance(y_true, np.broadcast_to(mean_target, y_true.shape)),
         weights=sample_weight,
     )
     weighted = sample_weight > 0
@@ -275,7 +237,7 @@ def d2_cross_entropy_score(y_true, y_pred, sample_weight=None):
     # units in the last place may have one that rounds to 0.
     if np.all(targets == targets[0]) or not null_deviance > 0:
         return float(np.array_equal(y_pred[weighted], targets))
-    deviance = np.average(_pointwise_deviance(y_true, y_pred), weights=sample_weight)
+    deviance = np.average(pointwise_deviance(y_true, y_pred), weights=sample_weight)
     return float(1.0 - deviance / null_deviance)
 
 

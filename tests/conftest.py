@@ -18,7 +18,11 @@ import pytest
 from scipy.special import expit
 from sklearn.base import clone
 
-from skxent import CrossEntropyRegressor, ProbabilityRegressor
+from skxent import (
+    CrossEntropyRegressor,
+    PenalizedInferenceWarning,
+    ProbabilityRegressor,
+)
 
 # Every estimator of the package, with its default parameters.
 ESTIMATORS = [ProbabilityRegressor(), CrossEntropyRegressor()]
@@ -223,14 +227,18 @@ def assert_optimal():
 
 
 @contextlib.contextmanager
-def _record_warnings():
+def _record_warnings(penalty=False):
     """Record every warning raised in the block, none turned into an error.
 
     pyproject's filters turn some into errors. Yields the list of
-    ``warnings.WarningMessage``, filled as they are raised.
+    ``warnings.WarningMessage``, filled as they are raised. Without
+    ``penalty``, the warning of inference outputs that a fit is penalised
+    is left out.
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        if not penalty:
+            warnings.simplefilter("ignore", PenalizedInferenceWarning)
         yield caught
 
 

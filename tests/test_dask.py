@@ -152,11 +152,156 @@ def test_separation_and_constant_targets_warn_as_in_memory(client):
         ProbabilityRegressor().fit(X, da.ones(4_000, chunks=2_000))
 
 
-def test_standard_errors_ask_for_data_in_memory(client):
-    X, y, _ = generated_on_workers(20_000, 10_000)
-    model = ProbabilityRegressor().fit(X, y)
-    with pytest.raises(TypeError, match="Standard errors need X in memory"):
-        model.coef_table(X, y)
+def _with_a_dummy(X):
+    """``X`` with its column 3 replaced by a 0/1 column."""
+    return da.concatenate(
+        [X[:, :3], (X[:, 3:4] > 0).astype(X.dtype), X[:, 4:]], axis=1
+    ).rechunk({1: -1})
+
+
+def _assert_results_equal(lazy, eager, new_rows, new_rows_in_memory):
+    """Every output of two InferenceResults agrees to 1e-10 (relative)."""
+    for name in ("deviance", "null_deviance", "pearson_chi2", "scale", "pseudo_r2"):
+        np.testing.assert_allclose(getattr(lazy, name), getattr(eager, name), 1e-10)
+    for name in ("nobs", "n_groups", "binary_features", "df_resid", "use_t"):
+        assert getattr(lazy, name) == getattr(eager, name)
+    assert (lazy.log_likelihood is None) == (eager.log_likelihood is None)
+    if eager.log_likelihood is not None:
+        np.testing.assert_allclose(lazy.log_likelihood, eager.log_likelihood, 1e-10)
+    lazy_summary, eager_summary = lazy.summary(), eager.summary()
+    # The Newton decrement, rounding of a gradient near 0, may differ.
+    assert [row for row in lazy_summary.statistics if row[0] != "Newton decrement"] == [
+        row for row in eager_summary.statistics if row[0] != "Newton decrement"
+    ]
+    pd.testing.assert_frame_equal(
+        lazy_summary.coef_table, eager_summary.coef_table, rtol=1e-10
+    )
+    for table in ("coef_table", "partial_effects", "cov_params"):
+        pd.testing.assert_frame_equal(
+            getattr(lazy, table)(), getattr(eager, table)(), rtol=1e-10
+        )
+    first, second = lazy.wald_test(["x1", "x3"]), eager.wald_test(["x1", "x3"])
+    np.testing.assert_allclose(first.statistic, second.statistic, rtol=1e-10)
+    np.testing.assert_allclose(first.p_value, second.p_value, rtol=1e-10)
+    intervals = lazy.predict_interval(new_rows)
+    assert hasattr(intervals, "dask")
+    pd.testing.assert_frame_equal(
+        intervals.compute(), eager.predict_interval(new_rows_in_memory), rtol=1e-10
+    )
+
+
+@pytest.mark.parametrize("cov_type", ["nonrobust", "HC0", "HC1", "cluster"])
+def test_inference_on_the_workers_equals_inference_in_memory(client, cov_type):
+    """One results object from the chunks where they live, clusters spanning chunks.
+
+    The groups are runs of 700 rows over chunks of 5 000: a group holds rows
+    of two chunks at every chunk boundary that does not fall between groups.
+    """
+    import dask
+
+    X, y, weights = generated_on_workers(20_000, 5_000, seed=3)
+    X = _with_a_dummy(X)
+    groups = da.arange(20_000, chunks=5_000) // 700
+    X, y, weights, groups = dask.persist(X, y, weights, groups)
+    X_new = X[:3_000].rechunk(1_000)
+    model = ProbabilityRegressor(alpha=0).fit(X, y, sample_weight=weights)
+    group_labels = groups if cov_type == "cluster" else None
+    lazy = model.inference(
+        X, y, sample_weight=weights, cov_type=cov_type, groups=group_labels
+    )
+    X_local, y_local, w_local, g_local = dask.compute(X, y, weights, groups)
+    eager = model.inference(
+        X_local,
+        y_local,
+        sample_weight=w_local,
+        cov_type=cov_type,
+        groups=g_local if cov_type == "cluster" else None,
+    )
+    assert lazy.binary_features == ["x3"]
+    _assert_results_equal(lazy, eager, X_new, X_local[:3_000])
+
+
+@pytest.mark.parametrize("link", ["logit", "probit"])
+def test_model_based_dask_inference_with_t_and_pearson_scale(client, link):
+    """The quasi-binomial t table, observed information, on the workers."""
+    import dask
+
+    X, y, weights = generated_on_workers(12_000, 4_000, seed=6)
+    X = _with_a_dummy(X)
+    X, y, weights = dask.persist(X, y, weights)
+    model = ProbabilityRegressor(alpha=0, link=link).fit(X, y, sample_weight=weights)
+    options = {
+        "cov_type": "nonrobust",
+        "information": "observed",
+        "scale": "pearson",
+        "use_t": True,
+    }
+    lazy = model.inference(X, y, sample_weight=weights, **options)
+    X_local, y_local, w_local = dask.compute(X, y, weights)
+    eager = model.inference(X_local, y_local, sample_weight=w_local, **options)
+    assert "t" in lazy.coef_table().columns
+    _assert_results_equal(lazy, eager, X[:2_500].rechunk(1_000), X_local[:2_500])
+
+
+def test_intervals_of_a_dask_dataframe_keep_its_index(client):
+    """Partitions of unknown sizes, an index that does not start at 0."""
+    import dask.dataframe as dd
+
+    rng = np.random.default_rng(9)
+    frame = pd.DataFrame(
+        rng.normal(size=(3_000, 3)),
+        columns=["a", "b", "c"],
+        index=pd.RangeIndex(1_000, 4_000),
+    )
+    share = expit(frame @ [0.5, -0.2, 0.1])
+    model = ProbabilityRegressor(alpha=0).fit(frame, share)
+    results = model.inference(frame, share)
+    lazy = results.predict_interval(dd.from_pandas(frame, npartitions=3))
+    computed = lazy.compute()
+    assert computed.index.equals(frame.index)
+    pd.testing.assert_frame_equal(computed, results.predict_interval(frame), rtol=1e-12)
+
+
+def test_dask_inference_of_soft_labels_with_string_groups(client):
+    """Rows of class probabilities, and cluster labels that are strings."""
+    import dask
+
+    rng = np.random.default_rng(4)
+    X_local = rng.normal(size=(6_000, 3))
+    scores = np.exp(X_local @ rng.normal(size=(3, 3)))
+    y_local = scores / scores.sum(axis=1, keepdims=True)
+    g_local = np.array([f"site {i // 250}" for i in range(6_000)], dtype=object)
+    X, y = da.from_array(X_local, chunks=(1_600, 3)), da.from_array(y_local, 1_600)
+    groups = da.from_array(g_local, chunks=1_600)
+    X, y, groups = dask.persist(X, y, groups)
+    model = ProbabilityRegressor(alpha=0).fit(X, y)
+    lazy = model.inference(X, y, cov_type="cluster", groups=groups)
+    eager = model.inference(X_local, y_local, cov_type="cluster", groups=g_local)
+    assert lazy.n_groups == 24
+    for table in ("coef_table", "partial_effects", "cov_params"):
+        pd.testing.assert_frame_equal(
+            getattr(lazy, table)(), getattr(eager, table)(), rtol=1e-10
+        )
+    pd.testing.assert_frame_equal(
+        lazy.predict_interval(X[:500]).compute(),
+        eager.predict_interval(X_local[:500]),
+        rtol=1e-10,
+    )
+
+
+def test_dask_groups_are_checked_on_the_workers(client):
+    X, y, _ = generated_on_workers(6_000, 2_000)
+    model = ProbabilityRegressor(alpha=0).fit(X, y)
+    labels = np.arange(6_000.0)
+    labels[4_321] = np.nan
+    with pytest.raises(ValueError, match="missing labels .first at index 4321"):
+        model.inference(
+            X, y, cov_type="cluster", groups=da.from_array(labels, chunks=1_500)
+        )
+    with pytest.raises(ValueError, match="at least 2 clusters"):
+        model.inference(X, y, cov_type="cluster", groups=da.zeros(6_000, chunks=2_000))
+    with pytest.raises(ValueError, match="groups has 5999 labels for 6000"):
+        model.inference(X, y, cov_type="cluster", groups=da.zeros(5_999, chunks=2_000))
 
 
 def test_an_evaluation_is_one_pass_over_the_chunks(monkeypatch):

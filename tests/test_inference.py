@@ -14,7 +14,12 @@ from sklearn.utils._param_validation import InvalidParameterError
 from statsmodels.stats.sandwich_covariance import cov_white_simple
 
 from skxent import CrossEntropyRegressor, ProbabilityRegressor
-from skxent._inference import COV_TYPES, inference_sums, parameter_covariance
+from skxent._inference import (
+    COV_TYPES,
+    _group_sums,
+    inference_sums,
+    parameter_covariance,
+)
 from skxent._row_blocks import RowBlocks
 from skxent._separation import separated_rows_message
 
@@ -186,7 +191,15 @@ def test_soft_labels_match_multinomial_logit():
     )
     params = np.vstack([model.coef_.T, model.intercept_])
     sums = inference_sums(
-        params, RowBlocks(X), one_hot, np.ones(1500), model._fitted_link, True, None
+        params,
+        RowBlocks(X),
+        one_hot,
+        np.ones(1500),
+        model._fitted_link,
+        True,
+        groups=None,
+        n_groups=0,
+        weight_exponent=0,
     )
     covariance = parameter_covariance(sums, params, "nonrobust", 0.0, 3).matrix
     for k in (1, 2):
@@ -618,3 +631,24 @@ def test_class_labels_name_the_tables(make_soft_labels, method):
     )
     np.testing.assert_allclose(table.to_numpy(), unnamed.to_numpy(), rtol=1e-10)
     assert list(unnamed.index.get_level_values("class").unique()) == [0, 1, 2]
+
+
+def test_a_blocks_cluster_sums_hold_only_its_own_clusters():
+    """A block's score sums take memory for the clusters it holds, not for all.
+
+    Its sums are a sparse (clusters, parameters) array with rows for its own
+    clusters only; added over blocks they are the dense per-cluster sums.
+    """
+    rng = np.random.default_rng(7)
+    design = np.column_stack([rng.normal(size=(60, 2)), np.ones(60)])
+    scores = rng.normal(size=(60, 1))
+    groups = np.repeat([3, 17, 40_000], 20)
+    sums = _group_sums(design, scores, groups, 100_000)
+    assert sparse.issparse(sums)
+    assert sums.shape == (100_000, 3)
+    np.testing.assert_array_equal(np.unique(sums.nonzero()[0]), [3, 17, 40_000])
+    for code in (3, 17, 40_000):
+        rows = groups == code
+        np.testing.assert_allclose(
+            sums[[code]].toarray()[0], design[rows].T @ scores[rows, 0], rtol=1e-12
+        )

@@ -15,6 +15,7 @@ from sklearn.metrics import d2_log_loss_score, log_loss
 from sklearn.model_selection import GridSearchCV, KFold, cross_validate
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils._param_validation import InvalidParameterError
 
 from skxent import CrossEntropyRegressor, ProbabilityRegressor
 from skxent.metrics import (
@@ -609,3 +610,9 @@ def test_scorer_refuses_targets_outside_its_range(
 def test_factories_refuse_a_bad_target_range(factory, target_range):
     with pytest.raises(ValueError, match="target_range must be None .* low < high"):
         factory(target_range=target_range)
+
+
+@pytest.mark.parametrize("metric", [cross_entropy_loss, d2_cross_entropy_score])
+def test_metrics_validate_their_arguments_by_name(metric):
+    with pytest.raises(InvalidParameterError, match="'y_true' parameter"):
+        metric("abc", [0.5])
