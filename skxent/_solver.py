@@ -37,6 +37,14 @@ MAX_NEWTON_STEPS = 5
 # many steps.
 NEWTON_STEP_EVALUATIONS = 4
 
+# L-BFGS's line searches compare objective values: once the decrease the
+# next step can bring, ``g H^-1 g / 2``, is within this many units in the
+# last place of the objective, rounding decides the comparisons, and a
+# search was seen to spend a dozen evaluations without moving. L-BFGS stops
+# there, and the steps driven by the gradient alone go on. ``H^-1`` is
+# estimated along the latest step, as L-BFGS scales its own.
+RESOLVABLE_DECREASE_ULPS = 100
+
 # From a start whose gradient is at most this (a warm start next to the
 # optimum), the steps driven by the gradient alone take over at once: the
 # objective can still fall by only about the squared gradient, where L-BFGS's
@@ -157,19 +165,13 @@ def _lbfgs(iterates, n_variables, tol, max_iter):
         value, gradient = iterates(scale * y)
         return value, scale * gradient
 
-    # Iterations are counted from the result; a callback, which costs a few
-    # microseconds an iteration, is needed only to print them as they go.
-    iterations = itertools.count(iterates.n_iter + 1)
+    stop = _StopWhereRoundingDecides(iterates, scale)
     result = minimize(
         scaled_value_and_gradient,
         np.zeros(n_variables),
         method="L-BFGS-B",
         jac=True,
-        callback=(
-            (lambda result: iterates.print_iteration("L-BFGS", next(iterations)))
-            if iterates.verbose
-            else None
-        ),
+        callback=stop,
         options={
             "maxiter": max_iter,
             "maxfun": 20 * max_iter,
@@ -185,7 +187,49 @@ def _lbfgs(iterates, n_variables, tol, max_iter):
     iterates.n_iter += result.nit
     # Its steps and gradient changes in z: s_z = scale s_y, y_z = y_y / scale.
     memory = result.hess_inv
-    return z, _InverseHessian(scale * memory.sk, memory.yk / scale)
+    inverse_hessian = _InverseHessian(scale * memory.sk, memory.yk / scale)
+    if stop.last_pair is not None:
+        inverse_hessian = inverse_hessian.updated(*stop.last_pair)
+    return z, inverse_hessian
+
+
+class _StopWhereRoundingDecides:
+    """L-BFGS's callback: stop once the next decrease is within rounding.
+
+    Called with each accepted point ``y`` (``z = scale * y``), whose
+    gradient is the latest evaluation's; prints the iteration if verbose.
+    Raises StopIteration, which ends scipy's L-BFGS-B with its memory, when
+    the decrease the next step can bring is below
+    ``RESOLVABLE_DECREASE_ULPS`` units in the last place of the objective.
+    """
+
+    def __init__(self, iterates, scale):
+        self.iterates = iterates
+        self.scale = scale
+        self.iterations = itertools.count(iterates.n_iter + 1)
+        self.previous = None
+        self.last_pair = None
+
+    def __call__(self, intermediate_result):
+        iterates = self.iterates
+        iterates.print_iteration("L-BFGS", next(self.iterations))
+        z = self.scale * intermediate_result.x
+        if not np.array_equal(z, iterates.z):
+            return
+        gradient = iterates.gradient
+        if self.previous is not None:
+            step = z - self.previous[0]
+            change = gradient - self.previous[1]
+            curvature, change_squared = step @ change, change @ change
+            if curvature > 0 and change_squared > 0:
+                decrease = 0.5 * curvature / change_squared * (gradient @ gradient)
+                resolution = RESOLVABLE_DECREASE_ULPS * np.spacing(abs(iterates.value))
+                if decrease <= resolution:
+                    # L-BFGS-B adds a step to its memory at the start of the
+                    # next iteration: this one's is kept here.
+                    self.last_pair = (step, change)
+                    raise StopIteration
+        self.previous = (z, gradient)
 
 
 class _InverseHessian:
