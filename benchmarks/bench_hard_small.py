@@ -20,11 +20,11 @@ import argparse
 import warnings
 
 import numpy as np
+from evaluation_count import counted_evaluations
 from scipy.special import expit
 from sklearn.exceptions import ConvergenceWarning
 
 from skxent import ProbabilityRegressor
-from skxent._objective import LinearObjective
 
 
 def random_problem(rng):
@@ -53,22 +53,15 @@ def main():
     parser.add_argument("--seed", type=int, default=0)
     arguments = parser.parse_args()
     rng = np.random.default_rng(arguments.seed)
-    original = LinearObjective.value_and_gradient
-    evaluations = [0]
-
-    def counting(self, params, dtype=None):
-        if self._latest_loss.get(params, dtype) is None:
-            evaluations[0] += 1
-        return original(self, params, dtype)
-
-    LinearObjective.value_and_gradient = counting
     counts, not_converged = [], []
     for index in range(arguments.problems):
         X, y, weights, link, alpha = random_problem(rng)
         if np.all(y == y[0]):
             continue
-        evaluations[0] = 0
-        with warnings.catch_warnings(record=True) as caught:
+        with (
+            counted_evaluations() as evaluations,
+            warnings.catch_warnings(record=True) as caught,
+        ):
             warnings.simplefilter("always")
             model = ProbabilityRegressor(alpha=alpha, link=link).fit(
                 X, y, sample_weight=weights
@@ -79,7 +72,6 @@ def main():
                 f"problem {index}: n={X.shape[0]}, p={X.shape[1]}, {link}, "
                 f"alpha={alpha:.2g}, {model.n_iter_} iterations"
             )
-    LinearObjective.value_and_gradient = original
     counts = np.array(counts)
     print(
         f"{len(counts)} problems (seed {arguments.seed}), {len(not_converged)} not "

@@ -19,10 +19,10 @@ import time
 import warnings
 
 import numpy as np
+from evaluation_count import counted_evaluations
 from scipy.special import expit, log_expit
 
 from skxent import ProbabilityRegressor
-from skxent._objective import LinearObjective
 
 N_SAMPLES, N_FEATURES, ALPHA = 150_000, 40, 1e-6
 
@@ -60,19 +60,8 @@ def newton_reference(X, y, coef, intercept):
 
 def counted_fit(X, y):
     """Fit skxent; return the model and its objective evaluations."""
-    original = LinearObjective.value_and_gradient
-    evaluations = [0]
-
-    def counting(self, params, dtype=None):
-        if self._latest_loss.get(params, dtype) is None:
-            evaluations[0] += 1
-        return original(self, params, dtype)
-
-    LinearObjective.value_and_gradient = counting
-    try:
+    with counted_evaluations() as evaluations:
         model = ProbabilityRegressor(alpha=ALPHA).fit(X, y)
-    finally:
-        LinearObjective.value_and_gradient = original
     return model, evaluations[0]
 
 
