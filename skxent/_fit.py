@@ -8,6 +8,7 @@ returns the coefficients in the estimators' layout with the warnings the
 estimator should raise; it raises none itself.
 """
 
+from dataclasses import replace
 from functools import partial
 from typing import NamedTuple
 
@@ -54,6 +55,10 @@ ALPHA_GRID_DECADES = 6
 # that saved. (Whole paths to 1e-10 were not measured to gain: there the
 # longer finishing phase favoured measuring at every alpha.)
 REUSED_CURVATURE_ITERATIONS = 3
+
+# A penalised fit still short of tol after this many iterations is
+# preconditioned again with the curvature where it is (see _fit_from).
+RESTART_ITERATIONS = 40
 
 
 ADVICE_AT_MAX_ITER = (
@@ -276,38 +281,69 @@ verbose, feature_magnitude
             results and results[-1].n_iter > REUSED_CURVATURE_ITERATIONS
         ):
             curvature = measure_curvature(penalised, params, feature_magnitude)
-        params, result = _fit_from(penalised, params, curvature, tol, max_iter, verbose)
+        params, result = _fit_from(
+            penalised, params, curvature, tol, max_iter, verbose, feature_magnitude
+        )
         results.append(result)
     return results
 
 
-def _fit_from(objective, origin, curvature, tol, max_iter, verbose):
+def _fit_from(
+    objective, origin, curvature, tol, max_iter, verbose, feature_magnitude=None
+):
     """Minimise ``objective`` from the parameters ``origin``.
 
     The preconditioner is built from ``curvature``, a
     :class:`~skxent._preconditioning.Curvature` measured at ``origin`` or
-    near it. Return the solution's parameters and its :class:`FitResult`.
+    near it. A penalised fit that has not converged after
+    ``RESTART_ITERATIONS`` iterations goes on from where it is with the
+    curvature measured there: the curvature at the start no longer
+    describes the problem (hard targets fitted nearly exactly, where the
+    optimum's curvature is far below the start's). L-BFGS's memory starts
+    again with it, too short to tell how far the optimum is: the restarted
+    fit's convergence is judged by the Newton decrement solved with the
+    Hessian. Without a penalty the optimum may be at infinity (separated
+    rows), where a curvature measured on the way only hastens the run
+    there: the fit goes on as it started. Return the solution's parameters
+    and its :class:`FitResult`.
     """
     blocks = objective.blocks
-    problem = PreconditionedObjective(
-        objective,
-        preconditioner_from(
-            curvature, origin, objective.alpha, objective.fit_intercept
-        ),
-    )
     float64 = blocks.dtype == np.float64
     tol = tol if float64 else max(tol, FLOAT32_TOLERANCE)
-    result = minimize_smooth_convex(
-        problem.value_and_gradient,
-        problem.hessian_product_at,
-        problem.n_variables,
-        tol=tol,
-        max_iter=max_iter,
-        verbose=verbose,
-        exact_value_and_gradient=(
-            None if float64 else partial(problem.value_and_gradient, dtype=np.float64)
-        ),
-    )
+    restarts = objective.alpha > 0
+    n_iter = 0
+    while True:
+        problem = PreconditionedObjective(
+            objective,
+            preconditioner_from(
+                curvature, origin, objective.alpha, objective.fit_intercept
+            ),
+        )
+        remaining = max_iter - n_iter
+        result = minimize_smooth_convex(
+            problem.value_and_gradient,
+            problem.hessian_product_at,
+            problem.n_variables,
+            tol=tol,
+            max_iter=(
+                RESTART_ITERATIONS
+                if restarts and remaining > 2 * RESTART_ITERATIONS
+                else remaining
+            ),
+            verbose=verbose,
+            exact_value_and_gradient=(
+                None
+                if float64
+                else partial(problem.value_and_gradient, dtype=np.float64)
+            ),
+            exact_decrement=n_iter > 0,
+        )
+        n_iter += result.n_iter
+        if not restarts or result.status != "max_iter" or n_iter >= max_iter:
+            break
+        origin = problem.params(result.solution)
+        curvature = measure_curvature(objective, origin, feature_magnitude)
+    result = replace(result, n_iter=n_iter)
     params = problem.params(result.solution)
     if not np.all(np.isfinite(params)):
         raise ValueError(NON_FINITE_MESSAGE)

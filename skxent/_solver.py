@@ -119,7 +119,7 @@ class _Iterates:
     def gradient_max(self):
         return float(np.max(np.abs(self.gradient), initial=0.0))
 
-    def converged(self, tol, inverse_hessian):
+    def converged(self, tol, inverse_hessian, hessian_product_at=None):
         """Whether max |gradient| <= tol, and the Newton decrement is small enough.
 
         The Newton decrement ``g @ H^-1 g`` (twice the objective's excess) must
@@ -129,11 +129,18 @@ class _Iterates:
         where the curvature at the optimum is far smaller (hard targets fitted
         nearly exactly, with a small alpha), a gradient of tol still leaves
         the optimum far away, and the decrement, from L-BFGS's inverse Hessian
-        estimate, says so.
+        estimate, says so. With ``hessian_product_at`` the decrement is
+        solved with the Hessian itself (conjugate gradients): for a restart,
+        whose memory is too short to estimate it.
         """
         if self.gradient_max > tol:
             return False
-        decrement = self.gradient @ (inverse_hessian.operator @ self.gradient)
+        if hessian_product_at is None:
+            decrement = self.gradient @ (inverse_hessian.operator @ self.gradient)
+        else:
+            decrement = self.gradient @ _solved(
+                hessian_product_at(self.z), self.gradient, inverse_hessian
+            )
         return decrement <= self.gradient.size * tol**2
 
     def print_iteration(self, stage, number):
@@ -264,6 +271,21 @@ class _InverseHessian:
         )
 
 
+def _solved(hessian_product, gradient, inverse_hessian, rtol=1e-3):
+    """Return ``H^-1 @ gradient`` by conjugate gradients, to ``rtol``."""
+    hessian = LinearOperator(
+        (gradient.shape[0], gradient.shape[0]), matvec=hessian_product, dtype=np.float64
+    )
+    solution, _ = cg(
+        hessian,
+        gradient,
+        rtol=rtol,
+        maxiter=10 * gradient.shape[0],
+        M=inverse_hessian.operator,
+    )
+    return solution
+
+
 def _newton_step(iterates, z, hessian_product_at, tol, inverse_hessian):
     """Return ``z`` plus a Newton step, solved to the accuracy ``tol`` calls for.
 
@@ -286,7 +308,7 @@ def _newton_step(iterates, z, hessian_product_at, tol, inverse_hessian):
     return z + step
 
 
-def _quasi_newton_steps(iterates, z, inverse_hessian, tol, max_iter):
+def _quasi_newton_steps(iterates, z, inverse_hessian, tol, max_iter, exact_hessian):
     """Quasi-Newton steps from ``z``, each one evaluation, while they are fast enough.
 
     They go on while, at the rate of the latest, they would reach ``tol`` in
@@ -296,7 +318,10 @@ def _quasi_newton_steps(iterates, z, inverse_hessian, tol, max_iter):
     but not added to the memory: a step that is far from the model's
     prediction is where the gradient's rounding shows).
     """
-    while not iterates.converged(tol, inverse_hessian) and iterates.n_iter < max_iter:
+    while (
+        not iterates.converged(tol, inverse_hessian, exact_hessian)
+        and iterates.n_iter < max_iter
+    ):
         gradient, gradient_max = iterates.gradient, iterates.gradient_max
         trial = z - inverse_hessian.operator @ gradient
         iterates(trial)
@@ -320,13 +345,18 @@ def _quasi_newton_steps(iterates, z, inverse_hessian, tol, max_iter):
     return z, inverse_hessian
 
 
-def _newton_steps(iterates, z, inverse_hessian, hessian_product_at, tol, max_iter):
+def _newton_steps(
+    iterates, z, inverse_hessian, hessian_product_at, tol, max_iter, exact_hessian
+):
     """Newton steps from ``z`` while they reduce max |gradient|.
 
     At most ``MAX_NEWTON_STEPS`` are taken.
     """
     for _ in range(MAX_NEWTON_STEPS):
-        if iterates.converged(tol, inverse_hessian) or iterates.n_iter >= max_iter:
+        if (
+            iterates.converged(tol, inverse_hessian, exact_hessian)
+            or iterates.n_iter >= max_iter
+        ):
             break
         gradient, gradient_max = iterates.gradient, iterates.gradient_max
         trial = _newton_step(iterates, z, hessian_product_at, tol, inverse_hessian)
@@ -342,13 +372,20 @@ def _newton_steps(iterates, z, inverse_hessian, hessian_product_at, tol, max_ite
     return z, inverse_hessian
 
 
-def _finish(iterates, z, inverse_hessian, hessian_product_at, tol, max_iter):
-    """Quasi-Newton steps, then Newton steps, until max |gradient| <= tol."""
+def _finish(
+    iterates, z, inverse_hessian, hessian_product_at, tol, max_iter, exact_decrement
+):
+    """Quasi-Newton steps, then Newton steps, until max |gradient| <= tol.
+
+    With ``exact_decrement`` convergence is judged by the Newton decrement
+    solved with the Hessian (see :meth:`_Iterates.converged`).
+    """
+    exact_hessian = hessian_product_at if exact_decrement else None
     z, inverse_hessian = _quasi_newton_steps(
-        iterates, z, inverse_hessian, tol, max_iter
+        iterates, z, inverse_hessian, tol, max_iter, exact_hessian
     )
     return _newton_steps(
-        iterates, z, inverse_hessian, hessian_product_at, tol, max_iter
+        iterates, z, inverse_hessian, hessian_product_at, tol, max_iter, exact_hessian
     )
 
 
@@ -361,6 +398,7 @@ def minimize_smooth_convex(
     max_iter,
     verbose,
     exact_value_and_gradient=None,
+    exact_decrement=False,
 ):
     """Minimise a smooth convex function of ``z``, starting from ``z = 0``.
 
@@ -392,6 +430,11 @@ def minimize_smooth_convex(
         Print the objective and gradient size after each iteration when > 0.
     exact_value_and_gradient : callable, default=None
         ``value_and_gradient`` without its rounding; None when it has none.
+    exact_decrement : bool, default=False
+        Whether convergence is judged by the Newton decrement solved with
+        Hessian products, rather than with L-BFGS's estimate of the inverse
+        Hessian (a few Hessian products each time the gradient is below
+        ``tol``).
 
     Returns
     -------
@@ -411,7 +454,7 @@ def minimize_smooth_convex(
             np.empty((0, n_variables)), np.empty((0, n_variables))
         )
     z, inverse_hessian = _finish(
-        iterates, z, inverse_hessian, hessian_product_at, tol, max_iter
+        iterates, z, inverse_hessian, hessian_product_at, tol, max_iter, exact_decrement
     )
     if exact_value_and_gradient is not None:
         # Only the exact gradient can confirm tol; where the rounded one
@@ -419,7 +462,13 @@ def minimize_smooth_convex(
         iterates.use(exact_value_and_gradient)
         iterates(z)
         z, inverse_hessian = _finish(
-            iterates, z, inverse_hessian, hessian_product_at, tol, max_iter
+            iterates,
+            z,
+            inverse_hessian,
+            hessian_product_at,
+            tol,
+            max_iter,
+            exact_decrement,
         )
     if iterates.gradient_max <= tol:
         status = "converged"

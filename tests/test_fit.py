@@ -896,3 +896,45 @@ def test_no_line_search_is_spent_where_rounding_decides(seed):
         patch.setattr(LinearObjective, "value_and_gradient", counting)
         model = ProbabilityRegressor(alpha=1e-6).fit(X, y)
     assert len(evaluations) <= model.n_iter_ + 2
+
+
+def _hard_small_problem(index):
+    """Problem ``index`` of ``benchmarks/bench_hard_small.py``'s sweep (seed 0)."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    folder = Path(__file__).parents[1] / "benchmarks"
+    spec = importlib.util.spec_from_file_location(
+        "bench_hard_small", folder / "bench_hard_small.py"
+    )
+    sweep = importlib.util.module_from_spec(spec)
+    # The script imports its neighbour evaluation_count.
+    sys.path.insert(0, str(folder))
+    try:
+        spec.loader.exec_module(sweep)
+    finally:
+        sys.path.remove(str(folder))
+    rng = np.random.default_rng(0)
+    for _ in range(index):
+        sweep.random_problem(rng)
+    return sweep.random_problem(rng)
+
+
+@pytest.mark.parametrize("index", [390, 587, 2964, 3655, 4475])
+def test_a_fit_whose_start_curvature_stops_helping_restarts_and_converges(index):
+    """Quasi-separated hard labels that ran out of max_iter=100 before.
+
+    After RESTART_ITERATIONS the preconditioner is built again where the fit
+    is, and the restarted fit is judged by the Newton decrement solved with
+    the Hessian: it converges, to the Newton optimum.
+    """
+    X, y, weights, link, alpha = _hard_small_problem(index)
+    assert link == "logit"
+    model = ProbabilityRegressor(alpha=alpha).fit(X, y, sample_weight=weights)
+    assert model.n_iter_ < 100
+    weights = np.ones(len(y)) if weights is None else weights
+    reference = newton_reference(X, y, weights, alpha, True)
+    np.testing.assert_allclose(
+        np.r_[model.coef_, model.intercept_], reference, rtol=1e-6, atol=1e-9
+    )
