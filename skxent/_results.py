@@ -34,8 +34,6 @@ from ._warnings import (
 
 _LEVEL = {"level": [Interval(Real, 0.0, 1.0, closed="neither")]}
 
-INTERVAL_COLUMNS = ["mean", "mean_se", "ci_low", "ci_high"]
-
 
 def penalty_message(alpha):
     """Say that a fit with ``alpha > 0`` is penalised, and how to avoid it."""

@@ -45,6 +45,10 @@ NEWTON_STEP_EVALUATIONS = 4
 # estimated along the latest step, as L-BFGS scales its own.
 RESOLVABLE_DECREASE_ULPS = 100
 
+# The Newton decrement solved with Hessian products, after a restart, is
+# solved to this relative accuracy: it is compared with a bound, not used.
+DECREMENT_RTOL = 1e-3
+
 # From a start whose gradient is at most this (a warm start next to the
 # optimum), the steps driven by the gradient alone take over at once: the
 # objective can still fall by only about the squared gradient, where L-BFGS's
@@ -139,7 +143,10 @@ class _Iterates:
             decrement = self.gradient @ (inverse_hessian.operator @ self.gradient)
         else:
             decrement = self.gradient @ _solved(
-                hessian_product_at(self.z), self.gradient, inverse_hessian
+                hessian_product_at(self.z),
+                self.gradient,
+                inverse_hessian,
+                DECREMENT_RTOL,
             )
         return decrement <= self.gradient.size * tol**2
 
@@ -271,16 +278,20 @@ class _InverseHessian:
         )
 
 
-def _solved(hessian_product, gradient, inverse_hessian, rtol=1e-3):
-    """Return ``H^-1 @ gradient`` by conjugate gradients, to ``rtol``."""
+def _solved(hessian_product, vector, inverse_hessian, rtol):
+    """Return ``H^-1 @ vector`` by conjugate gradients, to ``rtol``.
+
+    ``hessian_product`` applies ``H``; ``inverse_hessian`` (L-BFGS's
+    estimate) preconditions the iterations.
+    """
     hessian = LinearOperator(
-        (gradient.shape[0], gradient.shape[0]), matvec=hessian_product, dtype=np.float64
+        (vector.shape[0], vector.shape[0]), matvec=hessian_product, dtype=np.float64
     )
     solution, _ = cg(
         hessian,
-        gradient,
+        vector,
         rtol=rtol,
-        maxiter=10 * gradient.shape[0],
+        maxiter=10 * vector.shape[0],
         M=inverse_hessian.operator,
     )
     return solution
@@ -292,20 +303,9 @@ def _newton_step(iterates, z, hessian_product_at, tol, inverse_hessian):
     The step is solved by conjugate gradients preconditioned with
     ``inverse_hessian``.
     """
-    gradient = iterates.gradient
-    hessian = LinearOperator(
-        (z.shape[0], z.shape[0]), matvec=hessian_product_at(z), dtype=np.float64
-    )
     # Inexact Newton: the linear model need only bring the gradient below tol.
     rtol = min(0.5, 0.5 * tol / iterates.gradient_max)
-    step, _ = cg(
-        hessian,
-        -gradient,
-        rtol=rtol,
-        maxiter=10 * z.shape[0],
-        M=inverse_hessian.operator,
-    )
-    return z + step
+    return z + _solved(hessian_product_at(z), -iterates.gradient, inverse_hessian, rtol)
 
 
 def _quasi_newton_steps(iterates, z, inverse_hessian, tol, max_iter, exact_hessian):
