@@ -29,7 +29,7 @@ from sklearn.utils._param_validation import (
 from sklearn.utils.validation import check_is_fitted
 
 from ._data import backend_for
-from ._fit import fit_linear_model
+from ._fit import Penalty, fit_linear_model
 from ._inference import (
     BLOCK_ELEMENTS,
     COV_TYPES,
@@ -41,6 +41,7 @@ from ._inference import (
 from ._link import BINARY_LINKS, SOFTMAX
 from ._objective import params_of
 from ._results import InferenceResults
+from ._validation import check_penalty_weights
 from ._warnings import warn_at_caller, warnings_raised_at_caller
 
 # The arguments of inference (and its shortcuts coef_table and
@@ -102,6 +103,8 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
     _parameter_constraints: dict = {
         "link": [StrOptions(set(BINARY_LINKS))],
         "alpha": [Interval(Real, 0.0, None, closed="left")],
+        "l1_ratio": [Interval(Real, 0.0, 1.0, closed="both")],
+        "penalty_weights": ["array-like", None],
         "fit_intercept": ["boolean"],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0.0, None, closed="neither")],
@@ -114,6 +117,8 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
         *,
         link="logit",
         alpha=1e-4,
+        l1_ratio=0.0,
+        penalty_weights=None,
         fit_intercept=True,
         max_iter=100,
         tol=1e-10,
@@ -122,6 +127,8 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
     ):
         self.link = link
         self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.penalty_weights = penalty_weights
         self.fit_intercept = fit_intercept
         self.max_iter = max_iter
         self.tol = tol
@@ -166,6 +173,14 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
     def _fitted_alpha(self):
         """Return the penalty the fitted model was fitted with."""
         return self.alpha
+
+    def _fitted_penalty(self):
+        """Return the fitted model's :class:`~skxent._fit.Penalty`."""
+        return Penalty(
+            self._fitted_alpha(),
+            self.l1_ratio,
+            check_penalty_weights(self.penalty_weights, self.n_features_in_),
+        )
 
     def _probability_to_target_slope(self):
         """Return d prediction / d probability: predictions' units per probability."""
@@ -245,6 +260,10 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
             data.sample_weight,
             link=self._fitted_link,
             alpha=alpha,
+            l1_ratio=self.l1_ratio,
+            penalty_weights=check_penalty_weights(
+                self.penalty_weights, data.X.shape[1]
+            ),
             fit_intercept=self.fit_intercept,
             tol=self.tol,
             max_iter=self.max_iter,
@@ -408,7 +427,18 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
         group_codes, n_groups = backend.group_codes(
             groups, cov_type, data.sample_weight
         )
-        alpha = self._fitted_alpha()
+        penalty = self._fitted_penalty()
+        if penalty.has_l1:
+            raise ValueError(
+                f"{type(self).__name__}.{method} needs a fit without an L1 "
+                f"penalty; this one has alpha={penalty.alpha:g} and "
+                f"l1_ratio={penalty.l1_ratio:g}. Standard errors of coefficients "
+                "the L1 penalty selected ignore the selection and are not "
+                "valid (their intervals are too narrow). Refit the selected "
+                "features with l1_ratio=0 (alpha=0 for unpenalised errors), "
+                "on other data than those that selected them."
+            )
+        alpha = penalty.alpha
         params = params_of(self.coef_, self.intercept_, self.fit_intercept)
         with backend.row_blocks(data.X, BLOCK_ELEMENTS) as blocks:
             inference = infer(
@@ -418,7 +448,7 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
                 data.sample_weight,
                 link=self._fitted_link,
                 fit_intercept=self.fit_intercept,
-                alpha=alpha,
+                alpha=penalty.ridge,
                 cov_type=cov_type,
                 groups=group_codes,
                 n_groups=n_groups,

@@ -49,6 +49,7 @@ from ._regressors import (
     CrossEntropyRegressor,
     ProbabilityRegressor,
 )
+from ._validation import check_penalty_weights
 from ._warnings import warn_at_caller
 
 # The fits along the path only score the penalties: they stop at a gradient
@@ -197,6 +198,10 @@ def _fold_fits(estimator, backend, data, targets, train, score, alphas, starts=N
             fit_intercept=estimator.fit_intercept,
             max_iter=estimator.max_iter,
             verbose=estimator.verbose,
+            l1_ratio=estimator.l1_ratio,
+            penalty_weights=check_penalty_weights(
+                estimator.penalty_weights, data.X.shape[1]
+            ),
             feature_magnitude=data.feature_magnitude,
         )
         if starts is None:
@@ -275,6 +280,8 @@ class _CrossValidatedRegressor:
         self,
         *,
         alphas,
+        l1_ratio,
+        penalty_weights,
         link,
         fit_intercept,
         max_iter,
@@ -286,6 +293,8 @@ class _CrossValidatedRegressor:
         verbose,
     ):
         self.alphas = alphas
+        self.l1_ratio = l1_ratio
+        self.penalty_weights = penalty_weights
         self.link = link
         self.fit_intercept = fit_intercept
         self.max_iter = max_iter
@@ -701,6 +710,8 @@ class ProbabilityRegressorCV(_CrossValidatedRegressor, ProbabilityRegressor):
         self,
         *,
         alphas=20,
+        l1_ratio=0.0,
+        penalty_weights=None,
         link="logit",
         fit_intercept=True,
         max_iter=100,
@@ -713,6 +724,8 @@ class ProbabilityRegressorCV(_CrossValidatedRegressor, ProbabilityRegressor):
     ):
         super().__init__(
             alphas=alphas,
+            l1_ratio=l1_ratio,
+            penalty_weights=penalty_weights,
             link=link,
             fit_intercept=fit_intercept,
             max_iter=max_iter,
@@ -788,6 +801,8 @@ class CrossEntropyRegressorCV(_CrossValidatedRegressor, CrossEntropyRegressor):
         *,
         target_range="auto",
         alphas=20,
+        l1_ratio=0.0,
+        penalty_weights=None,
         link="logit",
         fit_intercept=True,
         max_iter=100,
@@ -800,6 +815,8 @@ class CrossEntropyRegressorCV(_CrossValidatedRegressor, CrossEntropyRegressor):
     ):
         super().__init__(
             alphas=alphas,
+            l1_ratio=l1_ratio,
+            penalty_weights=penalty_weights,
             link=link,
             fit_intercept=fit_intercept,
             max_iter=max_iter,

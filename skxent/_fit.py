@@ -16,7 +16,14 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from ._minimum_norm import minimum_norm_params
-from ._objective import LinearObjective, coef_and_intercept, join_params, params_of
+from ._objective import (
+    LinearObjective,
+    coef_and_intercept,
+    join_params,
+    params_of,
+    per_coefficient,
+    split_params,
+)
 from ._preconditioning import (
     MAX_FEATURES_FOR_WHITENING,
     Curvature,
@@ -25,8 +32,8 @@ from ._preconditioning import (
     measure_curvature,
     preconditioner_from,
 )
-from ._separation import why_not_finite
-from ._solver import minimize_smooth_convex
+from ._separation import unbounded_intercept_message, why_not_finite
+from ._solver import SolverResult, minimize_smooth_convex, minimize_with_l1
 
 # A float32 fit stops at a gradient of this or tol, whichever is larger:
 # there its predictions agree with the float64 fit's to float32 precision
@@ -59,6 +66,14 @@ REUSED_CURVATURE_ITERATIONS = 3
 # A penalised fit still short of tol after this many iterations is
 # preconditioned again with the curvature where it is (see _fit_from).
 RESTART_ITERATIONS = 40
+
+# L-BFGS-B with bounds, whose Jacobi scaling leaves ill-conditioned problems
+# slow, only finds the support of an L1-penalised fit: it stops at this
+# scaled gradient (or tol) and the preconditioned solver finishes on the
+# support. Where a sign then changes (the support was wrong), it searches
+# again to a tolerance this factor tighter.
+SUPPORT_TOLERANCE = 1e-4
+SUPPORT_TOLERANCE_FACTOR = 1e-2
 
 
 ADVICE_AT_MAX_ITER = (
@@ -102,6 +117,38 @@ def _fit_message(reason_not_finite, result, tol, max_iter):
         else f"stopped before max_iter={max_iter}. {ADVICE_AT_ROUNDING}"
     )
     return f"{stop}: it {reason}"
+
+
+class Penalty(NamedTuple):
+    """The elastic-net penalty on the coefficients, in scikit-learn's convention.
+
+    It is ``alpha * (l1_ratio * sum_j P_j |coef_j| + (1 - l1_ratio) / 2 *
+    sum_j P_j coef_j**2)``, with ``P = weights`` (all ones when None); for
+    the softmax ``coef_j`` is feature ``j``'s row of coefficients, each
+    penalised alike (elementwise L1).
+    """
+
+    alpha: float
+    l1_ratio: float = 0.0
+    weights: np.ndarray | None = None
+
+    def _per_feature(self, strength):
+        return strength if self.weights is None else strength * self.weights
+
+    @property
+    def ridge(self):
+        """The L2 part's strength: a number, or one per feature."""
+        return self._per_feature(self.alpha * (1.0 - self.l1_ratio))
+
+    @property
+    def lasso(self):
+        """The L1 part's strength: a number, or one per feature."""
+        return self._per_feature(self.alpha * self.l1_ratio)
+
+    @property
+    def has_l1(self):
+        """Whether some coefficient has an L1 penalty."""
+        return bool(np.any(np.asarray(self.lasso) > 0))
 
 
 class FitResult(NamedTuple):
@@ -172,6 +219,8 @@ def fit_linear_model(
     tol,
     max_iter,
     verbose,
+    l1_ratio=0.0,
+    penalty_weights=None,
     start=None,
     feature_magnitude=None,
 ):
@@ -190,8 +239,8 @@ def fit_linear_model(
         Non-negative, not all zero.
     link : link from ``_link.py``
         A binary link for 1-D targets, the softmax for 2-D ones.
-    alpha, fit_intercept, tol, max_iter, verbose
-        As in the estimators.
+    alpha, fit_intercept, tol, max_iter, verbose, l1_ratio, penalty_weights
+        As in the estimators (see :class:`Penalty`).
     start : tuple (coef, intercept) or None
         A previous fit's ``coef_`` and ``intercept_`` to start from (a warm
         start); None for a cold start.
@@ -214,6 +263,8 @@ def fit_linear_model(
         tol=tol,
         max_iter=max_iter,
         verbose=verbose,
+        l1_ratio=l1_ratio,
+        penalty_weights=penalty_weights,
         starts=None if start is None else [start],
         feature_magnitude=feature_magnitude,
     )
@@ -231,6 +282,8 @@ def fit_path(
     tol,
     max_iter,
     verbose,
+    l1_ratio=0.0,
+    penalty_weights=None,
     starts=None,
     curvature=None,
     feature_magnitude=None,
@@ -247,7 +300,7 @@ def fit_path(
     Parameters
     ----------
     blocks, targets, sample_weight, link, fit_intercept, tol, max_iter, \
-verbose, feature_magnitude
+verbose, l1_ratio, penalty_weights, feature_magnitude
         As in :func:`fit_linear_model`.
     alphas : sequence of float
         The penalties, fitted in the order given.
@@ -276,47 +329,62 @@ verbose, feature_magnitude
     for index, alpha in enumerate(alphas):
         if starts is not None:
             params = params_of(*starts[index], fit_intercept)
-        penalised = objective.with_alpha(alpha)
+        penalty = Penalty(alpha, l1_ratio, penalty_weights)
+        penalised = objective.with_alpha(penalty.ridge)
         if curvature is None or (
             results and results[-1].n_iter > REUSED_CURVATURE_ITERATIONS
         ):
             curvature = measure_curvature(penalised, params, feature_magnitude)
-        params, result = _fit_from(
-            penalised, params, curvature, tol, max_iter, verbose, feature_magnitude
-        )
+        if penalty.has_l1:
+            params, result = _fit_l1_from(
+                penalised,
+                penalty.lasso,
+                params,
+                curvature,
+                tol,
+                max_iter,
+                verbose,
+                feature_magnitude,
+            )
+        else:
+            params, result = _fit_from(
+                penalised, params, curvature, tol, max_iter, verbose, feature_magnitude
+            )
         results.append(result)
     return results
 
 
-def _fit_from(
-    objective, origin, curvature, tol, max_iter, verbose, feature_magnitude=None
+def _solve_smooth(
+    objective, origin, curvature, tol, max_iter, verbose, feature_magnitude, mask=None
 ):
-    """Minimise ``objective`` from the parameters ``origin``.
+    """Minimise the smooth ``objective`` from the parameters ``origin``.
 
     The preconditioner is built from ``curvature``, a
     :class:`~skxent._preconditioning.Curvature` measured at ``origin`` or
-    near it. A penalised fit that has not converged after
-    ``RESTART_ITERATIONS`` iterations goes on from where it is with the
-    curvature measured there: the curvature at the start no longer
+    near it; with ``mask`` (booleans of the shape of ``coef``) only the
+    coefficients it marks move. A penalised fit that has not converged
+    after ``RESTART_ITERATIONS`` iterations goes on from where it is with
+    the curvature measured there: the curvature at the start no longer
     describes the problem (hard targets fitted nearly exactly, where the
     optimum's curvature is far below the start's). L-BFGS's memory starts
     again with it, too short to tell how far the optimum is: the restarted
     fit's convergence is judged by the Newton decrement solved with the
     Hessian. Without a penalty the optimum may be at infinity (separated
     rows), where a curvature measured on the way only hastens the run
-    there: the fit goes on as it started. Return the solution's parameters
-    and its :class:`FitResult`.
+    there: the fit goes on as it started.
+
+    Return the solution's parameters, the solver's result (its iterations
+    summed over restarts) and whether the preconditioner proved the design
+    of full rank.
     """
-    blocks = objective.blocks
-    float64 = blocks.dtype == np.float64
-    tol = tol if float64 else max(tol, FLOAT32_TOLERANCE)
-    restarts = objective.alpha > 0
+    float64 = objective.blocks.dtype == np.float64
+    restarts = objective.penalised
     n_iter = 0
     while True:
         problem = PreconditionedObjective(
             objective,
             preconditioner_from(
-                curvature, origin, objective.alpha, objective.fit_intercept
+                curvature, origin, objective.alpha, objective.fit_intercept, mask
             ),
         )
         remaining = max_iter - n_iter
@@ -343,27 +411,232 @@ def _fit_from(
             break
         origin = problem.params(result.solution)
         curvature = measure_curvature(objective, origin, feature_magnitude)
-    result = replace(result, n_iter=n_iter)
     params = problem.params(result.solution)
     if not np.all(np.isfinite(params)):
         raise ValueError(NON_FINITE_MESSAGE)
+    return params, replace(result, n_iter=n_iter), problem.preconditioner.full_rank
+
+
+def _fit_result(objective, params, result, tol, max_iter, reason_not_finite, curvature):
+    """Return the :class:`FitResult` of ``params``, a solution of ``objective``.
+
+    ``result`` is the solver's and ``reason_not_finite`` why the optimum is
+    not finite ("" if it is).
+    """
+    message = _fit_message(reason_not_finite, result, tol, max_iter)
+    coef, intercept = coef_and_intercept(params, objective.fit_intercept)
+    return FitResult(
+        coef=coef,
+        intercept=intercept,
+        n_iter=result.n_iter,
+        warnings=[(ConvergenceWarning, message)] if message else [],
+        curvature=curvature,
+    )
+
+
+def _fit_from(objective, origin, curvature, tol, max_iter, verbose, feature_magnitude):
+    """Minimise the smooth ``objective`` from ``origin`` (see :func:`_solve_smooth`).
+
+    Without a penalty on a design not proven of full rank, the solution is
+    the one of minimum norm. Return its parameters and its
+    :class:`FitResult`.
+    """
+    tol = _tolerance_for(objective.blocks, tol)
+    params, result, full_rank = _solve_smooth(
+        objective, origin, curvature, tol, max_iter, verbose, feature_magnitude
+    )
+    blocks = objective.blocks
     if (
-        objective.alpha == 0
-        and not problem.preconditioner.full_rank
+        not objective.penalised
+        and not full_rank
         and blocks.shape[1] <= MAX_FEATURES_FOR_WHITENING
     ):
         params = minimum_norm_params(
             blocks, objective.weights, params, objective.fit_intercept
         )
-    message = _fit_message(why_not_finite(objective, params), result, tol, max_iter)
-    warnings = [(ConvergenceWarning, message)] if message else []
-    coef, intercept = coef_and_intercept(params, objective.fit_intercept)
-    return params, FitResult(
-        coef=coef,
-        intercept=intercept,
-        n_iter=result.n_iter,
-        warnings=warnings,
-        curvature=curvature,
+    return params, _fit_result(
+        objective,
+        params,
+        result,
+        tol,
+        max_iter,
+        why_not_finite(objective, params),
+        curvature,
+    )
+
+
+def _tolerance_for(blocks, tol):
+    """``tol``, or ``FLOAT32_TOLERANCE`` if larger for float32 ``X``."""
+    return tol if blocks.dtype == np.float64 else max(tol, FLOAT32_TOLERANCE)
+
+
+def _l1_bounded_fit(objective, lasso, params, curvature, tol, max_iter, verbose):
+    """Minimise ``objective`` plus ``sum(lasso * |coef|)`` with L-BFGS-B's bounds.
+
+    The coefficients are scaled by the square roots of the Hessian's
+    diagonal (a preconditioner that keeps each coefficient's sign a bound on
+    its variable) and the intercept is centered; see
+    :func:`~skxent._solver.minimize_with_l1`. Return the solution's
+    parameters and the solver's result.
+    """
+    fit_intercept = objective.fit_intercept
+    diagonal = curvature.diagonal()
+    coef, intercept = split_params(params, fit_intercept)
+    # The coefficients' L1 norm is separable in z only about coef = 0: the
+    # origin has none, and an intercept that makes up for the centering.
+    origin = join_params(
+        np.zeros_like(coef),
+        intercept + diagonal.moments.center @ coef if fit_intercept else 0.0,
+        fit_intercept,
+    )
+    scales = per_coefficient(diagonal.coefficient_scales(objective.alpha), coef)
+    problem = PreconditionedObjective(
+        objective,
+        preconditioner_from(diagonal, origin, objective.alpha, fit_intercept),
+    )
+    no_intercept = np.zeros(coef.shape[1:])
+    result = minimize_with_l1(
+        problem.value_and_gradient,
+        join_params(lasso / scales, no_intercept, fit_intercept).ravel(),
+        join_params(coef * scales, no_intercept, fit_intercept).ravel(),
+        tol=tol,
+        max_iter=max_iter,
+        verbose=verbose,
+    )
+    return problem.params(result.solution), result
+
+
+def _penalised_value(objective, lasso, params):
+    """Return the objective plus the L1 penalty ``sum(lasso * |coef|)``."""
+    value, _ = objective.value_and_gradient(params)
+    coef, _ = split_params(params, objective.fit_intercept)
+    return value + np.vdot(lasso, np.abs(coef))
+
+
+def _fit_on_supports(
+    objective, lasso, params, curvature, tol, max_iter, verbose, feature_magnitude
+):
+    """Minimise ``objective`` plus ``sum(lasso * |coef|)`` where the signs hold.
+
+    From ``params``, the coefficients that are not zero (and those without
+    an L1 penalty) move, each with its sign fixed: the penalty is then the
+    linear term ``lasso * sign``, and the problem smooth, solved by the
+    preconditioned solver on those coefficients alone; the others stay at
+    exactly zero. A zero coefficient whose gradient breaks the optimality
+    condition (``|g_j| <= lasso_j``, to ``tol`` in the preconditioner's
+    scale) joins with the sign its gradient asks for, and the support is
+    solved again; this is the active-set method of feature-sign search
+    (Lee et al., 2007).
+
+    Return the parameters, the solver's result (``gradient_max`` the
+    largest scaled violation of the optimality conditions) and whether a
+    coefficient's sign changed: then the support search starts again.
+    """
+    fit_intercept = objective.fit_intercept
+    scales = per_coefficient(curvature.coefficient_scales(objective.alpha), lasso)
+    n_iter, converged_on_support = 0, False
+    while True:
+        _, gradient = objective.value_and_gradient(params)
+        coef, _ = split_params(params, fit_intercept)
+        coef_gradient, _ = split_params(gradient, fit_intercept)
+        violations = (
+            np.where(
+                coef == 0,
+                np.maximum(np.abs(coef_gradient) - lasso, 0.0),
+                np.abs(coef_gradient + lasso * np.sign(coef)),
+            )
+            / scales
+        )
+        entering = (coef == 0) & (violations > tol)
+        status = (
+            "converged"
+            if converged_on_support and not entering.any()
+            else "max_iter"
+            if n_iter >= max_iter
+            else None
+        )
+        if status is not None:
+            return (
+                params,
+                SolverResult(None, n_iter, float(violations.max(initial=0.0)), status),
+                False,
+            )
+        signs = np.where(coef != 0, np.sign(coef), -np.sign(coef_gradient))
+        support = (coef != 0) | (lasso == 0) | entering
+        trial, result, _ = _solve_smooth(
+            objective.with_slope(np.where(support, lasso * signs, 0.0)),
+            params,
+            curvature,
+            tol,
+            max_iter - n_iter,
+            verbose,
+            feature_magnitude,
+            mask=support,
+        )
+        n_iter += result.n_iter
+        trial_coef, _ = split_params(trial, fit_intercept)
+        if np.any(support & (lasso > 0) & (signs * trial_coef < 0)):
+            # Past a zero the fixed sign's penalty is wrong: keep the better
+            # point, and let the bounds find the support again.
+            if _penalised_value(objective, lasso, trial) < _penalised_value(
+                objective, lasso, params
+            ):
+                params = trial
+            return params, replace(result, n_iter=n_iter), True
+        params = trial
+        if result.status != "converged":
+            return params, replace(result, n_iter=n_iter), False
+        converged_on_support = True
+
+
+def _fit_l1_from(
+    objective, lasso, origin, curvature, tol, max_iter, verbose, feature_magnitude
+):
+    """Minimise ``objective`` plus ``sum(lasso * |coef|)`` from ``origin``.
+
+    L-BFGS-B with bounds finds the coefficients' support and signs
+    (:func:`_l1_bounded_fit`, to ``SUPPORT_TOLERANCE``), and the
+    preconditioned solver finishes on it (:func:`_fit_on_supports`),
+    which checks the optimality conditions of every coefficient. Where a
+    sign changed on the way, the bounded search starts again from there, to
+    a tolerance ``SUPPORT_TOLERANCE_FACTOR`` times tighter. Return the
+    solution's parameters and its :class:`FitResult`.
+    """
+    tol = _tolerance_for(objective.blocks, tol)
+    coef, _ = split_params(origin, objective.fit_intercept)
+    lasso = np.broadcast_to(per_coefficient(lasso, coef), coef.shape)
+    support_tol = max(tol, SUPPORT_TOLERANCE)
+    params, n_iter = origin, 0
+    while True:
+        params, bounded = _l1_bounded_fit(
+            objective, lasso, params, curvature, support_tol, max_iter - n_iter, verbose
+        )
+        n_iter += bounded.n_iter
+        curvature = measure_curvature(objective, params, feature_magnitude)
+        params, result, signs_changed = _fit_on_supports(
+            objective,
+            lasso,
+            params,
+            curvature,
+            tol,
+            max_iter - n_iter,
+            verbose,
+            feature_magnitude,
+        )
+        n_iter += result.n_iter
+        if not signs_changed or n_iter >= max_iter:
+            break
+        support_tol = max(tol, support_tol * SUPPORT_TOLERANCE_FACTOR)
+    if signs_changed:
+        result = replace(result, status="max_iter")
+    return params, _fit_result(
+        objective,
+        params,
+        replace(result, n_iter=n_iter),
+        tol,
+        max_iter,
+        unbounded_intercept_message(objective),
+        curvature,
     )
 
 

@@ -87,6 +87,7 @@ from ._objective import (
     column_sums,
     dense,
     design_matrix,
+    per_coefficient,
     raw_prediction,
     scale_rows,
     weighted_grams,
@@ -655,7 +656,10 @@ def parameter_covariance(
     n_params, n_classes = params.shape
     basis = sum_to_zero_basis(n_classes)
     penalty = np.zeros((n_params, n_classes))
-    penalty[:n_features] = alpha * sums.total_weight
+    penalty[:n_features] = per_coefficient(alpha, penalty[:n_features]) * (
+        sums.total_weight
+    )
+    penalised = bool(np.any(penalty > 0))
     penalty = penalty.ravel()
     bread, meat, rounding = _sandwich_parts(sums, cov_type, information)
     inverse, identified, rank = scaled_pseudo_inverse(
@@ -670,12 +674,12 @@ def parameter_covariance(
     covariance[zero, :] = 0.0
     covariance[:, zero] = 0.0
     covariance *= _small_sample_factor(sums, cov_type, rank)
-    if alpha == 0:
+    if not penalised:
         # No penalty fixes anything: a variance cancelling to zero is that of
         # a coefficient the data do not determine (rows fitted at probability
         # 0 or 1 leave the bread all but singular).
         identified &= ~cancelled
-    fixed = cancelled & (alpha > 0)
+    fixed = cancelled & penalised
     gradient = (sums.score_total + penalty * params.ravel()).reshape(n_params, -1)
     gradient = (gradient @ basis).ravel()
     identified_rows = identified.reshape(n_params, -1).all(axis=1)

@@ -6,10 +6,15 @@ link, a matrix of shape (n_features + 1, n_classes) with a column per class
 for the softmax. For a design matrix ``X`` with targets ``t`` and weights
 ``w`` summing to 1 the objective is
 
-    f(params) = sum_i w_i * CE(t_i, x_i @ coef + intercept) + alpha / 2 * ||coef||^2,
+    f(params) = sum_i w_i * CE(t_i, x_i @ coef + intercept)
+                + sum_j alpha_j / 2 * ||coef_j||^2 + <slope, coef>,
 
 scikit-learn's GLM scaling (``PoissonRegressor``): the intercept is not
-penalised. ``CE`` and its derivatives come from a link (``_link.py``).
+penalised. ``alpha_j`` is one number for every feature or one per feature
+(an elastic net's L2 part with penalty weights); the linear term ``slope``
+is an L1 penalty where the signs of the coefficients are fixed (see
+``_fit``'s active-set solver), zero otherwise. ``CE`` and its derivatives
+come from a link (``_link.py``).
 
 An evaluation needs ``X @ coef`` and then ``X.T @ residual``. Both are done
 block of rows by block of rows (``RowBlocks``, in parallel threads), the
@@ -111,6 +116,17 @@ def weighted_grams(design, row_matrices):
     return grams
 
 
+def per_coefficient(values, coef):
+    """``values`` of shape (n_features,) (or a number) broadcast to ``coef``'s shape.
+
+    ``coef`` has a column per class for the softmax.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    if values.ndim == 0:
+        return values
+    return values.reshape(values.shape + (1,) * (np.ndim(coef) - 1))
+
+
 def raw_prediction(params, X, fit_intercept):
     """Return the linear predictor ``X @ coef + intercept``."""
     coef, intercept = split_params(params, fit_intercept)
@@ -165,11 +181,14 @@ class LinearObjective:
     weights : array of shape (n_samples,)
         Non-negative sample weights that sum to 1, as ``blocks.rows`` gives
         them.
-    alpha : float
-        L2 penalty strength on ``coef``.
+    alpha : float or ndarray of shape (n_features,)
+        L2 penalty strength on ``coef``, one for all features or one per
+        feature.
     fit_intercept : bool
     link : link from ``_link.py``
         A binary link for 1-D targets, the softmax for 2-D ones.
+    slope : ndarray of the shape of ``coef``, default=None
+        The linear term's coefficients; None for none.
 
     Examples
     --------
@@ -186,14 +205,24 @@ class LinearObjective:
     (0.693147, array([-0.25,  0.  ]))
     """
 
-    def __init__(self, blocks, targets, weights, alpha, fit_intercept, link):
+    def __init__(
+        self, blocks, targets, weights, alpha, fit_intercept, link, slope=None
+    ):
         self.blocks = blocks
         self.targets = targets
         self.weights = weights
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self.link = link
+        self.slope = slope
         self._latest_loss = _LatestLoss()
+
+    @property
+    def penalised(self):
+        """Whether any coefficient is penalised (L2, or the L1 slope)."""
+        return bool(np.any(np.asarray(self.alpha) > 0)) or (
+            self.slope is not None and bool(np.any(self.slope))
+        )
 
     def with_alpha(self, alpha):
         """Return the objective with the penalty ``alpha`` on the same data.
@@ -205,6 +234,16 @@ class LinearObjective:
         """
         objective = copy.copy(self)
         objective.alpha = alpha
+        return objective
+
+    def with_slope(self, slope):
+        """Return the objective with the linear term ``slope`` on the same data.
+
+        It shares this one's memory of its latest evaluation, as
+        :meth:`with_alpha` does.
+        """
+        objective = copy.copy(self)
+        objective.slope = slope
         return objective
 
     def value_and_gradient(self, params, dtype=None):
@@ -230,8 +269,12 @@ class LinearObjective:
             self._latest_loss.put(params, dtype, sums)
         value, coef_gradient, intercept_gradient = sums
         coef, _ = split_params(params, fit_intercept)
-        value += 0.5 * self.alpha * np.vdot(coef, coef)
-        coef_gradient = coef_gradient + self.alpha * coef
+        ridge = per_coefficient(self.alpha, coef) * coef
+        value += 0.5 * np.vdot(ridge, coef)
+        coef_gradient = coef_gradient + ridge
+        if self.slope is not None:
+            value += np.vdot(self.slope, coef)
+            coef_gradient = coef_gradient + self.slope
         return value, join_params(coef_gradient, intercept_gradient, fit_intercept)
 
     def curvature_at(self, params):
@@ -273,7 +316,9 @@ class LinearObjective:
             block_terms, (curvature, self.weights)
         )
         vector_coef, _ = split_params(vector, fit_intercept)
-        coef_product = coef_product + self.alpha * vector_coef
+        coef_product = coef_product + per_coefficient(self.alpha, vector_coef) * (
+            vector_coef
+        )
         return join_params(coef_product, intercept_product, fit_intercept)
 
     def curvature_weights(self, curvature):

@@ -109,23 +109,42 @@ class AffinePreconditioner:
         Whether every direction of the coefficients had curvature in the
         sampled rows, which proves the design of full rank (the sampled rows
         are some of its rows); False when unknown (Jacobi scaling alone).
+    mask : ndarray of bool of the shape of ``coef``, default=None
+        The coefficients that move (the others keep their ``origin``
+        value); None for all. ``coef_map`` then has a column per feature
+        with a coefficient that moves, and zero rows for the others.
     """
 
-    def __init__(self, origin, coef_map, center, intercept_scale, class_map, full_rank):
+    def __init__(
+        self,
+        origin,
+        coef_map,
+        center,
+        intercept_scale,
+        class_map,
+        full_rank,
+        mask=None,
+    ):
         self.origin = origin
         self.coef_map = coef_map
         self.center = center
         self.intercept_scale = intercept_scale
         self.class_map = class_map
         self.full_rank = full_rank
+        self.mask = mask
 
     @property
     def fit_intercept(self):
         return self.center is not None
 
     @property
+    def variables_shape(self):
+        """The shape of ``z``: like the parameters', a row per moving feature."""
+        return (self.coef_map.shape[1] + self.fit_intercept,) + self.origin.shape[1:]
+
+    @property
     def n_variables(self):
-        return self.origin.size
+        return int(np.prod(self.variables_shape))
 
     def _mix_classes(self, z):
         return z if self.class_map is None else z @ self.class_map
@@ -133,11 +152,13 @@ class AffinePreconditioner:
     def step(self, z):
         """Return the parameter change ``T @ z``.
 
-        ``z`` is flat or of the parameters' shape.
+        ``z`` is flat or of the shape :attr:`variables_shape`.
         """
-        z = self._mix_classes(np.reshape(z, self.origin.shape))
+        z = self._mix_classes(np.reshape(z, self.variables_shape))
         u, u0 = split_params(z, self.fit_intercept)
         coef_step = self.coef_map @ u
+        if self.mask is not None:
+            coef_step = coef_step * self.mask
         intercept_step = (
             self.intercept_scale * u0 - self.center @ coef_step
             if self.fit_intercept
@@ -158,6 +179,8 @@ class AffinePreconditioner:
             coef_gradient = coef_gradient - np.multiply.outer(
                 self.center, intercept_gradient
             )
+        if self.mask is not None:
+            coef_gradient = coef_gradient * self.mask
         z_gradient = join_params(
             self.coef_map.T @ coef_gradient,
             self.intercept_scale * intercept_gradient,
@@ -470,6 +493,25 @@ class Curvature(NamedTuple):
     class_map: np.ndarray | None
     class_typical: float
 
+    def diagonal(self):
+        """Return this curvature without the correlations of features or classes.
+
+        A preconditioner built from it scales each coefficient alone (Jacobi
+        scaling), so that it keeps bounds on the coefficients bounds on
+        ``z``.
+        """
+        return Curvature(self.moments._replace(correlation=None), self.total, None, 1.0)
+
+    def coefficient_scales(self, alpha):
+        """Return ``D``, the square roots of the Hessian's diagonal on ``coef``.
+
+        They are a row per feature, for the penalty ``alpha`` (a number or
+        one per feature).
+        """
+        return np.sqrt(
+            _column_curvatures(self.moments, self.total, alpha / self.class_typical)
+        )
+
 
 def measure_curvature(objective, origin, feature_magnitude=None):
     """Return the :class:`Curvature` of ``objective`` at ``origin``.
@@ -509,29 +551,67 @@ def measure_curvature(objective, origin, feature_magnitude=None):
     return Curvature(moments, total_curvature, class_map, typical)
 
 
-def preconditioner_from(curvature, origin, alpha, fit_intercept):
+def _restricted(moments, rows):
+    """Return the :class:`Moments` of the columns ``rows`` (a boolean mask) alone."""
+    correlation = moments.correlation
+    return Moments(
+        moments.center[rows],
+        moments.squares[rows],
+        None if correlation is None else correlation[np.ix_(rows, rows)],
+    )
+
+
+def _embedded(coef_map, rows):
+    """``coef_map`` of the features ``rows`` as a map onto all features.
+
+    The rows of the other features are zero.
+    """
+    n_features, columns = rows.size, np.flatnonzero(rows)
+    if sparse.issparse(coef_map):
+        coef_map = coef_map.tocoo()
+        return sparse.csr_array(
+            (coef_map.data, (columns[coef_map.row], coef_map.col)),
+            shape=(n_features, coef_map.shape[1]),
+        )
+    embedded = np.zeros((n_features, coef_map.shape[1]))
+    embedded[rows] = coef_map
+    return embedded
+
+
+def preconditioner_from(curvature, origin, alpha, fit_intercept, mask=None):
     """Return the preconditioner at ``origin`` for the penalty ``alpha``.
 
     ``curvature`` is a :class:`Curvature`, measured at ``origin`` or near
-    it.
+    it; ``alpha`` is a number or one per feature. With ``mask`` (booleans of
+    the shape of ``coef``) only the coefficients it marks move, and the
+    preconditioner is built from the curvature of their features alone.
     """
+    moments = curvature.moments
+    rows = None
+    if mask is not None:
+        rows = mask if mask.ndim == 1 else mask.any(axis=1)
+        moments = _restricted(moments, rows)
+        alpha = alpha[rows] if np.ndim(alpha) else alpha
     # In the class direction with curvature c the Hessian is c * (G + alpha /
     # c): a typical c stands for all.
     coef_map, full_rank = _coef_map(
-        curvature.moments, curvature.total, alpha / curvature.class_typical
+        moments, curvature.total, alpha / curvature.class_typical
     )
-    if not fit_intercept:
-        return AffinePreconditioner(
-            origin, coef_map, None, 1.0, curvature.class_map, full_rank
-        )
-    intercept_scale = 1.0 / np.sqrt(curvature.total) if curvature.total > 0 else 1.0
+    if rows is not None:
+        coef_map = _embedded(coef_map, rows)
+    center, intercept_scale = None, 1.0
+    if fit_intercept:
+        center = curvature.moments.center
+        if curvature.total > 0:
+            intercept_scale = 1.0 / np.sqrt(curvature.total)
     return AffinePreconditioner(
         origin,
         coef_map,
-        curvature.moments.center,
+        center,
         intercept_scale,
         curvature.class_map,
         full_rank,
+        mask,
     )
 
 

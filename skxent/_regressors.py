@@ -22,11 +22,30 @@ _LINK_PARAMETER = """link : {"logit", "probit", "cloglog"}, default="logit"
         the better model: the user guide's section on links (:ref:`links`)."""
 
 _ALPHA_PARAMETER = """alpha : float, default=1e-4
-        Strength of the L2 penalty ``alpha / 2 * ||coef||^2`` added to the
-        weighted *mean* cross-entropy, the scaling of scikit-learn's
-        ``PoissonRegressor``: ``alpha`` means the same there and here, and
-        does not grow with the number of samples. ``alpha=0`` fits the
-        unpenalised (quasi-)maximum-likelihood model."""
+        Strength of the penalty added to the weighted *mean* cross-entropy,
+        with ``l1_ratio=0`` the L2 penalty ``alpha / 2 * ||coef||^2``: the
+        scaling of scikit-learn's ``PoissonRegressor``, so ``alpha`` means
+        the same there and here, and does not grow with the number of
+        samples. ``alpha=0`` fits the unpenalised (quasi-)maximum-likelihood
+        model."""
+
+_L1_RATIO_PARAMETER = """l1_ratio : float in [0, 1], default=0.0
+        The elastic-net mixing of the penalty, the convention of
+        scikit-learn's ``ElasticNet`` and glum: the penalty is
+        ``alpha * (l1_ratio * ||P * coef||_1 + (1 - l1_ratio) / 2 *
+        ||sqrt(P) * coef||_2^2)`` with ``P`` the ``penalty_weights``. 0 is
+        the L2 (ridge) penalty, 1 the L1 (lasso) penalty, whose optimum has
+        coefficients exactly 0.0; for 2-D targets every coefficient of the
+        ``(n_classes, n_features)`` matrix is penalised alike (elementwise
+        L1). The intercept is never penalised. With ``l1_ratio > 0`` and
+        ``alpha > 0`` the inference methods refuse (see the user guide)."""
+
+_PENALTY_WEIGHTS_PARAMETER = """\
+penalty_weights : array-like of shape (n_features,), default=None
+        Non-negative factors ``P`` of each feature's penalty, in both its L1
+        and L2 parts (glum's ``P1`` and ``P2`` as one vector); 0 leaves a
+        feature unpenalised (a control to keep in the model). None
+        penalises every feature alike (all ones)."""
 
 _FIT_INTERCEPT_PARAMETER = """fit_intercept : bool, default=True
         Whether to fit an intercept. It is never penalised."""
@@ -58,6 +77,8 @@ _SHARED_PARAMETERS = "\n\n    ".join(
     (
         _LINK_PARAMETER,
         _ALPHA_PARAMETER,
+        _L1_RATIO_PARAMETER,
+        _PENALTY_WEIGHTS_PARAMETER,
         _FIT_INTERCEPT_PARAMETER,
         _MAX_ITER_PARAMETER,
         _TOL_PARAMETER,
@@ -376,6 +397,8 @@ class CrossEntropyRegressor(CrossEntropyRegressorBase):
         target_range="auto",
         link="logit",
         alpha=1e-4,
+        l1_ratio=0.0,
+        penalty_weights=None,
         fit_intercept=True,
         max_iter=100,
         tol=1e-10,
@@ -385,6 +408,8 @@ class CrossEntropyRegressor(CrossEntropyRegressorBase):
         super().__init__(
             link=link,
             alpha=alpha,
+            l1_ratio=l1_ratio,
+            penalty_weights=penalty_weights,
             fit_intercept=fit_intercept,
             max_iter=max_iter,
             tol=tol,

@@ -357,22 +357,35 @@ def separation_message(objective, params):
     return separated_rows_message(n_separated, n_hard) if n_separated else ""
 
 
-def why_not_finite(objective, params):
-    """Why the optimum of ``objective`` is not finite, fitted at ``params``.
+def unbounded_intercept_message(objective):
+    """Why the intercepts of ``objective``'s optimum are not finite; "" if they are.
 
-    It is ``""`` when it is finite.
+    Targets of positive weight all 0 or all 1 (or a class absent from 2-D
+    targets) are fitted better and better as an intercept goes to
+    infinity, whatever the penalty on the coefficients.
     """
+    if not objective.fit_intercept:
+        return ""
     at_zero, at_one = bound_classes(
         objective.blocks, objective.targets, objective.weights
     )
-    one_class = objective.targets.ndim == 1
-    if objective.fit_intercept and one_class and (at_zero.size or at_one.size):
+    if objective.targets.ndim == 1 and (at_zero.size or at_one.size):
         return constant_targets_message(all_zero=bool(at_zero.size))
-    if objective.fit_intercept and at_zero.size:
+    if at_zero.size:
         return absent_classes_message(at_zero)
-    if objective.alpha == 0:
-        return separation_message(objective, params)
     return ""
+
+
+def why_not_finite(objective, params):
+    """Why the optimum of ``objective`` is not finite, fitted at ``params``.
+
+    It is ``""`` when it is finite. Separation is looked for only when no
+    coefficient is penalised.
+    """
+    message = unbounded_intercept_message(objective)
+    if message or objective.penalised:
+        return message
+    return separation_message(objective, params)
 
 
 def constant_targets_message(all_zero):

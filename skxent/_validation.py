@@ -605,6 +605,37 @@ def check_non_negative_weights(sample_weight):
         )
 
 
+def check_penalty_weights(penalty_weights, n_features):
+    """Return ``penalty_weights`` as float64 of shape (n_features,), or None.
+
+    Raise a ValueError naming the offending values unless there is one
+    finite, non-negative weight per feature.
+    """
+    if penalty_weights is None:
+        return None
+    weights = check_array(
+        penalty_weights,
+        ensure_2d=False,
+        ensure_all_finite=False,
+        dtype=np.float64,
+        input_name="penalty_weights",
+    )
+    if weights.shape != (n_features,):
+        raise ValueError(
+            f"penalty_weights must have one weight per feature, shape "
+            f"({n_features},); got shape {weights.shape}."
+        )
+    bad = np.flatnonzero(~(np.isfinite(weights) & (weights >= 0)))
+    if bad.size:
+        raise ValueError(
+            "penalty_weights must be finite and non-negative (0 leaves a "
+            f"feature unpenalised); found {bad.size} other values (first at "
+            f"index {bad[0]}: {float(weights[bad[0]])!r}; "
+            f"{_describe_values(weights)})."
+        )
+    return weights
+
+
 def wants_groups(groups, cov_type):
     """Whether ``cov_type`` is ``"cluster"``, which alone takes ``groups``.
 

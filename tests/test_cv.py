@@ -722,6 +722,8 @@ def test_clone_and_get_params_round_trip(estimator_cv, make_proportions):
     X, y, _ = _proportions(make_proportions)
     expected = {
         "alphas",
+        "l1_ratio",
+        "penalty_weights",
         "link",
         "fit_intercept",
         "tol",
