@@ -67,13 +67,19 @@ REUSED_CURVATURE_ITERATIONS = 3
 # preconditioned again with the curvature where it is (see _fit_from).
 RESTART_ITERATIONS = 40
 
-# L-BFGS-B with bounds, whose Jacobi scaling leaves ill-conditioned problems
-# slow, only finds the support of an L1-penalised fit: it stops at this
-# scaled gradient (or tol) and the preconditioned solver finishes on the
-# support. Where a sign then changes (the support was wrong), it searches
-# again to a tolerance this factor tighter.
-SUPPORT_TOLERANCE = 1e-4
-SUPPORT_TOLERANCE_FACTOR = 1e-2
+# The most L-BFGS-B iterations on the quadratic model of a proximal Newton
+# step (each a product with a p x p matrix, no pass over X), and the scaled
+# gradient it is first solved to (or tol): the model only proposes which
+# coefficients are zero. Where the fit on that support leaves a zero
+# coefficient short of optimal, the next model is solved to this share of
+# the violation, so that it moves that coefficient.
+MODEL_ITERATIONS = 1000
+MODEL_TOLERANCE = 1e-4
+MODEL_TOLERANCE_SHARE = 0.1
+
+# The fit on a support is first taken to this tolerance (or tol), where a
+# coefficient crossing zero shows, before a fit to tol is spent on it.
+SIGN_CHECK_TOLERANCE = 1e-6
 
 
 ADVICE_AT_MAX_ITER = (
@@ -470,123 +476,116 @@ def _tolerance_for(blocks, tol):
     return tol if blocks.dtype == np.float64 else max(tol, FLOAT32_TOLERANCE)
 
 
-def _l1_bounded_fit(objective, lasso, params, curvature, tol, max_iter, verbose):
-    """Minimise ``objective`` plus ``sum(lasso * |coef|)`` with L-BFGS-B's bounds.
+def _l1_newton_proposal(objective, lasso, params, curvature, model_tol):
+    """Return the parameters of a proximal Newton step from ``params``.
 
-    The coefficients are scaled by the square roots of the Hessian's
-    diagonal (a preconditioner that keeps each coefficient's sign a bound on
-    its variable) and the intercept is centered; see
-    :func:`~skxent._solver.minimize_with_l1`. Return the solution's
-    parameters and the solver's result.
+    The step minimises the quadratic model of the smooth ``objective`` at
+    ``params`` (its gradient, and the Hessian of ``curvature``, estimated
+    from sampled rows) plus ``sum(lasso * |coef|)``: an L1-penalised
+    quadratic in the coefficients, solved by L-BFGS-B with bounds
+    (:func:`~skxent._solver.minimize_with_l1`) without reading ``X``. Its
+    variables are the coefficients scaled by the square roots of the
+    Hessian's diagonal, so that the bounds stay bounds; the intercept keeps
+    its centered value (it is free, the support's fit moves it). The
+    coefficients it puts at exactly zero, and the signs of the others, are
+    the support the preconditioned solver then fits on (what glum's
+    ``irls-cd`` does with coordinate descent).
     """
     fit_intercept = objective.fit_intercept
-    diagonal = curvature.diagonal()
+    _, gradient = objective.value_and_gradient(params)
     coef, intercept = split_params(params, fit_intercept)
-    # The coefficients' L1 norm is separable in z only about coef = 0: the
-    # origin has none, and an intercept that makes up for the centering.
-    origin = join_params(
-        np.zeros_like(coef),
-        intercept + diagonal.moments.center @ coef if fit_intercept else 0.0,
-        fit_intercept,
-    )
-    scales = per_coefficient(diagonal.coefficient_scales(objective.alpha), coef)
-    problem = PreconditionedObjective(
-        objective,
-        preconditioner_from(diagonal, origin, objective.alpha, fit_intercept),
-    )
-    no_intercept = np.zeros(coef.shape[1:])
+    coef_gradient, intercept_gradient = split_params(gradient, fit_intercept)
+    center = curvature.moments.center
+    if fit_intercept:
+        # The gradient with the centered intercept held fixed.
+        coef_gradient = coef_gradient - np.multiply.outer(center, intercept_gradient)
+    hessian_product = curvature.coefficient_hessian_product(objective.alpha)
+    scales = per_coefficient(curvature.coefficient_scales(objective.alpha), coef)
+
+    def model_value_and_gradient(scaled):
+        step = scaled.reshape(coef.shape) / scales - coef
+        curved = hessian_product(step)
+        value = np.vdot(coef_gradient, step) + 0.5 * np.vdot(step, curved)
+        return value, ((coef_gradient + curved) / scales).ravel()
+
     result = minimize_with_l1(
-        problem.value_and_gradient,
-        join_params(lasso / scales, no_intercept, fit_intercept).ravel(),
-        join_params(coef * scales, no_intercept, fit_intercept).ravel(),
-        tol=tol,
-        max_iter=max_iter,
-        verbose=verbose,
+        model_value_and_gradient,
+        (lasso / scales).ravel(),
+        (coef * scales).ravel(),
+        tol=model_tol,
+        max_iter=MODEL_ITERATIONS,
+        verbose=0,
     )
-    return problem.params(result.solution), result
+    new_coef = result.solution.reshape(coef.shape) / scales
+    if not fit_intercept:
+        return new_coef
+    return join_params(new_coef, intercept - center @ (new_coef - coef), True)
 
 
-def _penalised_value(objective, lasso, params):
-    """Return the objective plus the L1 penalty ``sum(lasso * |coef|)``."""
-    value, _ = objective.value_and_gradient(params)
+def _zero_coefficient_violations(objective, lasso, params, scales):
+    """Return how far each zero coefficient is from optimal at zero, scaled.
+
+    A coefficient is optimal at zero when ``|g_j| <= lasso_j`` for the
+    smooth ``objective``'s gradient ``g`` (its subgradient condition); the
+    excess is divided by ``scales`` (the preconditioner's), in which ``tol``
+    is set. The others are 0: the fit on the support judged them.
+    """
+    _, gradient = objective.value_and_gradient(params)
     coef, _ = split_params(params, objective.fit_intercept)
-    return value + np.vdot(lasso, np.abs(coef))
+    coef_gradient, _ = split_params(gradient, objective.fit_intercept)
+    excess = np.maximum(np.abs(coef_gradient) - lasso, 0.0) / scales
+    return np.where(coef == 0, excess, 0.0)
 
 
-def _fit_on_supports(
+def _fit_on_support(
     objective, lasso, params, curvature, tol, max_iter, verbose, feature_magnitude
 ):
-    """Minimise ``objective`` plus ``sum(lasso * |coef|)`` where the signs hold.
+    """Minimise ``objective`` plus ``sum(lasso * |coef|)`` on the support of ``params``.
 
-    From ``params``, the coefficients that are not zero (and those without
-    an L1 penalty) move, each with its sign fixed: the penalty is then the
-    linear term ``lasso * sign``, and the problem smooth, solved by the
-    preconditioned solver on those coefficients alone; the others stay at
-    exactly zero. A zero coefficient whose gradient breaks the optimality
-    condition (``|g_j| <= lasso_j``, to ``tol`` in the preconditioner's
-    scale) joins with the sign its gradient asks for, and the support is
-    solved again; this is the active-set method of feature-sign search
-    (Lee et al., 2007).
-
-    Return the parameters, the solver's result (``gradient_max`` the
-    largest scaled violation of the optimality conditions) and whether a
-    coefficient's sign changed: then the support search starts again.
+    The coefficients that are not zero (and those without an L1 penalty)
+    move, each with its sign fixed: the penalty is then the linear term
+    ``lasso * sign``, and the problem smooth, solved by the preconditioned
+    solver on those coefficients alone; the others stay at exactly zero.
+    Where a coefficient's solution crosses zero, the fixed sign's penalty
+    is wrong beyond it: the fit moves from ``params`` towards the solution
+    only as far as the first crossing (the objective decreases on the way,
+    the problem being convex), that coefficient becomes exactly zero and
+    leaves the support, and the rest is solved again; this is the line
+    search of feature-sign search (Lee et al., 2007). Return the parameters
+    and the solver's result (its iterations summed).
     """
     fit_intercept = objective.fit_intercept
-    scales = per_coefficient(curvature.coefficient_scales(objective.alpha), lasso)
-    n_iter, converged_on_support = 0, False
+    n_iter, stage_tol = 0, max(tol, SIGN_CHECK_TOLERANCE)
     while True:
-        _, gradient = objective.value_and_gradient(params)
         coef, _ = split_params(params, fit_intercept)
-        coef_gradient, _ = split_params(gradient, fit_intercept)
-        violations = (
-            np.where(
-                coef == 0,
-                np.maximum(np.abs(coef_gradient) - lasso, 0.0),
-                np.abs(coef_gradient + lasso * np.sign(coef)),
-            )
-            / scales
-        )
-        entering = (coef == 0) & (violations > tol)
-        status = (
-            "converged"
-            if converged_on_support and not entering.any()
-            else "max_iter"
-            if n_iter >= max_iter
-            else None
-        )
-        if status is not None:
-            return (
-                params,
-                SolverResult(None, n_iter, float(violations.max(initial=0.0)), status),
-                False,
-            )
-        signs = np.where(coef != 0, np.sign(coef), -np.sign(coef_gradient))
-        support = (coef != 0) | (lasso == 0) | entering
+        signs = np.sign(coef)
         trial, result, _ = _solve_smooth(
-            objective.with_slope(np.where(support, lasso * signs, 0.0)),
+            objective.with_slope(lasso * signs),
             params,
             curvature,
-            tol,
+            stage_tol,
             max_iter - n_iter,
             verbose,
             feature_magnitude,
-            mask=support,
+            mask=(coef != 0) | (lasso == 0),
         )
         n_iter += result.n_iter
+        result = replace(result, n_iter=n_iter)
         trial_coef, _ = split_params(trial, fit_intercept)
-        if np.any(support & (lasso > 0) & (signs * trial_coef < 0)):
-            # Past a zero the fixed sign's penalty is wrong: keep the better
-            # point, and let the bounds find the support again.
-            if _penalised_value(objective, lasso, trial) < _penalised_value(
-                objective, lasso, params
-            ):
-                params = trial
-            return params, replace(result, n_iter=n_iter), True
-        params = trial
-        if result.status != "converged":
-            return params, replace(result, n_iter=n_iter), False
-        converged_on_support = True
+        crossed = (lasso > 0) & (coef != 0) & (signs * trial_coef <= 0)
+        if n_iter >= max_iter or not (crossed.any() or stage_tol > tol):
+            return trial, result
+        if not crossed.any():
+            params, stage_tol = trial, tol
+            continue
+        ratios = np.full(coef.shape, np.inf)
+        ratios[crossed] = coef[crossed] / (coef[crossed] - trial_coef[crossed])
+        crossing = ratios.min()
+        params = params + crossing * (trial - params)
+        coef, _ = split_params(params, fit_intercept)
+        # In place (coef is a view of params): the first crossing's
+        # coefficients, and any that rounding carried past zero.
+        coef[(ratios <= crossing) | ((lasso > 0) & (signs * coef <= 0))] = 0.0
 
 
 def _fit_l1_from(
@@ -594,26 +593,26 @@ def _fit_l1_from(
 ):
     """Minimise ``objective`` plus ``sum(lasso * |coef|)`` from ``origin``.
 
-    L-BFGS-B with bounds finds the coefficients' support and signs
-    (:func:`_l1_bounded_fit`, to ``SUPPORT_TOLERANCE``), and the
-    preconditioned solver finishes on it (:func:`_fit_on_supports`),
-    which checks the optimality conditions of every coefficient. Where a
-    sign changed on the way, the bounded search starts again from there, to
-    a tolerance ``SUPPORT_TOLERANCE_FACTOR`` times tighter. Return the
-    solution's parameters and its :class:`FitResult`.
+    In turn, a proximal Newton step proposes the support and the signs
+    (:func:`_l1_newton_proposal`), and the preconditioned solver fits the
+    coefficients on it (:func:`_fit_on_support`), until the optimality
+    conditions of every coefficient hold to ``tol`` there. The quadratic
+    model's Hessian is estimated from sampled rows: it need only find which
+    coefficients are zero; the fit on the support gives their exact values.
+    Return the solution's parameters and its :class:`FitResult`.
     """
     tol = _tolerance_for(objective.blocks, tol)
     coef, _ = split_params(origin, objective.fit_intercept)
     lasso = np.broadcast_to(per_coefficient(lasso, coef), coef.shape)
-    support_tol = max(tol, SUPPORT_TOLERANCE)
     params, n_iter = origin, 0
+    model_tol = max(tol, MODEL_TOLERANCE)
     while True:
-        params, bounded = _l1_bounded_fit(
-            objective, lasso, params, curvature, support_tol, max_iter - n_iter, verbose
-        )
-        n_iter += bounded.n_iter
-        curvature = measure_curvature(objective, params, feature_magnitude)
-        params, result, signs_changed = _fit_on_supports(
+        params = _l1_newton_proposal(objective, lasso, params, curvature, model_tol)
+        n_iter += 1
+        if verbose:
+            support = np.count_nonzero(split_params(params, objective.fit_intercept)[0])
+            print(f"proximal Newton step {n_iter:4d}: {support} non-zero coefficients")
+        params, result = _fit_on_support(
             objective,
             lasso,
             params,
@@ -624,15 +623,28 @@ def _fit_l1_from(
             feature_magnitude,
         )
         n_iter += result.n_iter
-        if not signs_changed or n_iter >= max_iter:
+        scales = per_coefficient(curvature.coefficient_scales(objective.alpha), lasso)
+        violation = float(
+            _zero_coefficient_violations(objective, lasso, params, scales).max(
+                initial=0.0
+            )
+        )
+        converged = result.status == "converged" and violation <= tol
+        if converged or n_iter >= max_iter:
             break
-        support_tol = max(tol, support_tol * SUPPORT_TOLERANCE_FACTOR)
-    if signs_changed:
-        result = replace(result, status="max_iter")
+        # The next model must be solved finely enough to see the violation.
+        model_tol = max(tol, min(model_tol, MODEL_TOLERANCE_SHARE * violation))
+        curvature = measure_curvature(objective, params, feature_magnitude)
+    result = SolverResult(
+        solution=None,
+        n_iter=n_iter,
+        gradient_max=max(violation, result.gradient_max),
+        status="converged" if converged else "max_iter",
+    )
     return params, _fit_result(
         objective,
         params,
-        replace(result, n_iter=n_iter),
+        result,
         tol,
         max_iter,
         unbounded_intercept_message(objective),

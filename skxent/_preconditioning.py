@@ -492,15 +492,34 @@ class Curvature(NamedTuple):
     total: float
     class_map: np.ndarray | None
     class_typical: float
+    class_curvature: np.ndarray | None = None
 
-    def diagonal(self):
-        """Return this curvature without the correlations of features or classes.
+    def coefficient_hessian_product(self, alpha):
+        """Return ``d -> H @ d``, the Hessian on the coefficients, intercept centered.
 
-        A preconditioner built from it scales each coefficient alone (Jacobi
-        scaling), so that it keeps bounds on the coefficients bounds on
-        ``z``.
+        ``H`` is the curvature-weighted Gram matrix of the centered columns
+        (only its diagonal above ``MAX_FEATURES_FOR_WHITENING`` features),
+        times the class matrix ``C`` (trace 1) for the softmax, plus the
+        penalty ``alpha`` (a number or one per feature); ``d`` has the
+        shape of ``coef``. It is the Hessian in the coefficients when the
+        intercept absorbs the centering, so no product reads ``X``.
         """
-        return Curvature(self.moments._replace(correlation=None), self.total, None, 1.0)
+        moments = self.moments
+        if moments.correlation is None:
+            gram = sparse.diags_array(moments.squares)
+        else:
+            spread = np.sqrt(moments.squares)
+            gram = moments.correlation * np.outer(spread, spread)
+        ridge = np.asarray(alpha, dtype=np.float64)
+
+        def product(direction):
+            ridged = ridge.reshape(ridge.shape + (1,) * (direction.ndim - ridge.ndim))
+            product = gram @ direction
+            if self.class_curvature is not None:
+                product = product @ self.class_curvature
+            return product + ridged * direction
+
+        return product
 
     def coefficient_scales(self, alpha):
         """Return ``D``, the square roots of the Hessian's diagonal on ``coef``.
@@ -534,13 +553,14 @@ def measure_curvature(objective, origin, feature_magnitude=None):
     # binary link).
     total_curvature, curvature_sum = objective.curvature_sums(curvature)
     curvature_sum = np.asarray(curvature_sum)
-    class_map, typical = None, 1.0
+    class_map, typical, class_curvature = None, 1.0, None
     if curvature_sum.ndim == 2:
-        class_map, typical = _class_map(
+        class_curvature = (
             curvature_sum / total_curvature
             if total_curvature > 0
             else np.eye(len(curvature_sum))
         )
+        class_map, typical = _class_map(class_curvature)
     moments = curvature_moments(
         objective.blocks,
         objective.curvature_weights(curvature),
@@ -548,7 +568,7 @@ def measure_curvature(objective, origin, feature_magnitude=None):
         objective.fit_intercept,
         feature_magnitude,
     )
-    return Curvature(moments, total_curvature, class_map, typical)
+    return Curvature(moments, total_curvature, class_map, typical, class_curvature)
 
 
 def _restricted(moments, rows):
