@@ -652,6 +652,70 @@ def _fit_l1_from(
     )
 
 
+def l1_alpha_max(
+    blocks,
+    targets,
+    sample_weight,
+    *,
+    link,
+    fit_intercept,
+    l1_ratio,
+    penalty_weights,
+    tol,
+    max_iter,
+    feature_magnitude=None,
+):
+    """Return the smallest alpha at which every penalised coefficient is zero.
+
+    At the fit of the unpenalised parameters alone (the intercept, and the
+    features of zero ``penalty_weights``), with the objective's gradient
+    ``g`` there, it is ``max_j |g_j| / (l1_ratio * P_j)`` over the penalised
+    features: from it up, zero meets every penalised coefficient's
+    optimality condition ``|g_j| <= alpha * l1_ratio * P_j`` (the L2 part
+    adds nothing at zero). For the softmax ``|g_j|`` is the largest over
+    the classes. The intercept-only fit needs no solver: its predictions
+    are the weighted mean target, whatever the link.
+
+    Parameters
+    ----------
+    blocks, targets, sample_weight, link, fit_intercept, l1_ratio, \
+penalty_weights, tol, max_iter, feature_magnitude
+        As in :func:`fit_linear_model`; ``l1_ratio > 0``.
+
+    Returns
+    -------
+    float
+        0.0 when no feature is penalised or every gradient is zero.
+    """
+    targets = blocks.rows(targets)
+    weights = blocks.rows(_normalised_weights(blocks, sample_weight))
+    objective = LinearObjective(blocks, targets, weights, 0.0, fit_intercept, link)
+    params = _cold_start(blocks, targets, weights, fit_intercept, link)
+    strengths = np.ones(blocks.shape[1]) if penalty_weights is None else penalty_weights
+    penalised = strengths > 0
+    if not penalised.all():
+        coef, _ = split_params(params, fit_intercept)
+        free = np.broadcast_to(
+            (~penalised).reshape((-1,) + (1,) * (coef.ndim - 1)), coef.shape
+        )
+        params, _, _ = _solve_smooth(
+            objective,
+            params,
+            measure_curvature(objective, params, feature_magnitude),
+            _tolerance_for(blocks, tol),
+            max_iter,
+            0,
+            feature_magnitude,
+            mask=free,
+        )
+    _, gradient = objective.value_and_gradient(params)
+    coef_gradient, _ = split_params(gradient, fit_intercept)
+    largest = np.abs(coef_gradient).reshape(len(strengths), -1).max(axis=1)
+    if not penalised.any():
+        return 0.0
+    return float(np.max(largest[penalised] / (l1_ratio * strengths[penalised])))
+
+
 def alpha_grid(
     blocks,
     targets,
