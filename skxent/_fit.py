@@ -77,6 +77,12 @@ MODEL_ITERATIONS = 1000
 MODEL_TOLERANCE = 1e-4
 MODEL_TOLERANCE_SHARE = 0.1
 
+# A proximal Newton step is kept where the objective falls by at least this
+# fraction of the decrease its first-order model predicts; otherwise it is
+# halved, at most this many times.
+ARMIJO_FRACTION = 1e-4
+MAX_STEP_HALVINGS = 30
+
 # The fit on a support is first taken to this tolerance (or tol), where a
 # coefficient crossing zero shows, before a fit to tol is spent on it.
 SIGN_CHECK_TOLERANCE = 1e-6
@@ -522,6 +528,72 @@ def _l1_newton_proposal(objective, lasso, params, curvature, model_tol):
     return join_params(new_coef, intercept - center @ (new_coef - coef), True)
 
 
+def _penalised_value(objective, lasso, params):
+    """Return ``objective`` plus ``sum(lasso * |coef|)`` at ``params``."""
+    value, _ = objective.value_and_gradient(params)
+    coef, _ = split_params(params, objective.fit_intercept)
+    return value + np.vdot(lasso, np.abs(coef))
+
+
+def _l1_line_search(objective, lasso, params, proposal):
+    """Return the point on the way from ``params`` to ``proposal`` to step to.
+
+    The first of ``params + t (proposal - params)``, ``t = 1, 1/2, ...``,
+    whose penalised objective falls by at least ``ARMIJO_FRACTION`` of the
+    decrease the first-order model predicts (the proximal Newton line
+    search of Lee, Sun and Saunders, 2014); ``params`` if none does. At
+    ``t = 1`` it is ``proposal`` itself, with its exact zeros.
+    """
+    fit_intercept = objective.fit_intercept
+    value = _penalised_value(objective, lasso, params)
+    _, gradient = objective.value_and_gradient(params)
+    coef, _ = split_params(params, fit_intercept)
+    proposed_coef, _ = split_params(proposal, fit_intercept)
+    step = proposal - params
+    predicted = np.vdot(gradient, step) + np.vdot(
+        lasso, np.abs(proposed_coef) - np.abs(coef)
+    )
+    length = 1.0
+    for _ in range(MAX_STEP_HALVINGS):
+        trial = proposal if length == 1.0 else params + length * step
+        trial_value = _penalised_value(objective, lasso, trial)
+        if trial_value <= value + ARMIJO_FRACTION * length * min(predicted, 0.0):
+            return trial
+        length /= 2
+    return params
+
+
+def _l1_newton_steps(
+    objective, lasso, params, curvature, model_tol, max_iter, verbose, feature_magnitude
+):
+    """Take proximal Newton steps from ``params`` until the support settles.
+
+    Each step is :func:`_l1_newton_proposal` with the curvature measured
+    where it starts, and :func:`_l1_line_search`. They stop when two steps
+    in a row end with the same zero coefficients and signs (the support
+    the preconditioned solver is to fit on), or at ``max_iter``. Return the
+    parameters, the curvature measured last, and the number of steps.
+    """
+    fit_intercept = objective.fit_intercept
+    previous_signs = None
+    for n_steps in range(1, max_iter + 1):
+        if n_steps > 1:
+            curvature = measure_curvature(objective, params, feature_magnitude)
+        proposal = _l1_newton_proposal(objective, lasso, params, curvature, model_tol)
+        params = _l1_line_search(objective, lasso, params, proposal)
+        signs = np.sign(split_params(params, fit_intercept)[0])
+        if verbose:
+            print(
+                f"proximal Newton step {n_steps:4d}: objective "
+                f"{_penalised_value(objective, lasso, params):.15g}, "
+                f"{np.count_nonzero(signs)} non-zero coefficients"
+            )
+        if previous_signs is not None and np.array_equal(signs, previous_signs):
+            break
+        previous_signs = signs
+    return params, curvature, n_steps
+
+
 def _zero_coefficient_violations(objective, lasso, params, scales):
     """Return how far each zero coefficient is from optimal at zero, scaled.
 
@@ -607,11 +679,17 @@ def _fit_l1_from(
     params, n_iter = origin, 0
     model_tol = max(tol, MODEL_TOLERANCE)
     while True:
-        params = _l1_newton_proposal(objective, lasso, params, curvature, model_tol)
-        n_iter += 1
-        if verbose:
-            support = np.count_nonzero(split_params(params, objective.fit_intercept)[0])
-            print(f"proximal Newton step {n_iter:4d}: {support} non-zero coefficients")
+        params, curvature, n_steps = _l1_newton_steps(
+            objective,
+            lasso,
+            params,
+            curvature,
+            model_tol,
+            max_iter - n_iter,
+            verbose,
+            feature_magnitude,
+        )
+        n_iter += n_steps
         params, result = _fit_on_support(
             objective,
             lasso,
