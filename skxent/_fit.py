@@ -594,19 +594,23 @@ def _l1_newton_steps(
     return params, curvature, n_steps
 
 
-def _zero_coefficient_violations(objective, lasso, params, scales):
-    """Return how far each zero coefficient is from optimal at zero, scaled.
+def _scaled_violations(objective, lasso, params, scales):
+    """Return each coefficient's violation of its optimality condition, scaled.
 
-    A coefficient is optimal at zero when ``|g_j| <= lasso_j`` for the
-    smooth ``objective``'s gradient ``g`` (its subgradient condition); the
-    excess is divided by ``scales`` (the preconditioner's), in which ``tol``
-    is set. The others are 0: the fit on the support judged them.
+    The conditions of ``objective`` plus ``sum(lasso * |coef|)``, for the
+    smooth ``objective``'s gradient ``g``: ``|g_j| <= lasso_j`` where
+    ``coef_j == 0``, ``g_j + lasso_j sign(coef_j) = 0`` elsewhere. They are
+    divided by ``scales`` (the preconditioner's), in which ``tol`` is set.
     """
     _, gradient = objective.value_and_gradient(params)
     coef, _ = split_params(params, objective.fit_intercept)
     coef_gradient, _ = split_params(gradient, objective.fit_intercept)
-    excess = np.maximum(np.abs(coef_gradient) - lasso, 0.0) / scales
-    return np.where(coef == 0, excess, 0.0)
+    violations = np.where(
+        coef == 0,
+        np.maximum(np.abs(coef_gradient) - lasso, 0.0),
+        np.abs(coef_gradient + lasso * np.sign(coef)),
+    )
+    return violations / scales
 
 
 def _fit_on_support(
@@ -690,23 +694,25 @@ def _fit_l1_from(
             feature_magnitude,
         )
         n_iter += n_steps
-        params, result = _fit_on_support(
-            objective,
-            lasso,
-            params,
-            curvature,
-            tol,
-            max_iter - n_iter,
-            verbose,
-            feature_magnitude,
-        )
-        n_iter += result.n_iter
-        scales = per_coefficient(curvature.coefficient_scales(objective.alpha), lasso)
-        violation = float(
-            _zero_coefficient_violations(objective, lasso, params, scales).max(
-                initial=0.0
+        if n_iter >= max_iter:
+            result = SolverResult(None, n_iter, 0.0, "max_iter")
+        else:
+            params, result = _fit_on_support(
+                objective,
+                lasso,
+                params,
+                curvature,
+                tol,
+                max_iter - n_iter,
+                verbose,
+                feature_magnitude,
             )
-        )
+            n_iter += result.n_iter
+        scales = per_coefficient(curvature.coefficient_scales(objective.alpha), lasso)
+        violations = _scaled_violations(objective, lasso, params, scales)
+        coef, _ = split_params(params, objective.fit_intercept)
+        # The fit on the support judged the others, in its own scaling.
+        violation = float(violations[coef == 0].max(initial=0.0))
         converged = result.status == "converged" and violation <= tol
         if converged or n_iter >= max_iter:
             break
@@ -716,7 +722,11 @@ def _fit_l1_from(
     result = SolverResult(
         solution=None,
         n_iter=n_iter,
-        gradient_max=max(violation, result.gradient_max),
+        gradient_max=(
+            max(violation, result.gradient_max)
+            if converged
+            else float(violations.max(initial=0.0))
+        ),
         status="converged" if converged else "max_iter",
     )
     return params, _fit_result(

@@ -530,7 +530,7 @@ def minimize_with_l1(value_and_gradient, l1_weights, start, *, tol, max_iter, ve
     penalised = np.flatnonzero(l1_weights > 0)
     weights = l1_weights[penalised]
     n_variables = start.size
-    iterates = _Iterates(value_and_gradient, verbose)
+    iterates = _Iterates(value_and_gradient, verbose=0)
 
     def joined(parts):
         z = parts[:n_variables].copy()
@@ -550,13 +550,21 @@ def minimize_with_l1(value_and_gradient, l1_weights, start, *, tol, max_iter, ve
     lower[penalised] = 0.0
     lower[n_variables:] = 0.0
     iterations = itertools.count(1)
+
+    def print_iteration(intermediate_result):
+        if verbose:
+            print(
+                f"L-BFGS-B iteration {next(iterations):4d}: objective "
+                f"{intermediate_result.fun:.15g}"
+            )
+
     result = minimize(
         split_value_and_gradient,
         parts,
         method="L-BFGS-B",
         jac=True,
         bounds=Bounds(lower, np.inf),
-        callback=lambda _: iterates.print_iteration("L-BFGS-B", next(iterations)),
+        callback=print_iteration,
         options={
             "maxiter": max_iter,
             "maxfun": 20 * max_iter,
