@@ -16,6 +16,7 @@ EXAMPLE_ORDER = [
     "plot_proportions_star98.py",
     "plot_model_comparison.py",
     "plot_choosing_alpha.py",
+    "plot_lasso_path.py",
     "plot_soft_labels.py",
     "plot_inference.py",
     "plot_dask.py",

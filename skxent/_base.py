@@ -174,11 +174,15 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
         """Return the penalty the fitted model was fitted with."""
         return self.alpha
 
+    def _fitted_l1_ratio(self):
+        """Return the elastic-net mixing the fitted model was fitted with."""
+        return self.l1_ratio
+
     def _fitted_penalty(self):
         """Return the fitted model's :class:`~skxent._fit.Penalty`."""
         return Penalty(
             self._fitted_alpha(),
-            self.l1_ratio,
+            self._fitted_l1_ratio(),
             check_penalty_weights(self.penalty_weights, self.n_features_in_),
         )
 
@@ -260,7 +264,7 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
             data.sample_weight,
             link=self._fitted_link,
             alpha=alpha,
-            l1_ratio=self.l1_ratio,
+            l1_ratio=self._fitted_l1_ratio(),
             penalty_weights=check_penalty_weights(
                 self.penalty_weights, data.X.shape[1]
             ),

@@ -1,22 +1,22 @@
-"""The cross-validated estimators: alpha chosen by held-out cross-entropy.
+"""The cross-validated estimators: alpha and l1_ratio chosen by held-out scores.
 
-Each fold copies its training rows and fits the whole path of alphas on
-them, from the largest to the smallest, each fit warm started from the
-previous solution (:func:`~skxent._fit.fit_path`) to the path's tolerance;
-its held-out rows score every alpha. The alphas whose mean scores are
-within the path's accuracy of the best are fitted on to ``tol`` (the folds
-copied again) and scored again; the best is refitted on all the data,
-starting from the folds' mean solution at it. The
-training data are validated once, before the split: the folds index the
-validated arrays and the targets already mapped to probabilities, so a
-``CrossEntropyRegressorCV`` maps every fold with the one range learned from
-all its targets.
+Each ``l1_ratio`` has its own path of alphas. Each fold copies its training
+rows for each path and fits the path on them, from the largest alpha to the
+smallest, each fit warm started from the previous solution
+(:func:`~skxent._fit.fit_path`) to the path's tolerance; its held-out rows
+score every fit. The (l1_ratio, alpha) pairs whose mean scores are within
+the path's accuracy of the best are fitted on to ``tol`` (the folds copied
+again) and scored again; the best is refitted on all the data, starting
+from the folds' mean solution at it. The training data are validated
+once, before the split: the folds index the validated arrays and the
+targets already mapped to probabilities, so a ``CrossEntropyRegressorCV``
+maps every fold with the one range learned from all its targets.
 """
 
 import copy
 from functools import partial
 from inspect import signature
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn import get_config
@@ -36,12 +36,13 @@ from sklearn.utils.parallel import Parallel, delayed
 from ._base import _raise_all
 from ._data import backend_for
 from ._deviance import pointwise_cross_entropy
-from ._fit import alpha_grid, fit_path
+from ._fit import alpha_grid, fit_path, l1_alpha_max
 from ._regressors import (
     _FIT_INTERCEPT_PARAMETER,
     _LINK_NOTES,
     _LINK_PARAMETER,
     _MAX_ITER_PARAMETER,
+    _PENALTY_WEIGHTS_PARAMETER,
     _SHARED_ATTRIBUTES,
     _SHARED_NOTES,
     _TOL_PARAMETER,
@@ -67,8 +68,14 @@ from ._warnings import warn_at_caller
 PATH_TOLERANCE = 1e-6
 SCORE_MARGIN = 1e-6
 
+# A grid chosen from the data for l1_ratio > 0 spans from the smallest alpha
+# that zeroes every penalised coefficient down to this share of it:
+# scikit-learn's LassoCV and ElasticNetCV default eps.
+L1_GRID_SPAN = 1e-3
+
 _CV_PARAMETER_CONSTRAINTS = {
     "alphas": [Interval(Integral, 1, None, closed="left"), "array-like"],
+    "l1_ratio": [Interval(Real, 0.0, 1.0, closed="both"), "array-like"],
     "cv": ["cv_object"],
     "scoring": [StrOptions(set(get_scorer_names())), callable, None],
     "n_jobs": [Integral, None],
@@ -93,7 +100,7 @@ def _checked_alphas(alphas):
             "alphas must be an int or a non-empty 1-D array of penalties; got "
             f"{alphas!r}."
         )
-    alphas = check_array(alphas, ensure_2d=False, input_name="alphas")
+    alphas = check_array(alphas, ensure_2d=False, dtype=np.float64, input_name="alphas")
     negative = alphas[alphas < 0]
     if negative.size:
         raise ValueError(
@@ -101,6 +108,31 @@ def _checked_alphas(alphas):
             f"{' and more' if negative.size > 5 else ''}."
         )
     return np.sort(alphas)[::-1]
+
+
+def _checked_l1_ratios(l1_ratio):
+    """Return the mixings to try as a 1-D float array, checked, in the order given."""
+    if np.ndim(l1_ratio) == 0:
+        return np.array([float(l1_ratio)])
+    if np.ndim(l1_ratio) != 1 or len(l1_ratio) == 0:
+        raise ValueError(
+            "l1_ratio must be a float in [0, 1] or a non-empty 1-D array of "
+            f"them; got {l1_ratio!r}."
+        )
+    l1_ratios = np.asarray(l1_ratio)
+    if l1_ratios.dtype.kind not in "iuf":
+        raise TypeError(
+            f"l1_ratio must hold real numbers in [0, 1]; got {l1_ratio!r} "
+            f"(dtype {l1_ratios.dtype})."
+        )
+    l1_ratios = l1_ratios.astype(np.float64)
+    outside = l1_ratios[~((l1_ratios >= 0) & (l1_ratios <= 1))]
+    if outside.size:
+        raise ValueError(
+            f"l1_ratio must hold numbers in [0, 1]; got {outside.tolist()[:5]}"
+            f"{' and more' if outside.size > 5 else ''}."
+        )
+    return l1_ratios
 
 
 def _accepts_sample_weight(scorer):
@@ -138,26 +170,30 @@ class _HeldOutScores:
         self.scorer = scorer
         self.score_params = score_params
 
-    def _fitted_copy(self, result, alpha):
-        """Return a shallow copy of the estimator holding ``result`` at ``alpha``."""
+    def _fitted_copy(self, result, alpha, l1_ratio):
+        """Return a shallow copy of the estimator holding ``result``.
+
+        That is the fit at ``alpha`` and ``l1_ratio``.
+        """
         fitted = copy.copy(self.estimator)
         fitted.coef_ = result.coef.astype(self.data.X.dtype)
         fitted.intercept_ = result.intercept
         fitted.alpha_ = alpha
+        fitted.l1_ratio_ = l1_ratio
         return fitted
 
     def for_fold(self, test):
-        """Return ``(result, alpha) -> score`` on the held-out rows ``test``."""
+        """Return ``(result, alpha, l1_ratio) -> score`` on held-out rows ``test``."""
         if self.scorer is None:
             X_test = _safe_indexing(self.data.X, test)
             targets = self.targets[test]
             weights = self.data.sample_weight[test]
 
-            def held_out_cross_entropy(result, alpha):
+            def held_out_cross_entropy(result, alpha, l1_ratio):
                 if not weights.sum() > 0:
                     return np.nan
                 probabilities = self._fitted_copy(
-                    result, alpha
+                    result, alpha, l1_ratio
                 )._predicted_probabilities(X_test)
                 # Targets and predictions are the checked probabilities of
                 # the fit: the metric's checks of them would only cost time.
@@ -172,21 +208,26 @@ class _HeldOutScores:
             for name, values in self.score_params.items()
         }
 
-        def scored(result, alpha):
+        def scored(result, alpha, l1_ratio):
             return self.scorer(
-                self._fitted_copy(result, alpha), X_test, y_test, **score_params
+                self._fitted_copy(result, alpha, l1_ratio),
+                X_test,
+                y_test,
+                **score_params,
             )
 
         return scored
 
 
-def _fold_fits(estimator, backend, data, targets, train, score, alphas, starts=None):
-    """Fit the rows ``train`` at each of ``alphas``, and score each fit.
+def _fold_path(
+    estimator, backend, data, targets, train, score, l1_ratio, alphas, starts=None
+):
+    """Fit the rows ``train`` at ``l1_ratio`` and each of ``alphas``; score each fit.
 
     Without ``starts``: the path, each fit from the previous solution, to
     the path's tolerance. With ``starts`` (the path's fit at each alpha):
     each fit from its start, to ``tol``, its iterations added to the
-    path's.
+    path's. Return the fits and their scores, lists over ``alphas``.
     """
     with backend.row_blocks(_safe_indexing(data.X, train)) as blocks:
         fit = partial(
@@ -198,7 +239,7 @@ def _fold_fits(estimator, backend, data, targets, train, score, alphas, starts=N
             fit_intercept=estimator.fit_intercept,
             max_iter=estimator.max_iter,
             verbose=estimator.verbose,
-            l1_ratio=estimator.l1_ratio,
+            l1_ratio=l1_ratio,
             penalty_weights=check_penalty_weights(
                 estimator.penalty_weights, data.X.shape[1]
             ),
@@ -221,49 +262,78 @@ def _fold_fits(estimator, backend, data, targets, train, score, alphas, starts=N
                 )
             ]
     return results, [
-        score(result, alpha) for result, alpha in zip(results, alphas, strict=True)
+        score(result, alpha, l1_ratio)
+        for result, alpha in zip(results, alphas, strict=True)
     ]
 
 
-def _mean_scores(fold_scores):
-    """Return the mean over the folds that were scored (NaN where none was)."""
-    scored = ~np.isnan(fold_scores)
-    counts = scored.sum(axis=0)
-    sums = np.where(scored, fold_scores, 0.0).sum(axis=0)
+def _mean_scores(path_scores):
+    """Return the mean over the folds that were scored (NaN where none was).
+
+    ``path_scores`` is of shape (n_l1_ratios, n_folds, n_alphas); the mean
+    of shape (n_l1_ratios, n_alphas).
+    """
+    scored = ~np.isnan(path_scores)
+    counts = scored.sum(axis=1)
+    sums = np.where(scored, path_scores, 0.0).sum(axis=1)
     return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
 
 
 def _contenders(mean_scores):
-    """Return the indices of the penalties that may have the best mean score.
+    """Return where the (l1_ratio, alpha) pairs may have the best mean score.
 
     Those are the ones within ``SCORE_MARGIN`` (relative to the best, at
-    least absolute) of the best path's mean score, which the path's
-    tolerance could have ranked wrongly.
+    least absolute) of the best pair's mean score, over all the paths,
+    which the path's tolerance could have ranked wrongly: a boolean mask of
+    the shape of ``mean_scores``.
     """
     if np.all(np.isnan(mean_scores)):
-        return np.arange(0)
+        return np.zeros(mean_scores.shape, dtype=bool)
     best = np.nanmax(mean_scores)
     margin = SCORE_MARGIN * max(1.0, abs(best))
-    return np.flatnonzero(mean_scores >= best - margin)
+    return mean_scores >= best - margin
 
 
-def _path_warnings(fold_results, alphas):
+def _mean_solution(fits):
+    """``(coef, intercept)`` averaged over ``fits``, the folds' at one pair."""
+    coef = np.mean([fit.coef for fit in fits], axis=0)
+    intercept = np.mean([fit.intercept for fit in fits], axis=0)
+    return coef, (float(intercept) if np.ndim(intercept) == 0 else intercept)
+
+
+def _stacked(path_results, field):
+    """Return ``field`` of every fit, of shape (n_l1_ratios, n_folds, n_alphas, ...)."""
+    return np.array(
+        [
+            [[getattr(result, field) for result in results] for results in path]
+            for path in path_results
+        ]
+    )
+
+
+def _path_warnings(path_results, paths):
     """One warning per category for the fits of the folds that warned.
 
     It counts them and quotes the first.
     """
     by_category = {}
-    for fold, results in enumerate(fold_results):
-        for alpha, result in zip(alphas, results, strict=True):
-            for category, message in result.warnings:
-                by_category.setdefault(category, []).append((fold, alpha, message))
-    n_fits = len(fold_results) * len(alphas)
+    for (l1_ratio, alphas), path in zip(paths, path_results, strict=True):
+        for fold, results in enumerate(path):
+            for alpha, result in zip(alphas, results, strict=True):
+                for category, message in result.warnings:
+                    by_category.setdefault(category, []).append(
+                        (fold, alpha, l1_ratio, message)
+                    )
+    n_fits = sum(
+        len(path) * len(alphas)
+        for (_, alphas), path in zip(paths, path_results, strict=True)
+    )
     return [
         (
             category,
             f"{len(warned)} of the {n_fits} fits on the folds' training rows "
             f"warned; the first, on fold {warned[0][0]} at "
-            f"alpha={warned[0][1]:.4g}: {warned[0][2]}",
+            f"alpha={warned[0][1]:.4g}, l1_ratio={warned[0][2]:g}: {warned[0][3]}",
         )
         for category, warned in by_category.items()
     ]
@@ -308,6 +378,9 @@ class _CrossValidatedRegressor:
     def _fitted_alpha(self):
         return self.alpha_
 
+    def _fitted_l1_ratio(self):
+        return self.l1_ratio_
+
     def _inference(self, method, *args, **kwargs):
         """Refuse inference on the folds' average fit (``refit=False``)."""
         if not self.refit:
@@ -319,23 +392,61 @@ class _CrossValidatedRegressor:
             )
         return super()._inference(method, *args, **kwargs)
 
-    def _alpha_path(self, blocks, targets, sample_weight):
-        """Return the penalties to try, in decreasing order."""
+    def _alpha_paths(self, blocks, data, targets, l1_ratios):
+        """Return the penalties to try at each of ``l1_ratios``, in decreasing order.
+
+        An array of shape (n_l1_ratios, n_alphas); ``blocks`` are those of
+        ``data.X``.
+        """
         if isinstance(self.alphas, bool):
             raise ValueError(
                 "alphas must be an int (a number of penalties) or an array of "
                 f"penalties; got {self.alphas!r}."
             )
         if isinstance(self.alphas, Integral):
-            return alpha_grid(
+            return np.array(
+                [
+                    self._alpha_grid(blocks, data, targets, l1_ratio)
+                    for l1_ratio in l1_ratios
+                ]
+            )
+        return np.tile(_checked_alphas(self.alphas), (len(l1_ratios), 1))
+
+    def _alpha_grid(self, blocks, data, targets, l1_ratio):
+        """Return ``alphas`` penalties on a log grid chosen from the data.
+
+        With an L1 part (``l1_ratio > 0``): from the smallest alpha that
+        zeroes every penalised coefficient (:func:`~skxent._fit.l1_alpha_max`)
+        down to ``L1_GRID_SPAN`` of it. Without one, or where no alpha above
+        0 is needed (no feature penalised, or zero already optimal for
+        every penalised coefficient, whatever the penalty):
+        :func:`~skxent._fit.alpha_grid`.
+        """
+        if l1_ratio > 0:
+            alpha_max = l1_alpha_max(
                 blocks,
                 targets,
-                sample_weight,
+                data.sample_weight,
                 link=self._fitted_link,
                 fit_intercept=self.fit_intercept,
-                n_alphas=self.alphas,
+                l1_ratio=l1_ratio,
+                penalty_weights=check_penalty_weights(
+                    self.penalty_weights, data.X.shape[1]
+                ),
+                tol=self.tol,
+                max_iter=self.max_iter,
+                feature_magnitude=data.feature_magnitude,
             )
-        return _checked_alphas(self.alphas)
+            if alpha_max > 0:
+                return np.geomspace(alpha_max, L1_GRID_SPAN * alpha_max, self.alphas)
+        return alpha_grid(
+            blocks,
+            targets,
+            data.sample_weight,
+            link=self._fitted_link,
+            fit_intercept=self.fit_intercept,
+            n_alphas=self.alphas,
+        )
 
     def _scorer(self):
         """Return the scorer of ``scoring``, or None for the default score."""
@@ -410,15 +521,16 @@ class _CrossValidatedRegressor:
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None, groups=None, **params):
-        """Choose alpha by cross-validation, then (``refit``) fit all the data with it.
+        """Choose alpha and l1_ratio by cross-validation, then (``refit``) fit all rows.
 
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Training data, in memory: float64 or float32 (fitted in float32),
             dense or sparse (CSR or CSC; other formats are converted to
-            CSR). Each fold's training rows are copied for the whole path
-            (and once more if the near-best penalties are fitted on).
+            CSR). Each fold's training rows are copied for each
+            ``l1_ratio``'s whole path (and again for each path whose
+            near-best pairs are fitted on).
         y : array-like of shape (n_samples,) or (n_samples, n_classes)
             Targets, as for the estimator without CV.
         sample_weight : array-like of shape (n_samples,), default=None
@@ -442,6 +554,7 @@ class _CrossValidatedRegressor:
         self : object
             Fitted estimator.
         """
+        l1_ratios = _checked_l1_ratios(self.l1_ratio)
         backend = backend_for(X)
         backend.check_cross_validation(X)
         data, targets = self._learn_from_training_data(backend, X, y, sample_weight)
@@ -453,99 +566,163 @@ class _CrossValidatedRegressor:
         if not splits:
             raise ValueError(f"cv={self.cv!r} gave no (train, test) splits.")
         with backend.row_blocks(data.X) as blocks:
-            alphas = self._alpha_path(blocks, targets, data.sample_weight)
+            alphas = self._alpha_paths(blocks, data, targets, l1_ratios)
+            paths = list(zip(l1_ratios, alphas, strict=True))
             # The scorer sees X and y as given, in rows scikit-learn can index.
             scores = _HeldOutScores(
                 self, data, targets, *indexable(X, y), scorer, score_params
             )
-            fold_results, fold_scores = self._cross_validate(
-                backend, data, targets, splits, scores, alphas
+            fold_scorers = [scores.for_fold(test) for _, test in splits]
+            path_results, path_scores = self._cross_validate(
+                backend, data, targets, splits, fold_scorers, paths
             )
-            contenders = _contenders(_mean_scores(fold_scores))
-            if contenders.size > 1 and self.tol < PATH_TOLERANCE:
-                refined_results, refined_scores = self._cross_validate(
+            path_scores = np.array(path_scores)
+            if self.tol < PATH_TOLERANCE:
+                self._refine_contenders(
                     backend,
                     data,
                     targets,
                     splits,
-                    scores,
-                    alphas[contenders],
-                    [[results[k] for k in contenders] for results in fold_results],
+                    fold_scorers,
+                    paths,
+                    path_results,
+                    path_scores,
                 )
-                for fold, results in enumerate(refined_results):
-                    for index, result, score in zip(
-                        contenders, results, refined_scores[fold], strict=True
-                    ):
-                        fold_results[fold][index] = result
-                        fold_scores[fold, index] = score
-            self._store_path(alphas, fold_results, fold_scores)
-            path_warnings = _path_warnings(fold_results, alphas)
+            path_index, alpha_index = self._store_paths(
+                paths, path_results, path_scores
+            )
+            best_fits = [results[alpha_index] for results in path_results[path_index]]
+            path_warnings = _path_warnings(path_results, paths)
             if self.refit:
                 result = self._fit_all_rows(
-                    blocks, data, targets, self.alpha_, self._mean_path_solution()
+                    blocks, data, targets, self.alpha_, _mean_solution(best_fits)
                 )
                 self._store_solution(result, data.X.dtype)
                 path_warnings += result.warnings
         if not self.refit:
-            coef, self.intercept_ = self._mean_path_solution()
+            coef, self.intercept_ = _mean_solution(best_fits)
             self.coef_ = coef.astype(data.X.dtype)
-            self.n_iter_ = int(self.n_iter_path_[:, self._best_index].max())
+            self.n_iter_ = int(max(fit.n_iter for fit in best_fits))
         _raise_all(path_warnings)
         return self
 
     def _cross_validate(
-        self, backend, data, targets, splits, scores, alphas, starts=None
+        self, backend, data, targets, splits, fold_scorers, paths, starts=None
     ):
-        """Fit and score ``alphas`` on every fold (see :func:`_fold_fits`).
+        """Fit and score each path on every fold (see :func:`_fold_path`).
 
-        Return the fits, a list per fold, and the scores, of shape (n_folds,
-        n_alphas).
+        ``paths`` are ``(l1_ratio, alphas)``; ``fold_scorers`` score each
+        fold's fits on its held-out rows; ``starts``, if given, hold for
+        each path a list per fold of the fits to start from. Every (path,
+        fold) is one job, ``n_jobs`` of them run at once in threads. Return
+        the fits, for each path a list per fold, and the scores, for each
+        path an array of shape (n_folds, n_alphas of the path).
         """
-        per_fold = Parallel(n_jobs=self.n_jobs, prefer="threads")(
-            delayed(_fold_fits)(
+        n_folds = len(splits)
+        per_job = Parallel(n_jobs=self.n_jobs, prefer="threads")(
+            delayed(_fold_path)(
                 self,
                 backend,
                 data,
                 targets,
                 train,
-                scores.for_fold(test),
+                fold_scorers[fold],
+                l1_ratio,
                 alphas,
-                None if starts is None else starts[fold],
+                None if starts is None else starts[index][fold],
             )
-            for fold, (train, test) in enumerate(splits)
+            for index, (l1_ratio, alphas) in enumerate(paths)
+            for fold, (train, _) in enumerate(splits)
         )
+        per_path = [
+            per_job[index * n_folds : (index + 1) * n_folds]
+            for index in range(len(paths))
+        ]
         return (
-            [results for results, _ in per_fold],
-            np.array([fold_scores for _, fold_scores in per_fold], dtype=np.float64),
+            [[results for results, _ in path] for path in per_path],
+            [
+                np.array([scores for _, scores in path], dtype=np.float64)
+                for path in per_path
+            ],
         )
 
-    def _store_path(self, alphas, fold_results, fold_scores):
-        """Store the folds' paths and scores, and choose ``alpha_``."""
-        self.alphas_ = np.asarray(alphas, dtype=np.float64)
-        self.scores_ = fold_scores
-        mean_scores = _mean_scores(self.scores_)
+    def _refine_contenders(
+        self,
+        backend,
+        data,
+        targets,
+        splits,
+        fold_scorers,
+        paths,
+        path_results,
+        path_scores,
+    ):
+        """Fit the pairs that may be the best on to ``tol``; score them again.
+
+        Those are :func:`_contenders`, if more than one: their fits in
+        ``path_results`` and scores in ``path_scores`` (of shape
+        (n_l1_ratios, n_folds, n_alphas)) are replaced, in place.
+        """
+        contenders = _contenders(_mean_scores(path_scores))
+        if np.count_nonzero(contenders) < 2:
+            return
+        refined = [
+            (index, np.flatnonzero(row))
+            for index, row in enumerate(contenders)
+            if row.any()
+        ]
+        results, scores = self._cross_validate(
+            backend,
+            data,
+            targets,
+            splits,
+            fold_scorers,
+            [(paths[index][0], paths[index][1][kept]) for index, kept in refined],
+            [
+                [[fold[k] for k in kept] for fold in path_results[index]]
+                for index, kept in refined
+            ],
+        )
+        for (index, kept), path, scores_of_path in zip(
+            refined, results, scores, strict=True
+        ):
+            path_scores[index][:, kept] = scores_of_path
+            for fold, fold_results in enumerate(path):
+                for k, result in zip(kept, fold_results, strict=True):
+                    path_results[index][fold][k] = result
+
+    def _store_paths(self, paths, path_results, path_scores):
+        """Store the paths and their scores; choose ``l1_ratio_`` and ``alpha_``.
+
+        ``path_scores`` is of shape (n_l1_ratios, n_folds, n_alphas). A
+        float ``l1_ratio`` has one path, whose attributes keep no axis for
+        it. Return the indices of the best path and of its best alpha.
+        """
+        mean_scores = _mean_scores(path_scores)
         if np.all(np.isnan(mean_scores)):
             raise ValueError(
                 "No fold could be scored: the held-out rows of every fold have "
                 "zero total weight."
             )
-        self._best_index = int(np.nanargmax(mean_scores))
-        self.alpha_ = float(self.alphas_[self._best_index])
-        self.coef_path_ = np.array(
-            [[result.coef for result in results] for results in fold_results]
+        # The first best in the order tried: the lowest l1_ratio index, then
+        # the largest alpha.
+        path_index, alpha_index = np.unravel_index(
+            np.nanargmax(mean_scores), mean_scores.shape
         )
-        self.intercept_path_ = np.array(
-            [[result.intercept for result in results] for results in fold_results]
-        )
-        self.n_iter_path_ = np.array(
-            [[result.n_iter for result in results] for results in fold_results]
-        )
-
-    def _mean_path_solution(self):
-        """``(coef, intercept)`` averaged over the folds at ``alpha_``."""
-        coef = self.coef_path_[:, self._best_index].mean(axis=0)
-        intercept = self.intercept_path_[:, self._best_index].mean(axis=0)
-        return coef, (float(intercept) if np.ndim(intercept) == 0 else intercept)
+        alphas = np.array([path_alphas for _, path_alphas in paths])
+        self.l1_ratio_ = float(paths[path_index][0])
+        self.alpha_ = float(alphas[path_index, alpha_index])
+        stored = {
+            "alphas_": alphas,
+            "scores_": path_scores,
+            "coef_path_": _stacked(path_results, "coef"),
+            "intercept_path_": _stacked(path_results, "intercept"),
+            "n_iter_path_": _stacked(path_results, "n_iter"),
+        }
+        one_path = np.ndim(self.l1_ratio) == 0
+        for name, values in stored.items():
+            setattr(self, name, values[0] if one_path else values)
+        return int(path_index), int(alpha_index)
 
 
 _CV_PARAMETERS = """alphas : int or array-like of shape (n_alphas,), default=20
@@ -562,9 +739,25 @@ _CV_PARAMETERS = """alphas : int or array-like of shape (n_alphas,), default=20
         with curvature ``c``): for standardised, weakly correlated features
         the fit is close to the unpenalised one, while directions of strongly
         correlated columns, of small curvature, are still shrunk. The
-        default 20 are a factor of about 2 apart. An array: those penalties
-        (non-negative; 0 fits the unpenalised model).
+        default 20 are a factor of about 2 apart. That grid is for
+        ``l1_ratio=0``. For ``l1_ratio > 0`` each ``l1_ratio`` has its own
+        grid, as in scikit-learn's ``ElasticNetCV``: from ``alpha_max``, the
+        smallest alpha at which every penalised coefficient is exactly 0,
+        down to ``1e-3 * alpha_max`` (``ElasticNetCV``'s default ``eps``);
+        the default 20 are a factor of about 1.4 apart. ``alpha_max`` is
+        ``max_j |g_j| / (l1_ratio * P_j)`` over the penalised features, with
+        ``g`` the gradient of the mean cross-entropy at the fit of the
+        unpenalised parameters (the intercept and the features of ``P_j =
+        0``) on all the training rows: a fold's fit at it may keep a
+        coefficient or two. Where no feature is penalised, or the
+        penalised coefficients are 0 whatever the penalty, the grid for
+        ``l1_ratio=0`` is used. An array: those penalties (non-negative; 0
+        fits the unpenalised model), the same for every ``l1_ratio``.
         They are fitted, and stored in ``alphas_``, in decreasing order.
+
+    {l1_ratio}
+
+    {penalty_weights}
 
     {link}
 
@@ -588,39 +781,52 @@ _CV_PARAMETERS = """alphas : int or array-like of shape (n_alphas,), default=20
         ``GridSearchCV``.
 
     n_jobs : int, default=None
-        Number of folds fitted at once, in threads of this process (``X``
-        is not sent to other processes, but each fold fitted at once holds
-        its own copy of its training rows). None means 1 (unless in a
+        Number of paths fitted at once, each on one fold's training rows
+        at one ``l1_ratio``, in threads of this process (``X`` is not sent
+        to other processes, but each path fitted at once holds its own
+        copy of its fold's training rows). None means 1 (unless in a
         joblib ``parallel_config`` context); -1 means all processors. Each
         fit's products with ``X`` use threads of their own too.
 
     refit : bool, default=True
-        Whether to refit the model at ``alpha_`` on all the data. If False,
-        ``coef_`` and ``intercept_`` are the folds' fits at ``alpha_``
-        averaged, as scikit-learn's ``LogisticRegressionCV`` does; they fit
-        no data, so ``inference`` (and ``coef_table`` and
+        Whether to refit the model at ``l1_ratio_`` and ``alpha_`` on all
+        the data. If False, ``coef_`` and ``intercept_`` are the folds' fits
+        there averaged, as scikit-learn's ``LogisticRegressionCV`` does;
+        they fit no data, so ``inference`` (and ``coef_table`` and
         ``partial_effects_table``) refuse them.
 
     {verbose}"""
 
 _CV_ATTRIBUTES = """alpha_ : float
-        The penalty with the best mean score over the folds.
+        The penalty of the (l1_ratio, alpha) pair with the best mean score
+        over the folds.
 
-    alphas_ : ndarray of shape (n_alphas,)
-        The penalties tried, in decreasing order.
+    l1_ratio_ : float
+        The mixing of that pair: ``l1_ratio`` itself when it is a float.
 
-    scores_ : ndarray of shape (n_folds, n_alphas)
+    alphas_ : ndarray of shape (n_alphas,) or (n_l1_ratios, n_alphas)
+        The penalties tried, in decreasing order; for a list (or array)
+        ``l1_ratio``, a row per ``l1_ratio``, in the order given. The
+        attributes below also have that leading axis of length
+        ``n_l1_ratios`` when ``l1_ratio`` is a list, even of one value
+        (scikit-learn's ``ElasticNetCV`` drops it for one), and none when
+        it is a float.
+
+    scores_ : ndarray of shape (n_folds, n_alphas) or \
+(n_l1_ratios, n_folds, n_alphas)
         The held-out score of each fold's fit at each penalty.
 
-    coef_path_ : ndarray of shape (n_folds, n_alphas, n_features) or \
-(n_folds, n_alphas, n_classes, n_features)
-        Each fold's coefficients at each penalty (float64).
+    coef_path_ : ndarray of shape ([n_l1_ratios,] n_folds, n_alphas, \
+[n_classes,] n_features)
+        Each fold's coefficients at each penalty (float64); the classes'
+        axis for 2-D targets.
 
-    intercept_path_ : ndarray of shape (n_folds, n_alphas) or \
-(n_folds, n_alphas, n_classes)
+    intercept_path_ : ndarray of shape ([n_l1_ratios,] n_folds, n_alphas, \
+[n_classes])
         Each fold's intercept at each penalty.
 
-    n_iter_path_ : ndarray of shape (n_folds, n_alphas)
+    n_iter_path_ : ndarray of shape (n_folds, n_alphas) or \
+(n_l1_ratios, n_folds, n_alphas)
         The solver iterations of each fold's fit at each penalty.
 
     {shared}"""
@@ -635,18 +841,39 @@ _CV_NOTES = """The path: each fold's training rows are copied, and the model is
     binary cases of ``benchmarks/bench_cv.py``, not 20. scipy's L-BFGS-B takes no
     memory from a previous run; the preconditioner, whitening the Hessian
     where the fit starts, stands in for it. The path's fits stop at
-    ``max(tol, 1e-6)``; the penalties whose mean scores are within
-    ``1e-6`` (relative) of the best, which that could rank wrongly, are
-    fitted on to ``tol`` on every fold and scored again. The penalty with
-    the greatest mean score over the folds (folds whose held-out rows have
-    no weight are not scored) is ``alpha_``.
+    ``max(tol, 1e-6)``; the (l1_ratio, alpha) pairs whose mean scores are
+    within ``1e-6`` (relative) of the best pair's, over every
+    ``l1_ratio``, which that could rank wrongly, are fitted on to ``tol``
+    on every fold and scored again. The pair with the greatest mean score
+    over the folds (folds whose held-out rows have no weight are not
+    scored) is ``(l1_ratio_, alpha_)``; of equal scores, the first
+    ``l1_ratio`` in the order given and the larger alpha are chosen. Each
+    ``l1_ratio`` has a path of its own on each fold, all fitted alike.
 
     The penalty's meaning depends on the columns' scales: standardise them
     (in a ``Pipeline``) so that one ``alpha`` shrinks every column alike."""
 
 
+_CV_L1_RATIO_PARAMETER = """\
+l1_ratio : float or array-like of shape (n_l1_ratios,), default=0.0
+        The elastic-net mixing of the penalty, in [0, 1]: the penalty is
+        ``alpha * (l1_ratio * ||P * coef||_1 + (1 - l1_ratio) / 2 *
+        ||sqrt(P) * coef||_2^2)`` with ``P`` the ``penalty_weights``, as in
+        the estimator without CV. 0 is the L2 (ridge) penalty, 1 the L1
+        (lasso) penalty, whose optimum has coefficients exactly 0.0. The
+        intercept is never penalised. A list (or array) of them: each has
+        its own path of ``alphas``, every (l1_ratio, alpha) pair is fitted
+        on every fold, and the pair with the best mean score is chosen
+        (``l1_ratio_``, ``alpha_``), as in scikit-learn's ``ElasticNetCV``,
+        whose advice holds here: put more values near 1 than near 0, as in
+        ``[0.1, 0.5, 0.7, 0.9, 0.95, 0.99, 1]``. With ``l1_ratio_ > 0`` and
+        ``alpha_ > 0`` the inference methods refuse the fit."""
+
+
 def _cv_parameters():
     return _CV_PARAMETERS.format(
+        l1_ratio=_CV_L1_RATIO_PARAMETER,
+        penalty_weights=_PENALTY_WEIGHTS_PARAMETER,
         link=_LINK_PARAMETER,
         fit_intercept=_FIT_INTERCEPT_PARAMETER,
         max_iter=_MAX_ITER_PARAMETER,
@@ -656,14 +883,14 @@ def _cv_parameters():
 
 
 class ProbabilityRegressorCV(_CrossValidatedRegressor, ProbabilityRegressor):
-    __doc__ = f"""Probability regressor with alpha chosen by cross-validation.
+    __doc__ = f"""Probability regressor with its penalty chosen by cross-validation.
 
     :class:`ProbabilityRegressor` (targets in [0, 1], or rows of class
     probabilities for the softmax) fitted at each penalty of a path on
     each fold, the penalty with the best held-out score then fitted on all
     the data. After ``fit`` it offers everything ``ProbabilityRegressor``
     does: ``predict``, ``score``, ``inference``, ``coef_table`` and
-    ``partial_effects_table`` (at ``alpha_``).
+    ``partial_effects_table`` (at ``alpha_``, for an L2 penalty).
 
     Parameters
     ----------
@@ -702,6 +929,19 @@ class ProbabilityRegressorCV(_CrossValidatedRegressor, ProbabilityRegressor):
     ((8,), (5, 8))
     >>> bool(model.alpha_ == model.alphas_[model.scores_.mean(axis=0).argmax()])
     True
+
+    With a list of ``l1_ratio``, each has its own path of alphas, and the
+    best pair is chosen:
+
+    >>> elastic = ProbabilityRegressorCV(alphas=8, l1_ratio=[0.5, 1.0]).fit(X, y)
+    >>> elastic.alphas_.shape, elastic.scores_.shape
+    ((2, 8), (2, 5, 8))
+    >>> mean_scores = elastic.scores_.mean(axis=1)
+    >>> row, column = np.unravel_index(mean_scores.argmax(), mean_scores.shape)
+    >>> elastic.l1_ratio_ == [0.5, 1.0][row]
+    True
+    >>> bool(elastic.alpha_ == elastic.alphas_[row, column])
+    True
     """
 
     _parameter_constraints: dict = _cv_parameter_constraints(ProbabilityRegressor)
@@ -739,7 +979,7 @@ class ProbabilityRegressorCV(_CrossValidatedRegressor, ProbabilityRegressor):
 
 
 class CrossEntropyRegressorCV(_CrossValidatedRegressor, CrossEntropyRegressor):
-    __doc__ = f"""Cross-entropy regressor with alpha chosen by cross-validation.
+    __doc__ = f"""Cross-entropy regressor with its penalty chosen by cross-validation.
 
     :class:`CrossEntropyRegressor` (targets in a known or learned range)
     fitted at each penalty of a path on each fold, the penalty with the
@@ -748,7 +988,8 @@ class CrossEntropyRegressorCV(_CrossValidatedRegressor, CrossEntropyRegressor):
     training targets, so every fold maps its targets, and scores them, on
     the same [0, 1] scale. After ``fit`` it offers everything
     ``CrossEntropyRegressor`` does: ``predict``, ``score``, ``inference``,
-    ``coef_table`` and ``partial_effects_table`` (at ``alpha_``).
+    ``coef_table`` and ``partial_effects_table`` (at ``alpha_``, for an L2
+    penalty).
 
     Parameters
     ----------

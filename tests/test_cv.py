@@ -38,6 +38,7 @@ from skxent import (
 from skxent.metrics import cross_entropy_loss
 
 SPLITTER = KFold(5, shuffle=True, random_state=0)
+THREE_FOLDS = KFold(3, shuffle=True, random_state=0)
 
 BADLY_SCALED = [1.0, 100.0, 0.01, 5.0, 1.0]
 
@@ -135,16 +136,21 @@ def search_case(request, make_proportions, make_soft_labels):
     )
 
 
-def _grid_search(estimator, alphas, X, y, sample_weight, scoring, cv=SPLITTER):
-    """``GridSearchCV`` over ``alphas``, ``sample_weight`` routed to fit and score."""
+def _search(estimator, param_grid, X, y, sample_weight, scoring, cv=SPLITTER):
+    """``GridSearchCV`` over ``param_grid``; ``sample_weight`` to fit and score."""
     with sklearn.config_context(enable_metadata_routing=True):
         search = GridSearchCV(
             clone(estimator).set_fit_request(sample_weight=True),
-            {"alpha": list(alphas)},
+            param_grid,
             cv=cv,
             scoring=scoring.set_score_request(sample_weight=True),
         )
         return search.fit(X, y, sample_weight=sample_weight)
+
+
+def _grid_search(estimator, alphas, X, y, sample_weight, scoring, cv=SPLITTER):
+    """``GridSearchCV`` over ``alphas``, ``sample_weight`` routed to fit and score."""
+    return _search(estimator, {"alpha": list(alphas)}, X, y, sample_weight, scoring, cv)
 
 
 def _split_scores(search, n_splits):
@@ -323,6 +329,290 @@ def test_given_alphas_are_tried_in_decreasing_order(make_proportions):
         _scorer_on_unit_scale(),
     )
     assert model.alpha_ == search.best_params_["alpha"]
+
+
+# A list of l1_ratio: a path of alphas for each
+
+
+def _pair_scores(search, l1_ratios, alphas, key):
+    """Return ``cv_results_[key]`` over pairs, of shape (n_l1_ratios, n_alphas)."""
+    position = {
+        (params["l1_ratio"], params["alpha"]): index
+        for index, params in enumerate(search.cv_results_["params"])
+    }
+    return np.array(
+        [
+            [search.cv_results_[key][position[l1_ratio, alpha]] for alpha in row]
+            for l1_ratio, row in zip(l1_ratios, alphas, strict=True)
+        ]
+    )
+
+
+@pytest.mark.parametrize("estimator", ["probability", "range"])
+def test_the_best_pair_is_that_of_a_grid_search_over_pairs(estimator, make_proportions):
+    """Each (l1_ratio, alpha) pair is scored as a search over pairs scores it."""
+    X, y, trials = _proportions(make_proportions)
+    case = Case(ProbabilityRegressorCV(), ProbabilityRegressor())
+    if estimator == "range":
+        y = 100 * y
+        case = Case(
+            CrossEntropyRegressorCV(target_range=(0, 100)),
+            CrossEntropyRegressor(target_range=(0, 100)),
+            (0.0, 100.0),
+        )
+    l1_ratios = [1.0, 0.5, 0.0]
+    model = clone(case.cv_estimator).set_params(
+        l1_ratio=l1_ratios, alphas=6, cv=THREE_FOLDS
+    )
+    model.fit(X, y, sample_weight=trials)
+    search = _search(
+        case.estimator,
+        [
+            {"l1_ratio": [l1_ratio], "alpha": list(alphas)}
+            for l1_ratio, alphas in zip(l1_ratios, model.alphas_, strict=True)
+        ],
+        X,
+        y,
+        trials,
+        _scorer_on_unit_scale(*case.target_range),
+        cv=THREE_FOLDS,
+    )
+    mean_scores = _pair_scores(search, l1_ratios, model.alphas_, "mean_test_score")
+    np.testing.assert_allclose(model.scores_.mean(axis=1), mean_scores, atol=3e-7)
+    for fold in range(3):
+        np.testing.assert_allclose(
+            model.scores_[:, fold],
+            _pair_scores(search, l1_ratios, model.alphas_, f"split{fold}_test_score"),
+            atol=5e-7,
+        )
+    best = np.unravel_index(np.argmax(mean_scores), mean_scores.shape)
+    # Not on the first path: the choice is made across the paths.
+    assert best[0] > 0
+    assert model.l1_ratio_ == l1_ratios[best[0]]
+    assert model.alpha_ == model.alphas_[best]
+
+
+@pytest.mark.parametrize("l1_ratio", [0.5, 1.0])
+def test_l1_grid_runs_down_from_the_smallest_alpha_that_zeroes_every_coefficient(
+    l1_ratio, make_proportions
+):
+    X, y, trials = _proportions(make_proportions, BADLY_SCALED)
+    model = ProbabilityRegressorCV(l1_ratio=l1_ratio, cv=3).fit(
+        X, y, sample_weight=trials
+    )
+    # At the intercept-only fit the logit predicts the weighted mean target;
+    # there the gradient of the mean cross-entropy is X^T w (mean - y).
+    weights = trials / trials.sum()
+    gradient = X.T @ (weights * (weights @ y - y))
+    alpha_max = np.max(np.abs(gradient)) / l1_ratio
+    np.testing.assert_allclose(
+        model.alphas_, alpha_max * np.logspace(0, -3, 20), rtol=1e-10
+    )
+    top, below = (
+        ProbabilityRegressor(alpha=alpha, l1_ratio=l1_ratio).fit(
+            X, y, sample_weight=trials
+        )
+        for alpha in model.alphas_[:2]
+    )
+    assert np.all(top.coef_ == 0.0)
+    assert np.any(below.coef_ != 0.0)
+
+
+def test_an_unpenalised_feature_is_in_the_model_at_the_top_of_the_path(
+    make_proportions,
+):
+    X, y, trials = _proportions(make_proportions)
+    penalty_weights = [0.0, 1.0, 1.0, 1.0, 1.0]
+    model = ProbabilityRegressorCV(
+        l1_ratio=1.0, penalty_weights=penalty_weights, alphas=5, cv=3
+    ).fit(X, y, sample_weight=trials)
+    # The top is the largest |gradient| of the penalised features at the
+    # unpenalised fit of the intercept and feature 0.
+    free = ProbabilityRegressor(alpha=0.0).fit(X[:, :1], y, sample_weight=trials)
+    weights = trials / trials.sum()
+    gradient = X.T @ (weights * (free.predict(X[:, :1]) - y))
+    np.testing.assert_allclose(
+        model.alphas_[0], np.max(np.abs(gradient[1:])), rtol=1e-6
+    )
+    top, below = (
+        ProbabilityRegressor(
+            alpha=alpha, l1_ratio=1.0, penalty_weights=penalty_weights
+        ).fit(X, y, sample_weight=trials)
+        for alpha in model.alphas_[:2]
+    )
+    assert top.coef_[0] != 0.0
+    # At alpha_max exactly, the largest penalised gradient is on the edge
+    # of its optimality condition: the fit may leave that coefficient a
+    # rounding's worth from zero (1e-12 here).
+    assert np.max(np.abs(top.coef_[1:])) < 1e-10
+    assert np.any(below.coef_[1:] != 0.0)
+    assert np.all(model.coef_path_[:, 0, 0] != 0.0)
+
+
+@pytest.mark.parametrize("targets", ["1-D", "2-D"])
+def test_a_list_of_l1_ratio_gives_the_paths_a_leading_axis(
+    targets, make_proportions, make_soft_labels
+):
+    """Each l1_ratio's path, in the order given, is the one it has alone."""
+    if targets == "1-D":
+        X, y, weights = _proportions(make_proportions)
+        classes = ()
+    else:
+        data = make_soft_labels(n_samples=200, n_features=4, n_classes=3, seed=3)
+        X, y, weights, classes = data.X, data.soft, data.weights, (3,)
+    n_features = X.shape[1]
+    l1_ratios = [1.0, 0.5]
+    model = ProbabilityRegressorCV(l1_ratio=l1_ratios, alphas=4, cv=3).fit(
+        X, y, sample_weight=weights
+    )
+    assert model.alphas_.shape == (2, 4)
+    assert model.scores_.shape == (2, 3, 4)
+    assert model.coef_path_.shape == (2, 3, 4, *classes, n_features)
+    assert model.intercept_path_.shape == (2, 3, 4, *classes)
+    assert model.n_iter_path_.shape == (2, 3, 4)
+    assert model.coef_.shape == (*classes, n_features)
+    assert type(model.l1_ratio_) is float and type(model.alpha_) is float
+    for index, l1_ratio in enumerate(l1_ratios):
+        alone = ProbabilityRegressorCV(l1_ratio=l1_ratio, alphas=4, cv=3).fit(
+            X, y, sample_weight=weights
+        )
+        assert alone.alphas_.shape == (4,)
+        assert alone.coef_path_.shape == (3, 4, *classes, n_features)
+        np.testing.assert_array_equal(model.alphas_[index], alone.alphas_)
+        # Only the fits refined at tol (the near-best) may differ.
+        np.testing.assert_allclose(model.scores_[index], alone.scores_, atol=5e-7)
+        np.testing.assert_allclose(model.coef_path_[index], alone.coef_path_, atol=1e-5)
+
+
+def test_a_list_of_one_l1_ratio_keeps_its_axis(make_proportions):
+    X, y, trials = _proportions(make_proportions)
+    model = ProbabilityRegressorCV(l1_ratio=[0.5], alphas=4, cv=3).fit(
+        X, y, sample_weight=trials
+    )
+    assert model.alphas_.shape == (1, 4)
+    assert model.scores_.shape == (1, 3, 4)
+    assert model.coef_path_.shape == (1, 3, 4, 5)
+    assert model.l1_ratio_ == 0.5
+
+
+def test_given_alphas_are_tried_at_every_l1_ratio(make_proportions):
+    X, y, trials = _proportions(make_proportions)
+    model = ProbabilityRegressorCV(alphas=[1e-3, 1e-1], l1_ratio=[0.0, 1.0], cv=3).fit(
+        X, y, sample_weight=trials
+    )
+    np.testing.assert_array_equal(model.alphas_, [[1e-1, 1e-3], [1e-1, 1e-3]])
+
+
+def _up_to_a_class_shift(intercept):
+    """Return the intercept; for the softmax, its deviations from their mean.
+
+    Adding one number to every class's intercept changes no softmax
+    probability, and an L1 fit leaves that shift where its start had it.
+    """
+    return intercept - np.mean(intercept) if np.ndim(intercept) else intercept
+
+
+@pytest.mark.parametrize("case", ["probability", "soft labels", "range auto"])
+def test_refit_is_the_estimator_at_the_chosen_pair(
+    case, make_proportions, make_soft_labels
+):
+    if case == "soft labels":
+        data = make_soft_labels(n_samples=300, n_features=4, n_classes=3, seed=3)
+        X, y, weights = data.X, data.soft, data.weights
+    else:
+        X, y, weights = _proportions(make_proportions)
+    model, reference = ProbabilityRegressorCV(), ProbabilityRegressor()
+    if case == "range auto":
+        y = 20 + 60 * y
+        model = CrossEntropyRegressorCV()
+        reference = CrossEntropyRegressor(target_range=(y.min(), y.max()))
+    model.set_params(l1_ratio=[1.0, 0.2], alphas=6, cv=THREE_FOLDS)
+    model.fit(X, y, sample_weight=weights)
+    # Not the first l1_ratio: the refit reads the chosen one.
+    assert model.l1_ratio_ == 0.2
+    reference.set_params(alpha=model.alpha_, l1_ratio=model.l1_ratio_)
+    reference.fit(X, y, sample_weight=weights)
+    np.testing.assert_allclose(model.coef_, reference.coef_, rtol=0, atol=1e-8)
+    np.testing.assert_array_equal(model.coef_ == 0.0, reference.coef_ == 0.0)
+    np.testing.assert_allclose(
+        _up_to_a_class_shift(model.intercept_),
+        _up_to_a_class_shift(reference.intercept_),
+        rtol=0,
+        atol=1e-8,
+    )
+    np.testing.assert_allclose(model.predict(X), reference.predict(X), atol=1e-8)
+
+
+def test_refit_false_averages_the_folds_at_the_chosen_pair(make_proportions):
+    X, y, trials = _proportions(make_proportions)
+    l1_ratios = [1.0, 0.5]
+    model = ProbabilityRegressorCV(l1_ratio=l1_ratios, alphas=6, cv=3, refit=False).fit(
+        X, y, sample_weight=trials
+    )
+    mean_scores = model.scores_.mean(axis=1)
+    index, best = np.unravel_index(np.argmax(mean_scores), mean_scores.shape)
+    assert index > 0
+    assert model.l1_ratio_ == l1_ratios[index]
+    assert model.alpha_ == model.alphas_[index, best]
+    np.testing.assert_allclose(
+        model.coef_, model.coef_path_[index, :, best].mean(axis=0), rtol=1e-14
+    )
+    assert model.intercept_ == pytest.approx(
+        model.intercept_path_[index, :, best].mean(), rel=1e-14
+    )
+    assert model.n_iter_ == model.n_iter_path_[index, :, best].max()
+    with pytest.raises(ValueError, match=r"needs refit=True: with refit=False"):
+        model.coef_table(X, y, sample_weight=trials)
+
+
+def test_near_best_pairs_are_those_near_the_best_of_every_path():
+    mean_scores = np.array([[-1.0, -0.5, np.nan], [-0.5 - 1e-7, -0.5 - 1e-5, -2.0]])
+    np.testing.assert_array_equal(
+        skxent._cv._contenders(mean_scores),
+        [[False, True, False], [True, False, False]],
+    )
+
+
+def test_near_best_pairs_of_every_path_are_fitted_on_to_tol(
+    monkeypatch, make_proportions
+):
+    """With a crude path and every pair near-best, each pair's fits are at tol."""
+    monkeypatch.setattr(skxent._cv, "PATH_TOLERANCE", 1e-2)
+    monkeypatch.setattr(skxent._cv, "SCORE_MARGIN", np.inf)
+    X, y, trials = _proportions(make_proportions)
+    l1_ratios = [1.0, 0.5]
+    model = ProbabilityRegressorCV(l1_ratio=l1_ratios, alphas=4, cv=THREE_FOLDS)
+    model.fit(X, y, sample_weight=trials)
+    for index, l1_ratio in enumerate(l1_ratios):
+        for fold, (train, _) in enumerate(THREE_FOLDS.split(X)):
+            for alpha, coef in zip(
+                model.alphas_[index], model.coef_path_[index, fold], strict=True
+            ):
+                reference = ProbabilityRegressor(alpha=alpha, l1_ratio=l1_ratio)
+                reference.fit(X[train], y[train], sample_weight=trials[train])
+                np.testing.assert_allclose(coef, reference.coef_, rtol=0, atol=1e-8)
+
+
+def test_paths_in_threads_give_the_same_result(make_proportions):
+    X, y, trials = _proportions(make_proportions)
+    fits = [
+        ProbabilityRegressorCV(l1_ratio=[0.5, 1.0], alphas=5, cv=3, n_jobs=n_jobs).fit(
+            X, y, sample_weight=trials
+        )
+        for n_jobs in (1, 2)
+    ]
+    for name in ("alphas_", "scores_", "coef_path_", "n_iter_path_", "coef_"):
+        np.testing.assert_array_equal(getattr(fits[1], name), getattr(fits[0], name))
+    assert (fits[1].l1_ratio_, fits[1].alpha_) == (fits[0].l1_ratio_, fits[0].alpha_)
+
+
+def test_inference_refuses_a_chosen_l1_fit(make_proportions):
+    X, y, trials = _proportions(make_proportions)
+    model = ProbabilityRegressorCV(l1_ratio=[1.0], alphas=4, cv=3).fit(
+        X, y, sample_weight=trials
+    )
+    with pytest.raises(ValueError, match=r"without an L1 penalty.*l1_ratio=1\."):
+        model.coef_table(X, y, sample_weight=trials)
 
 
 # Inputs
@@ -650,6 +940,41 @@ def test_invalid_alphas_are_refused_by_name(alphas, estimator_cv, make_proportio
         estimator_cv.set_params(alphas=alphas).fit(X, y)
 
 
+@pytest.mark.parametrize(
+    "l1_ratio, error, found",
+    [
+        ([0.5, 1.5], ValueError, r"\[1\.5\]"),
+        ([-0.1, 0.5, 2.0], ValueError, r"\[-0\.1, 2\.0\]"),
+        ([0.5, np.nan], ValueError, r"\[nan\]"),
+        ([], ValueError, r"non-empty"),
+        ([[0.5, 1.0]], ValueError, r"1-D"),
+        (["lasso"], TypeError, r"real numbers"),
+        ([True, False], TypeError, r"real numbers"),
+        (1.5, InvalidParameterError, r"1\.5"),
+        (np.nan, InvalidParameterError, r"nan"),
+        ("lasso", InvalidParameterError, r"lasso"),
+    ],
+    ids=[
+        "above 1",
+        "below 0",
+        "nan",
+        "empty",
+        "2-D",
+        "strings",
+        "bools",
+        "float above 1",
+        "float nan",
+        "string",
+    ],
+)
+def test_invalid_l1_ratio_is_refused_by_name(
+    l1_ratio, error, found, estimator_cv, make_proportions
+):
+    X, y, _ = _proportions(make_proportions)
+    with pytest.raises(error, match=rf"l1_ratio.*{found}"):
+        estimator_cv.set_params(l1_ratio=l1_ratio).fit(X, y)
+
+
 @pytest.mark.parametrize("alphas", [0, -3, 2.5, "many"])
 def test_alphas_that_are_neither_a_count_nor_an_array_are_invalid(
     alphas, estimator_cv, make_proportions
@@ -667,6 +992,23 @@ def test_dask_input_is_refused_with_what_to_do(estimator_cv, make_proportions):
 
 
 # Warnings
+
+
+def test_path_fits_of_every_l1_ratio_are_counted_in_the_warning(
+    make_proportions, record_warnings
+):
+    X, y, trials = _proportions(make_proportions, BADLY_SCALED)
+    model = ProbabilityRegressorCV(
+        l1_ratio=[0.5, 1.0], alphas=2, cv=3, max_iter=1, refit=False
+    )
+    with record_warnings() as caught:
+        model.fit(X, y, sample_weight=trials)
+    assert [w.category for w in caught] == [ConvergenceWarning]
+    assert caught[0].filename == __file__
+    assert re.search(
+        r"\d+ of the 12 fits .* on fold 0 at alpha=\S+, l1_ratio=0\.5:",
+        str(caught[0].message),
+    )
 
 
 @pytest.mark.parametrize("n_jobs", [1, 2])
