@@ -1,4 +1,4 @@
-"""skxent against its peers on six fractional-logit problems, timed in one run.
+"""skxent against its peers on seven fractional-logit problems, timed in one run.
 
 Cases (the full sizes; ``--quick`` divides the sample counts by 5):
 
@@ -8,7 +8,9 @@ c. feature scales spread over 1e-2..1e2: n=200_000, p=50, alpha=1e-6;
 d. statsmodels' star98 proportions, trial counts as weights, alpha=0;
 e. sparse CSR (and CSC for skxent), text-like: n=200_000, p=20_000, 0.1%
    non-zeros, tf-idf values with Zipf word frequencies, alpha=1e-5;
-f. soft labels: n=200_000, p=50, K=10 classes, alpha=1e-4.
+f. soft labels: n=200_000, p=50, K=10 classes, alpha=1e-4;
+g. L1, feature scales 1e-2..1e2: case c's data with n=200_000,
+   alpha=1e-2, l1_ratio=1 (about half the coefficients zero).
 
 Peers: scikit-learn's GLM with ``HalfBinomialLoss`` (lbfgs and
 newton-cholesky), ``LogisticRegression`` on the rows repeated once per class
@@ -18,6 +20,11 @@ statsmodels' GLM (IRLS) where alpha=0, and scipy's L-BFGS on the textbook
 objective from zero (what a user would write first). Each peer is asked for
 max |gradient| <= 1e-8 within 1000 iterations. Solvers that form a dense
 p x p Hessian are left out of case e (20_000 x 20_000, O(p^3) per step).
+Case g's peer is glum's irls-cd, the one of these that fits an L1 penalty,
+at gradient_tol 1e-8, 1e-10 and 1e-12 (the loosest that reaches the
+optimum is the one skxent's time is compared with); its reference optimum
+is found by Newton's method on the best solution's non-zero coefficients,
+their signs fixed.
 
 For every solver: seconds (best of 3 taken in turns with the other solvers,
 of up to 200 runs within 2 s for fits of milliseconds, one run when a run
@@ -42,6 +49,7 @@ Run from the repository root with the ``bench`` extra installed
     python benchmarks/bench_suite.py            # ~25 minutes, ~8 GiB
     python benchmarks/bench_suite.py --quick    # ~6 minutes, ~2 GiB
     python benchmarks/bench_suite.py --cases d,e
+    python benchmarks/bench_suite.py --cases g --quick
 """
 
 import argparse
@@ -76,7 +84,11 @@ EXACT_OBJECTIVE = 1e-10
 
 @dataclass
 class Problem:
-    """A fractional-logit (1-D targets) or soft-label (2-D targets) problem."""
+    """A fractional-logit (1-D targets) or soft-label (2-D targets) problem.
+
+    The penalty is ``alpha * (l1_ratio * sum_j P_j |coef_j| + (1 - l1_ratio)
+    / 2 * sum_j P_j coef_j**2)``, ``P = penalty_weights`` (ones when None).
+    """
 
     name: str
     X: object
@@ -85,10 +97,29 @@ class Problem:
     alpha: float
     peers: dict = field(default_factory=dict)
     skxent_variants: dict = field(default_factory=dict)
+    l1_ratio: float = 0.0
+    penalty_weights: np.ndarray | None = None
 
     @property
     def weights(self):
         return self.sample_weight / self.sample_weight.sum()
+
+    @property
+    def strengths(self):
+        """The penalty weights ``P``: ones when None."""
+        if self.penalty_weights is None:
+            return np.ones(self.X.shape[1])
+        return self.penalty_weights
+
+    @property
+    def ridge(self):
+        """The L2 part's strength per feature."""
+        return self.alpha * (1.0 - self.l1_ratio) * self.strengths
+
+    @property
+    def lasso(self):
+        """The L1 part's strength per feature."""
+        return self.alpha * self.l1_ratio * self.strengths
 
 
 @dataclass
@@ -169,7 +200,7 @@ def soft_labels(n_samples, n_features, n_classes, seed=0):
 
 
 def objective(problem, coef, intercept):
-    """Weighted mean cross-entropy plus ``alpha / 2 * ||coef||^2``, in float64."""
+    """Weighted mean cross-entropy plus the problem's penalty, in float64."""
     return _textbook_value_gradient(problem)(_flat(coef, intercept))[0]
 
 
@@ -186,8 +217,13 @@ def _unflat(problem, params):
 
 
 def _textbook_value_gradient(problem):
-    """Value and gradient of :func:`objective` in the flat parameters."""
-    X, t, w, alpha = problem.X, problem.targets, problem.weights, problem.alpha
+    """Value and gradient of :func:`objective` in the flat parameters.
+
+    The gradient of the L1 part is ``lasso * sign(coef)``: the gradient where
+    no coefficient is zero, and of the smooth problem with the signs fixed.
+    """
+    X, t, w = problem.X, problem.targets, problem.weights
+    ridge, lasso = problem.ridge, problem.lasso
 
     def value_gradient(params):
         coef, intercept = _unflat(problem, params)
@@ -198,8 +234,8 @@ def _textbook_value_gradient(problem):
         else:
             loss = logsumexp(eta, axis=1) - np.einsum("ij,ij->i", t, eta)
             residual = w[:, np.newaxis] * (softmax(eta, axis=1) - t)
-        value = w @ loss + 0.5 * alpha * np.sum(coef**2)
-        coef_gradient = (X.T @ residual).T + alpha * coef
+        value = w @ loss + 0.5 * np.sum(ridge * coef**2) + np.sum(lasso * np.abs(coef))
+        coef_gradient = (X.T @ residual).T + ridge * coef + lasso * np.sign(coef)
         return value, _flat(coef_gradient, residual.sum(axis=0))
 
     return value_gradient
@@ -207,7 +243,7 @@ def _textbook_value_gradient(problem):
 
 def _textbook_hessian_product(problem, params):
     """Return the binary objective's Hessian times a vector, for sparse ``X``."""
-    X, w, alpha = problem.X, problem.weights, problem.alpha
+    X, w, ridge = problem.X, problem.weights, problem.ridge
     coef, intercept = _unflat(problem, params)
     eta = X @ coef + intercept
     curvature = w * expit(eta) * expit(-eta)
@@ -215,7 +251,7 @@ def _textbook_hessian_product(problem, params):
     def product(vector):
         direction_coef, direction_intercept = _unflat(problem, vector)
         curved = curvature * (X @ direction_coef + direction_intercept)
-        return _flat(X.T @ curved + alpha * direction_coef, curved.sum())
+        return _flat(X.T @ curved + ridge * direction_coef, curved.sum())
 
     return product
 
@@ -228,7 +264,7 @@ def _dense_hessian(problem, params):
     eta = problem.X @ coef.T + intercept
     if problem.targets.ndim == 1:
         curvature = problem.weights * expit(eta) * expit(-eta)
-        penalty = np.append(np.full(n_features, problem.alpha), 0.0)
+        penalty = np.append(problem.ridge, 0.0)
         return X1.T @ (curvature[:, np.newaxis] * X1) + np.diag(penalty)
     # Class blocks: X1' diag(w * (mu_j [j == k] - mu_j mu_k)) X1.
     mean = softmax(eta, axis=1)
@@ -247,7 +283,7 @@ def _dense_hessian(problem, params):
             hessian[np.ix_(rows[j], rows[k])] = block
             hessian[np.ix_(rows[k], rows[j])] = block.T
     coef_entries = np.arange(n_classes * n_features)
-    hessian[coef_entries, coef_entries] += problem.alpha
+    hessian[coef_entries, coef_entries] += np.tile(problem.ridge, n_classes)
     return hessian
 
 
@@ -256,9 +292,15 @@ def reference_optimum(problem, start):
 
     The method uses the dense Hessian (least squares for its null directions)
     for dense ``X``, and is truncated (conjugate gradients) for sparse ``X``.
+    With an L1 penalty only the coefficients not zero at ``start`` (and the
+    intercept) move, their signs fixed: the smooth problem on that support.
     """
     value_gradient = _textbook_value_gradient(problem)
     params = start.copy()
+    moving = np.ones(params.size, dtype=bool)
+    if problem.l1_ratio > 0:
+        moving = params != 0
+        moving[problem.X.shape[1] :] = True
     for _ in range(8):
         gradient = value_gradient(params)[1]
         if sparse.issparse(problem.X):
@@ -269,8 +311,9 @@ def reference_optimum(problem, start):
             )
             step = cg(hessian, gradient, rtol=1e-12, maxiter=10 * params.size)[0]
         else:
-            hessian = _dense_hessian(problem, params)
-            step = np.linalg.lstsq(hessian, gradient, rcond=None)[0]
+            hessian = _dense_hessian(problem, params)[np.ix_(moving, moving)]
+            step = np.zeros(params.size)
+            step[moving] = np.linalg.lstsq(hessian, gradient[moving], rcond=None)[0]
         params = params - step
         if np.max(np.abs(step)) <= 1e-15 * np.max(np.abs(params)):
             break
@@ -284,9 +327,11 @@ def skxent_on(X):
     """Fit skxent on ``X``: the problem's data, or another layout or dtype of it."""
 
     def fit(problem):
-        model = ProbabilityRegressor(alpha=problem.alpha).fit(
-            X, problem.targets, sample_weight=problem.sample_weight
-        )
+        model = ProbabilityRegressor(
+            alpha=problem.alpha,
+            l1_ratio=problem.l1_ratio,
+            penalty_weights=problem.penalty_weights,
+        ).fit(X, problem.targets, sample_weight=problem.sample_weight)
         return model.coef_, model.intercept_, f"{model.n_iter_} it"
 
     fit.X = X
@@ -348,6 +393,27 @@ def _glum(solver):
             gradient_tol=PEER_TOL,
             max_iter=MAX_ITER,
         ).fit(problem.X, problem.targets, sample_weight=problem.sample_weight)
+        return model.coef_, model.intercept_, f"{model.n_iter_} it"
+
+    return fit
+
+
+def glum_elastic_net(gradient_tol):
+    """Return a fit of the problem's elastic net by glum's irls-cd (``P1 = P2 = P``)."""
+
+    def fit(problem):
+        import glum
+
+        model = glum.GeneralizedLinearRegressor(
+            family="binomial",
+            alpha=problem.alpha,
+            l1_ratio=problem.l1_ratio,
+            P1=problem.strengths,
+            P2=problem.strengths,
+            solver="irls-cd",
+            gradient_tol=gradient_tol,
+            max_iter=MAX_ITER,
+        ).fit(problem.X, problem.targets, sample_weight=problem.weights)
         return model.coef_, model.intercept_, f"{model.n_iter_} it"
 
     return fit
@@ -573,9 +639,10 @@ def run_case(case, n_samples):
     """Fit with skxent (and its variants) and every peer; print the table."""
     problem = CASES[case][0](n_samples)
     X = problem.X
+    l1 = f", l1_ratio={problem.l1_ratio:g}" if problem.l1_ratio else ""
     print(
         f"\n== {problem.name}: X {X.shape[0]} x {X.shape[1]} {X.dtype} "
-        f"{_layout(X)}, {_nbytes(X) / 2**20:.0f} MiB, alpha={problem.alpha:g}"
+        f"{_layout(X)}, {_nbytes(X) / 2**20:.0f} MiB, alpha={problem.alpha:g}{l1}"
     )
     solvers = solvers_for(problem)
     results = measure_all(solvers, problem)
@@ -721,6 +788,19 @@ def case_f(n_samples):
     )
 
 
+def case_g(n_samples):
+    return Problem(
+        "g. L1, feature scales 1e-2..1e2",
+        *synthetic(n_samples, 50, scale_decades=2),
+        1e-2,
+        l1_ratio=1.0,
+        peers={
+            f"glum irls-cd, gradient_tol={tol:g}": glum_elastic_net(tol)
+            for tol in (1e-8, 1e-10, 1e-12)
+        },
+    )
+
+
 CASES = {
     "a": (case_a, 1_000_000),
     "b": (case_b, 1_000_000),
@@ -728,6 +808,7 @@ CASES = {
     "d": (case_d, None),
     "e": (case_e, 200_000),
     "f": (case_f, 200_000),
+    "g": (case_g, 200_000),
 }
 
 
@@ -785,6 +866,26 @@ def check_targets(results):
                 _faster_than_exact_peers(results[case], EXACT_OBJECTIVE),
                 1.0,
             )
+    if "g" in results:
+        g = results["g"]
+        line(
+            "g: skxent rel excess over the optimum", g["skxent"].excess, EXACT_OBJECTIVE
+        )
+        line(
+            "g: skxent / glum irls-cd at the optimum (rel 1e-10)",
+            _faster_than_exact_peers(g, EXACT_OBJECTIVE),
+            1.0,
+        )
+        zeros = results["g"]["skxent"].coef == 0
+        line(
+            "g: glum irls-cd runs whose zero set differs from skxent's",
+            sum(
+                not np.array_equal(result.coef == 0, zeros)
+                for name, result in g.items()
+                if not name.startswith("skxent")
+            ),
+            0,
+        )
     if "e" in results:
         e = results["e"]
         sparse_mib = e["skxent"].X_mib
@@ -837,7 +938,7 @@ def scaling_exponent(n_max):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="n divided by 5")
-    parser.add_argument("--cases", default="abcdef", help="e.g. a,c,d")
+    parser.add_argument("--cases", default="abcdefg", help="e.g. a,c,d")
     parser.add_argument(
         "--memory-of",
         nargs=2,

@@ -442,7 +442,8 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
                 "features with l1_ratio=0 (alpha=0 for unpenalised errors), "
                 "on other data than those that selected them."
             )
-        alpha = penalty.alpha
+        # penalty_weights all zero leave the fit unpenalised, whatever alpha.
+        alpha = penalty.alpha if np.any(np.asarray(penalty.ridge) > 0) else 0.0
         params = params_of(self.coef_, self.intercept_, self.fit_intercept)
         with backend.row_blocks(data.X, BLOCK_ELEMENTS) as blocks:
             inference = infer(

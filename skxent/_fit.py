@@ -32,8 +32,14 @@ from ._preconditioning import (
     measure_curvature,
     preconditioner_from,
 )
+from ._row_blocks import one_numpy_blas_thread
 from ._separation import unbounded_intercept_message, why_not_finite
-from ._solver import SolverResult, minimize_smooth_convex, minimize_with_l1
+from ._solver import (
+    RESOLVABLE_DECREASE_ULPS,
+    SolverResult,
+    minimize_smooth_convex,
+    minimize_with_l1,
+)
 
 # A float32 fit stops at a gradient of this or tol, whichever is larger:
 # there its predictions agree with the float64 fit's to float32 precision
@@ -514,14 +520,15 @@ def _l1_newton_proposal(objective, lasso, params, curvature, model_tol):
         value = np.vdot(coef_gradient, step) + 0.5 * np.vdot(step, curved)
         return value, ((coef_gradient + curved) / scales).ravel()
 
-    result = minimize_with_l1(
-        model_value_and_gradient,
-        (lasso / scales).ravel(),
-        (coef * scales).ravel(),
-        tol=model_tol,
-        max_iter=MODEL_ITERATIONS,
-        verbose=0,
-    )
+    with one_numpy_blas_thread():
+        result = minimize_with_l1(
+            model_value_and_gradient,
+            (lasso / scales).ravel(),
+            (coef * scales).ravel(),
+            tol=model_tol,
+            max_iter=MODEL_ITERATIONS,
+            verbose=0,
+        )
     new_coef = result.solution.reshape(coef.shape) / scales
     if not fit_intercept:
         return new_coef
@@ -542,7 +549,8 @@ def _l1_line_search(objective, lasso, params, proposal):
     whose penalised objective falls by at least ``ARMIJO_FRACTION`` of the
     decrease the first-order model predicts (the proximal Newton line
     search of Lee, Sun and Saunders, 2014); ``params`` if none does. At
-    ``t = 1`` it is ``proposal`` itself, with its exact zeros.
+    ``t = 1`` it is ``proposal`` itself, with its exact zeros. Return the
+    point and ``t`` (0 for ``params``).
     """
     fit_intercept = objective.fit_intercept
     value = _penalised_value(objective, lasso, params)
@@ -553,14 +561,17 @@ def _l1_line_search(objective, lasso, params, proposal):
     predicted = np.vdot(gradient, step) + np.vdot(
         lasso, np.abs(proposed_coef) - np.abs(coef)
     )
+    if predicted >= -RESOLVABLE_DECREASE_ULPS * np.spacing(abs(value)):
+        # The model is at its own optimum, up to rounding: nothing to search.
+        return proposal, 1.0
     length = 1.0
     for _ in range(MAX_STEP_HALVINGS):
         trial = proposal if length == 1.0 else params + length * step
         trial_value = _penalised_value(objective, lasso, trial)
         if trial_value <= value + ARMIJO_FRACTION * length * min(predicted, 0.0):
-            return trial
+            return trial, length
         length /= 2
-    return params
+    return params, 0.0
 
 
 def _l1_newton_steps(
@@ -571,7 +582,10 @@ def _l1_newton_steps(
     Each step is :func:`_l1_newton_proposal` with the curvature measured
     where it starts, and :func:`_l1_line_search`. They stop when two steps
     in a row end with the same zero coefficients and signs (the support
-    the preconditioned solver is to fit on), or at ``max_iter``. Return the
+    the preconditioned solver is to fit on), the second a full step (the
+    model then describes the objective near its optimum), when no step
+    lowers the objective any more (what is left is the fit on the
+    support's), or at ``max_iter``. Return the
     parameters, the curvature measured last, and the number of steps.
     """
     fit_intercept = objective.fit_intercept
@@ -580,7 +594,7 @@ def _l1_newton_steps(
         if n_steps > 1:
             curvature = measure_curvature(objective, params, feature_magnitude)
         proposal = _l1_newton_proposal(objective, lasso, params, curvature, model_tol)
-        params = _l1_line_search(objective, lasso, params, proposal)
+        params, length = _l1_line_search(objective, lasso, params, proposal)
         signs = np.sign(split_params(params, fit_intercept)[0])
         if verbose:
             print(
@@ -588,7 +602,12 @@ def _l1_newton_steps(
                 f"{_penalised_value(objective, lasso, params):.15g}, "
                 f"{np.count_nonzero(signs)} non-zero coefficients"
             )
-        if previous_signs is not None and np.array_equal(signs, previous_signs):
+        settled = (
+            length == 1.0
+            and previous_signs is not None
+            and np.array_equal(signs, previous_signs)
+        )
+        if settled or length == 0.0:
             break
         previous_signs = signs
     return params, curvature, n_steps
@@ -657,6 +676,45 @@ def _centered_rows(coef, lasso, alpha):
     return np.where(improves[:, None], shifted[np.arange(len(coef)), best], coef)
 
 
+class _SignChanged(Exception):
+    """A fit with fixed signs reached a negative objective: a sign changed.
+
+    ``params`` is where, after ``n_evaluations`` evaluations.
+    """
+
+    def __init__(self, params, n_evaluations):
+        super().__init__()
+        self.params = params
+        self.n_evaluations = n_evaluations
+
+
+class _FixedSignObjective:
+    """``objective`` with an L1 slope of fixed signs, watched for a sign change.
+
+    Where every coefficient keeps its sign, the objective is the
+    cross-entropy plus penalties, none negative: a negative value proves a
+    coefficient past zero. Its evaluations then raise :class:`_SignChanged`,
+    so that a problem unbounded below along such a direction (rows fitted
+    near a bound, where the loss grows more slowly than the slope falls)
+    ends there instead of running on without end. Everything else is
+    ``objective``'s.
+    """
+
+    def __init__(self, objective):
+        self._objective = objective
+        self._n_evaluations = 0
+
+    def __getattr__(self, name):
+        return getattr(self._objective, name)
+
+    def value_and_gradient(self, params, dtype=None):
+        self._n_evaluations += 1
+        value, gradient = self._objective.value_and_gradient(params, dtype)
+        if value < 0:
+            raise _SignChanged(params.copy(), self._n_evaluations)
+        return value, gradient
+
+
 def _fit_on_support(
     objective, lasso, params, curvature, tol, max_iter, verbose, feature_magnitude
 ):
@@ -681,16 +739,20 @@ def _fit_on_support(
         coef = _centered_rows(coef, lasso, objective.alpha)
         params = join_params(coef, intercept, fit_intercept)
         signs = np.sign(coef)
-        trial, result, _ = _solve_smooth(
-            objective.with_slope(lasso * signs),
-            params,
-            curvature,
-            stage_tol,
-            max_iter - n_iter,
-            verbose,
-            feature_magnitude,
-            mask=(coef != 0) | (lasso == 0),
-        )
+        try:
+            trial, result, _ = _solve_smooth(
+                _FixedSignObjective(objective.with_slope(lasso * signs)),
+                params,
+                curvature,
+                stage_tol,
+                max_iter - n_iter,
+                verbose,
+                feature_magnitude,
+                mask=(coef != 0) | (lasso == 0),
+            )
+        except _SignChanged as stop:
+            trial = stop.params
+            result = SolverResult(None, stop.n_evaluations, np.inf, "max_iter")
         n_iter += result.n_iter
         result = replace(result, n_iter=n_iter)
         trial_coef, _ = split_params(trial, fit_intercept)

@@ -405,6 +405,18 @@ def held_to_one_thread(libraries):
 
 
 @contextmanager
+def one_numpy_blas_thread():
+    """Hold numpy's BLAS to one thread, shared with other holds.
+
+    For many products with small matrices in a row (an inner solver's),
+    where waking BLAS threads costs more than they give, and they spin on
+    cores that other work needs.
+    """
+    with held_to_one_thread(_numpy_blas().lib_controllers):
+        yield
+
+
+@contextmanager
 def parallel_row_blocks(X, block_elements=None):
     """:class:`RowBlocks` of ``X`` (with ``block_elements``) over parallel threads.
 

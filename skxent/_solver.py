@@ -287,14 +287,18 @@ def _solved(hessian_product, vector, inverse_hessian, rtol):
     hessian = LinearOperator(
         (vector.shape[0], vector.shape[0]), matvec=hessian_product, dtype=np.float64
     )
-    solution, _ = cg(
-        hessian,
-        vector,
-        rtol=rtol,
-        maxiter=10 * vector.shape[0],
-        M=inverse_hessian.operator,
-    )
-    return solution
+    # A direction without curvature (rows fitted at a bound, no penalty)
+    # breaks conjugate gradients down: it divides by zero. Its solution is
+    # then no step at all, which the caller rejects as no progress.
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        solution, _ = cg(
+            hessian,
+            vector,
+            rtol=rtol,
+            maxiter=10 * vector.shape[0],
+            M=inverse_hessian.operator,
+        )
+    return solution if np.all(np.isfinite(solution)) else np.zeros_like(vector)
 
 
 def _newton_step(iterates, z, hessian_product_at, tol, inverse_hessian):

@@ -15,9 +15,13 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from scipy import optimize, sparse
-from scipy.special import expit, log_expit, logit
-from sklearn.datasets import load_iris
+from scipy.special import expit, log_expit, logit, logsumexp, ndtr, softmax
+from scipy.stats import norm
+from sklearn.base import clone
+from sklearn.datasets import load_breast_cancer, load_iris
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import StandardScaler
 
 from skxent import (
     ProbabilityRegressor,
@@ -938,3 +942,389 @@ def test_a_fit_whose_start_curvature_stops_helping_restarts_and_converges(index)
     np.testing.assert_allclose(
         np.r_[model.coef_, model.intercept_], reference, rtol=1e-6, atol=1e-9
     )
+
+
+# ------------------------------------------------------------ L1 penalty
+
+
+def loss_gradients(link_name, targets, eta):
+    """Return d CE / d eta row by row, written independently of skxent's links.
+
+    ``(mu - t) mu' / (mu (1 - mu))`` for a binary link with inverse ``mu``
+    (``mu - t`` for the logit), ``softmax(eta) - t`` for the softmax.
+    """
+    if link_name == "softmax":
+        return softmax(eta, axis=1) - targets
+    if link_name == "logit":
+        return expit(eta) - targets
+    if link_name == "probit":
+        mean, slope, complement = ndtr(eta), norm.pdf(eta), ndtr(-eta)
+    else:  # cloglog: mu = 1 - exp(-exp(eta))
+        complement = np.exp(-np.exp(eta))
+        mean, slope = -np.expm1(-np.exp(eta)), np.exp(eta) * complement
+    return (mean - targets) * slope / (mean * complement)
+
+
+def weighted_rows(values, weights):
+    """Row ``i`` of ``values`` (one or two axes) times ``weights[i]``."""
+    return values * weights.reshape((-1,) + (1,) * (values.ndim - 1))
+
+
+def elastic_net_objective(X, targets, sample_weight, model):
+    """Return the fitted logit model's penalised objective, written independently.
+
+    The weighted mean cross-entropy plus ``alpha * (l1_ratio * sum P |coef| +
+    (1 - l1_ratio) / 2 * sum P coef**2)``.
+    """
+    weights = sample_weight / sample_weight.sum()
+    coef = np.asarray(model.coef_, dtype=np.float64)
+    eta = X @ coef + model.intercept_
+    loss = -(targets * log_expit(eta) + (1 - targets) * log_expit(-eta))
+    strengths = (
+        np.ones(coef.shape[-1])
+        if model.penalty_weights is None
+        else np.asarray(model.penalty_weights)
+    )
+    penalty = model.l1_ratio * np.sum(strengths * np.abs(coef)) + (
+        1 - model.l1_ratio
+    ) / 2 * np.sum(strengths * coef**2)
+    return weights @ loss + model.alpha * penalty
+
+
+def assert_elastic_net_optimal(model, X, targets, sample_weight, link_name, atol):
+    """Assert the optimality conditions of the fitted elastic net, from ``coef_``.
+
+    With ``g`` the gradient of the weighted mean cross-entropy, written here:
+    ``g + alpha (1 - l1_ratio) P coef + alpha l1_ratio P sign(coef) = 0``
+    where ``coef != 0``, ``|g| <= alpha l1_ratio P`` where ``coef == 0``, and
+    a zero intercept gradient. A coefficient near zero that is not exactly
+    0.0 fails the first (its gradient would have to be ``-lasso sign``).
+    """
+    X = X.toarray() if sparse.issparse(X) else np.asarray(X, dtype=np.float64)
+    weights = sample_weight / sample_weight.sum()
+    coef = np.asarray(model.coef_, dtype=np.float64)
+    eta = X @ coef.T + model.intercept_
+    residual = weighted_rows(loss_gradients(link_name, targets, eta), weights)
+    gradient = (X.T @ residual).T
+    strengths = (
+        np.ones(X.shape[1])
+        if model.penalty_weights is None
+        else np.asarray(model.penalty_weights)
+    )
+    lasso = model.alpha * model.l1_ratio * strengths
+    ridge = model.alpha * (1 - model.l1_ratio) * strengths
+    smooth = gradient + ridge * coef
+    violation = np.where(
+        coef == 0,
+        np.maximum(np.abs(smooth) - lasso, 0.0),
+        np.abs(smooth + lasso * np.sign(coef)),
+    )
+    assert np.max(violation) <= atol
+    if model.fit_intercept:
+        assert np.max(np.abs(residual.sum(axis=0))) <= atol
+
+
+def l1_problem(link_name, n_samples=200, n_features=8, seed=0):
+    """Make ``(X, targets, weights)``: columns of scales 0.1..10, half of them noise.
+
+    Binary links get fractional targets of a model whose odd columns have no
+    effect; the softmax soft labels with three classes, the same columns
+    without effect.
+    """
+    rng = np.random.default_rng(seed)
+    scales = np.geomspace(0.1, 10.0, n_features)
+    X = rng.normal(size=(n_samples, n_features)) * scales
+    effects = np.where(np.arange(n_features) % 2 == 0, 1.0, 0.0) / scales
+    weights = rng.uniform(0.5, 2.0, size=n_samples)
+    if link_name == "softmax":
+        eta = X @ (effects[:, np.newaxis] * rng.normal(size=(n_features, 3)))
+        draws = rng.gamma(1.0 + 10.0 * softmax(eta, axis=1))
+        return X, draws / draws.sum(axis=1, keepdims=True), weights
+    mean = expit(X @ effects - 0.3 + 0.3 * rng.normal(size=n_samples))
+    return X, rng.beta(5.0 * mean, 5.0 * (1.0 - mean)), weights
+
+
+def assert_some_zero_and_some_not(model, penalised=None):
+    coef = np.asarray(model.coef_).reshape(-1, model.n_features_in_)
+    if penalised is not None:
+        coef = coef[:, penalised]
+    assert np.any(coef == 0.0) and np.any(coef != 0.0)
+
+
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+@pytest.mark.parametrize("link_name", list(LINKS))
+def test_an_l1_fit_meets_the_optimality_conditions(link_name, l1_ratio):
+    X, targets, weights = l1_problem(link_name)
+    link = "logit" if link_name == "softmax" else link_name
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = ProbabilityRegressor(link=link, alpha=0.02, l1_ratio=l1_ratio).fit(
+            X, targets, sample_weight=weights
+        )
+    assert_some_zero_and_some_not(model)
+    assert_elastic_net_optimal(model, X, targets, weights, link_name, atol=1e-8)
+
+
+# Feature 0 and 4 unpenalised, the others in the penalty at several strengths.
+PENALTY_WEIGHTS_WITH_ZEROS = np.array([0.0, 1.0, 2.0, 0.5, 0.0, 1.0, 3.0, 1.0])
+
+
+L1_VARIANTS = {
+    # name: (estimator settings, X's storage)
+    "penalty weights with zeros": (
+        {"penalty_weights": PENALTY_WEIGHTS_WITH_ZEROS},
+        np.asarray,
+    ),
+    "no intercept": ({"fit_intercept": False}, np.asarray),
+    "sparse CSR": ({}, sparse.csr_array),
+}
+
+
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+@pytest.mark.parametrize("link_name", ["logit", "softmax"])
+@pytest.mark.parametrize("variant", L1_VARIANTS)
+def test_an_l1_fit_meets_the_optimality_conditions_in_each_setting(
+    variant, link_name, l1_ratio
+):
+    settings, storage = L1_VARIANTS[variant]
+    X, targets, weights = l1_problem(link_name)
+    if storage is sparse.csr_array:
+        X[np.abs(X) < np.std(X, axis=0)] = 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = ProbabilityRegressor(alpha=0.02, l1_ratio=l1_ratio, **settings).fit(
+            storage(X), targets, sample_weight=weights
+        )
+    penalty_weights = settings.get("penalty_weights")
+    penalised = None if penalty_weights is None else np.asarray(penalty_weights) > 0
+    assert_some_zero_and_some_not(model, penalised)
+    if penalised is not None:
+        # The unpenalised features are fitted freely: never zero.
+        assert np.all(np.asarray(model.coef_).reshape(-1, 8)[:, ~penalised] != 0)
+    assert_elastic_net_optimal(model, X, targets, weights, link_name, atol=1e-8)
+
+
+@pytest.mark.parametrize("link_name", ["logit", "softmax"])
+def test_a_float32_l1_fit_is_the_float64_fit_to_float32_precision(link_name):
+    X, targets, weights = l1_problem(link_name)
+    X32 = X.astype(np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model32 = ProbabilityRegressor(alpha=0.02, l1_ratio=1.0).fit(
+            X32, targets, sample_weight=weights
+        )
+        model64 = ProbabilityRegressor(alpha=0.02, l1_ratio=1.0).fit(
+            X32.astype(np.float64), targets, sample_weight=weights
+        )
+    assert model32.coef_.dtype == np.float32
+    assert_some_zero_and_some_not(model32)
+    np.testing.assert_array_equal(model32.coef_ == 0, model64.coef_ == 0)
+    np.testing.assert_allclose(model32.coef_, model64.coef_, rtol=1e-5, atol=1e-7)
+    assert_elastic_net_optimal(
+        model32, X32.astype(np.float64), targets, weights, link_name, atol=1e-6
+    )
+
+
+def elastic_net_by_proximal_gradient(X, targets, sample_weight, alpha, l1_ratio):
+    """Fit the logit elastic net by FISTA, an L1 solver independent of skxent's.
+
+    The columns are standardised (weighted), which keeps the penalty
+    separable, and the intercept is free. Soft-thresholded gradient steps of
+    length ``1 / L`` (``L`` bounds the Hessian), accelerated (Beck & Teboulle,
+    2009), the momentum dropped whenever the objective rises (O'Donoghue &
+    Candes, 2015), until 200 steps lower the objective by at most 1e-15 of
+    it. Return ``(coef, intercept)`` in the original columns.
+    """
+    weights = sample_weight / sample_weight.sum()
+    center = weights @ X
+    spread = np.sqrt(weights @ (X - center) ** 2)
+    design = np.column_stack([(X - center) / spread, np.ones(len(X))])
+    lasso = np.append(alpha * l1_ratio / spread, 0.0)
+    ridge = np.append(alpha * (1 - l1_ratio) / spread**2, 0.0)
+    step = 1.0 / (
+        np.linalg.eigvalsh(design.T @ (weights[:, np.newaxis] * design))[-1] / 4
+        + ridge.max()
+    )
+
+    def objective(params):
+        eta = design @ params
+        loss = -(targets * log_expit(eta) + (1 - targets) * log_expit(-eta))
+        return weights @ loss + lasso @ np.abs(params) + 0.5 * ridge @ params**2
+
+    params = momentum = np.zeros(design.shape[1])
+    value, t = objective(params), 1.0
+    checked = value
+    for iteration in range(1, 100_001):
+        gradient = design.T @ (weights * (expit(design @ momentum) - targets))
+        moved = momentum - step * (gradient + ridge * momentum)
+        trial = np.sign(moved) * np.maximum(np.abs(moved) - step * lasso, 0.0)
+        trial_value = objective(trial)
+        if trial_value > value:
+            momentum, t = params, 1.0
+        else:
+            t_next = (1 + np.sqrt(1 + 4 * t * t)) / 2
+            momentum = trial + (t - 1) / t_next * (trial - params)
+            params, t, value = trial, t_next, trial_value
+        if iteration % 200 == 0:
+            if checked - value <= 1e-15 * value:
+                break
+            checked = value
+    coef = params[:-1] / spread
+    return coef, params[-1] - center @ coef
+
+
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+def test_star98_l1_fit_is_the_optimum_proximal_gradient_reaches(star98, l1_ratio):
+    """Ill-conditioned real data: proportions, trial counts as weights."""
+    X, share, trials = star98
+    X = X.to_numpy(np.float64)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = ProbabilityRegressor(alpha=1e-3, l1_ratio=l1_ratio).fit(
+            X, share, sample_weight=trials
+        )
+    assert_some_zero_and_some_not(model)
+    assert_elastic_net_optimal(model, X, share, trials, "logit", atol=1e-8)
+    coef, intercept = elastic_net_by_proximal_gradient(X, share, trials, 1e-3, l1_ratio)
+    reference = clone(model)
+    reference.coef_, reference.intercept_ = coef, intercept
+    value = elastic_net_objective(X, share, trials, model)
+    reference_value = elastic_net_objective(X, share, trials, reference)
+    np.testing.assert_array_equal(model.coef_ == 0, coef == 0)
+    assert value <= reference_value * (1 + 1e-12)
+    # The reference is itself at the optimum: the two agree.
+    assert reference_value <= value * (1 + 1e-10)
+
+
+def saga_elastic_net(alpha, l1_ratio, n_samples):
+    """scikit-learn's ``LogisticRegression`` with the same penalty, by saga.
+
+    Its objective is ``C`` times the summed log-loss plus the penalty:
+    divided by ``C n``, skxent's mean with ``alpha = 1 / (C n)``; saga
+    leaves the intercept unpenalised, as skxent does.
+    """
+    settings = {
+        "C": 1.0 / (alpha * n_samples),
+        "l1_ratio": l1_ratio,
+        "solver": "saga",
+        "tol": 1e-12,
+        "max_iter": 100_000,
+    }
+    if LogisticRegression().penalty != "deprecated":
+        # scikit-learn < 1.8 takes the penalty's kind as a name.
+        settings["penalty"] = "elasticnet"
+    return LogisticRegression(**settings)
+
+
+@pytest.mark.parametrize("l1_ratio, alpha", [(1.0, 1e-3), (0.8, 3e-3), (0.5, 1e-2)])
+def test_hard_labels_l1_fit_matches_saga_logistic_regression(l1_ratio, alpha):
+    """Breast cancer data, standardised (saga's rate needs it), 10 columns."""
+    X, y = load_breast_cancer(return_X_y=True)
+    X = StandardScaler().fit_transform(X[:, :10])
+    reference = saga_elastic_net(alpha, l1_ratio, len(y)).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = ProbabilityRegressor(alpha=alpha, l1_ratio=l1_ratio).fit(
+            X, y.astype(np.float64)
+        )
+    expected = reference.coef_.ravel()
+    assert_some_zero_and_some_not(model)
+    np.testing.assert_array_equal(model.coef_ == 0, expected == 0)
+    np.testing.assert_allclose(model.coef_, expected, rtol=1e-5)
+    assert model.intercept_ == pytest.approx(reference.intercept_[0], rel=1e-5)
+
+
+def unpenalised_fit_gradient(X, targets, weights, link_name, free):
+    """Return the cross-entropy's gradient at the fit of the free columns.
+
+    The intercept and the ``free`` columns are fitted by scipy's BFGS on the
+    objective written here (logit or softmax); the gradient is returned for
+    every column, a row per class for the softmax.
+    """
+    weights = weights / weights.sum()
+    design = np.column_stack([X[:, free], np.ones(len(X))])
+    shape = (design.shape[1],) + targets.shape[1:]
+
+    def value_and_gradient(params):
+        eta = design @ params.reshape(shape)
+        if link_name == "softmax":
+            loss = logsumexp(eta, axis=1) - np.sum(targets * eta, axis=1)
+        else:
+            loss = -(targets * log_expit(eta) + (1 - targets) * log_expit(-eta))
+        residual = weighted_rows(loss_gradients(link_name, targets, eta), weights)
+        return weights @ loss, (design.T @ residual).ravel()
+
+    solution = optimize.minimize(
+        value_and_gradient,
+        np.zeros(np.prod(shape)),
+        jac=True,
+        method="BFGS",
+        options={"gtol": 1e-13, "maxiter": 1000},
+    )
+    eta = design @ solution.x.reshape(shape)
+    residual = weighted_rows(loss_gradients(link_name, targets, eta), weights)
+    return (X.T @ residual).T
+
+
+@pytest.mark.parametrize(
+    "penalty_weights", [None, PENALTY_WEIGHTS_WITH_ZEROS], ids=["all", "some zero"]
+)
+@pytest.mark.parametrize("link_name", ["logit", "softmax"])
+def test_l1_alpha_max_is_the_largest_gradient_at_the_unpenalised_fit(
+    link_name, penalty_weights
+):
+    """``max_j |g_j| / (l1_ratio P_j)`` over the penalised features."""
+    X, targets, weights = l1_problem(link_name)
+    strengths = np.ones(8) if penalty_weights is None else penalty_weights
+    gradient = unpenalised_fit_gradient(X, targets, weights, link_name, strengths == 0)
+    largest = np.abs(gradient).reshape(-1, 8).max(axis=0)
+    penalised = strengths > 0
+    expected = np.max(largest[penalised] / (0.5 * strengths[penalised]))
+    alpha_max = _fit.l1_alpha_max(
+        RowBlocks(X),
+        targets,
+        weights,
+        link=LINKS[link_name],
+        fit_intercept=True,
+        l1_ratio=0.5,
+        penalty_weights=penalty_weights,
+        tol=1e-10,
+        max_iter=100,
+    )
+    assert alpha_max == pytest.approx(expected, rel=1e-7)
+
+
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+@pytest.mark.parametrize(
+    "penalty_weights", [None, PENALTY_WEIGHTS_WITH_ZEROS], ids=["all", "some zero"]
+)
+@pytest.mark.parametrize("link_name", ["logit", "softmax"])
+def test_l1_alpha_max_is_where_the_last_penalised_coefficient_leaves_zero(
+    link_name, penalty_weights, l1_ratio
+):
+    X, targets, weights = l1_problem(link_name)
+    alpha_max = _fit.l1_alpha_max(
+        RowBlocks(X),
+        targets,
+        weights,
+        link=LINKS[link_name],
+        fit_intercept=True,
+        l1_ratio=l1_ratio,
+        penalty_weights=penalty_weights,
+        tol=1e-10,
+        max_iter=100,
+    )
+    penalised = (
+        np.ones(8, dtype=bool) if penalty_weights is None else penalty_weights > 0
+    )
+
+    def penalised_coef(alpha):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            model = ProbabilityRegressor(
+                alpha=alpha, l1_ratio=l1_ratio, penalty_weights=penalty_weights
+            ).fit(X, targets, sample_weight=weights)
+        return np.asarray(model.coef_).reshape(-1, 8)[:, penalised]
+
+    assert np.all(penalised_coef(alpha_max * (1 + 1e-4)) == 0.0)
+    assert np.any(penalised_coef(alpha_max * (1 - 1e-4)) != 0.0)

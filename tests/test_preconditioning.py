@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from scipy import sparse
 from scipy.linalg import null_space
+from scipy.special import expit
 
 from skxent import _preconditioning, _row_blocks
 from skxent._link import LOGIT, SOFTMAX, Logit, Softmax
@@ -349,3 +350,133 @@ def test_softmax_gradient_is_the_adjoint_of_step():
         z @ preconditioner.gradient(g)
     )
     assert preconditioner.step(z).shape == origin.shape
+
+
+# ------------------------------------------------ masks and the coefficient part
+
+
+def masked_preconditioner(mask, alpha, fit_intercept, n_classes=None, seed=0):
+    """Build the preconditioner of a logit (or softmax) objective, with ``mask``.
+
+    At a random origin, on :func:`make_ill_conditioned_design`'s data with
+    random targets. Return it with its objective.
+    """
+    X, weights = make_ill_conditioned_design(seed=seed)
+    rng = np.random.default_rng(seed)
+    n_params = X.shape[1] + fit_intercept
+    if n_classes is None:
+        targets, link = rng.uniform(size=len(X)), LOGIT
+        origin = rng.normal(scale=0.01, size=n_params)
+    else:
+        targets, link = rng.dirichlet(np.ones(n_classes), size=len(X)), SOFTMAX
+        origin = rng.normal(scale=0.01, size=(n_params, n_classes))
+    objective = LinearObjective(
+        RowBlocks(X), targets, weights, alpha, fit_intercept, link
+    )
+    curvature = measure_curvature(objective, origin)
+    return preconditioner_from(curvature, origin, alpha, fit_intercept, mask), objective
+
+
+FEATURE_MASK = np.array([True, False, True, True, False, True])
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("n_classes", [None, 3], ids=["logit", "softmax"])
+def test_a_mask_keeps_the_other_coefficients_exactly_at_the_origin(
+    n_classes, fit_intercept
+):
+    rng = np.random.default_rng(1)
+    mask = (
+        FEATURE_MASK
+        if n_classes is None
+        # Elementwise for the softmax: a feature may move in some classes.
+        else np.column_stack([FEATURE_MASK, FEATURE_MASK, ~FEATURE_MASK])
+        & (rng.uniform(size=(6, 3)) < 0.8)
+    )
+    alpha = np.array([0.1, 0.0, 0.3, 1e-3, 0.1, 0.2])
+    preconditioner, _ = masked_preconditioner(mask, alpha, fit_intercept, n_classes)
+    params = preconditioner.params(rng.normal(size=preconditioner.n_variables))
+    coef = params[:6] if fit_intercept else params
+    origin_coef = preconditioner.origin[:6]
+    np.testing.assert_array_equal(coef[~mask], origin_coef[~mask])
+    assert np.all(coef[mask] != origin_coef[mask])
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_a_masked_preconditioner_whitens_the_hessian_of_what_moves(fit_intercept):
+    """Exactly, all rows being sampled: on the moving coefficients and intercept."""
+    X, weights = make_ill_conditioned_design()
+    alpha = np.array([0.1, 0.0, 0.3, 1e-3, 0.1, 0.2])
+    objective = LinearObjective(
+        RowBlocks(X), np.zeros(len(X)), weights, alpha, fit_intercept, UnitCurvature()
+    )
+    origin = np.zeros(6 + fit_intercept)
+    preconditioner = preconditioner_from(
+        measure_curvature(objective, origin), origin, alpha, fit_intercept, FEATURE_MASK
+    )
+    transform = transform_matrix(preconditioner)
+    assert transform.shape == (6 + fit_intercept, 4 + fit_intercept)
+    whitened = transform.T @ full_hessian(X, weights, alpha, fit_intercept) @ transform
+    np.testing.assert_allclose(whitened, np.eye(4 + fit_intercept), atol=1e-8)
+    rng = np.random.default_rng(2)
+    z, g = rng.normal(size=4 + fit_intercept), rng.normal(size=6 + fit_intercept)
+    assert preconditioner.step(z) @ g == pytest.approx(z @ preconditioner.gradient(g))
+
+
+def centered_coefficient_hessian(X, row_curvatures, alpha):
+    """Return ``(X - m).T diag(v) (X - m) + diag(alpha)``, written with numpy.
+
+    ``m`` is the curvature-weighted mean of the columns: the coefficients'
+    Hessian when the intercept moves by ``-m @ dcoef`` with them.
+    """
+    center = row_curvatures @ X / row_curvatures.sum()
+    centered = X - center
+    return centered.T @ (row_curvatures[:, np.newaxis] * centered) + np.diag(
+        np.broadcast_to(alpha, X.shape[1])
+    )
+
+
+@pytest.mark.parametrize("alpha", [0.0, 0.2, np.array([0.1, 0.0, 0.3, 1e-3, 2.0, 0.2])])
+def test_the_coefficient_hessian_product_is_the_exact_centered_hessian(alpha):
+    """Few rows, all of them sampled: the estimate is the Hessian itself."""
+    X, weights = make_ill_conditioned_design()
+    assert _row_blocks.sampled_rows(*X.shape).step == 1
+    rng = np.random.default_rng(6)
+    targets, origin = rng.uniform(size=len(X)), rng.normal(scale=0.01, size=7)
+    objective = LinearObjective(RowBlocks(X), targets, weights, alpha, True, LOGIT)
+    curvature = measure_curvature(objective, origin)
+    mean = expit(X @ origin[:-1] + origin[-1])
+    expected = centered_coefficient_hessian(X, weights * mean * (1 - mean), alpha)
+    product = curvature.coefficient_hessian_product(alpha)
+    actual = np.column_stack([product(e) for e in np.eye(6)])
+    np.testing.assert_allclose(actual, expected, rtol=1e-10)
+    np.testing.assert_allclose(
+        curvature.coefficient_scales(alpha), np.sqrt(np.diag(expected)), rtol=1e-10
+    )
+
+
+@pytest.mark.parametrize("alpha", [0.0, np.array([0.1, 0.0, 0.3, 1e-3, 2.0, 0.2])])
+def test_the_softmax_coefficient_hessian_product_is_exact_at_a_cold_start(alpha):
+    """Every row predicts the same probabilities ``mu``: ``H = G (x) C + alpha``.
+
+    ``C = diag(mu) - mu mu.T`` is each row's curvature, ``G`` the weighted
+    Gram matrix of the centered columns.
+    """
+    X, weights = make_ill_conditioned_design()
+    class_probabilities = np.array([0.5, 0.3, 0.15, 0.05])
+    rng = np.random.default_rng(7)
+    origin = np.zeros((7, 4))
+    origin[-1] = np.log(class_probabilities)
+    targets = rng.dirichlet(np.ones(4), size=len(X))
+    objective = LinearObjective(RowBlocks(X), targets, weights, alpha, True, SOFTMAX)
+    curvature = measure_curvature(objective, origin)
+    classes = np.diag(class_probabilities) - np.outer(
+        class_probabilities, class_probabilities
+    )
+    gram = centered_coefficient_hessian(X, weights, 0.0)
+    direction = rng.normal(size=(6, 4))
+    expected = gram @ direction @ classes + (
+        np.broadcast_to(alpha, 6)[:, np.newaxis] * direction
+    )
+    actual = curvature.coefficient_hessian_product(alpha)(direction)
+    np.testing.assert_allclose(actual, expected, rtol=1e-10, atol=1e-14)

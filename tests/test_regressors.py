@@ -510,3 +510,104 @@ def test_class_names_are_the_column_names_of_y(make_soft_labels):
     for unnamed in (soft, pd.DataFrame(soft)):
         assert not hasattr(clone(model).fit(X, unnamed), "target_names_")
         assert not hasattr(model.fit(X, unnamed), "target_names_")
+
+
+# ------------------------------------------------- l1_ratio, penalty_weights
+
+
+@pytest.mark.parametrize("l1_ratio", [-0.1, 1.5, "lasso", None])
+def test_an_l1_ratio_outside_0_1_is_refused_naming_it(
+    l1_ratio, estimator, targets_for, make_fractional_data
+):
+    X, y, _ = make_fractional_data()
+    with pytest.raises(ValueError, match=rf"'l1_ratio'.*Got {l1_ratio!r}"):
+        clone(estimator).set_params(l1_ratio=l1_ratio).fit(X, targets_for(estimator, y))
+
+
+@pytest.mark.parametrize(
+    "penalty_weights, message",
+    [
+        ([1.0, 1.0], r"one weight per feature, shape \(3,\); got shape \(2,\)"),
+        ([1.0, 1.0, 1.0, 1.0], r"shape \(3,\); got shape \(4,\)"),
+        ([1.0, -2.0, 1.0], r"found 1 other values \(first at index 1: -2\.0"),
+        ([1.0, 1.0, np.nan], r"first at index 2: nan; min=1\.0, max=1\.0, 1 NaN"),
+        ([np.inf, 1.0, 0.0], r"first at index 0: inf; .*1 infinite"),
+    ],
+    ids=["too few", "too many", "negative", "NaN", "inf"],
+)
+def test_invalid_penalty_weights_are_refused_naming_them(
+    penalty_weights, message, estimator, targets_for, make_fractional_data
+):
+    X, y, _ = make_fractional_data()
+    model = clone(estimator).set_params(penalty_weights=penalty_weights)
+    with pytest.raises(ValueError, match=rf"penalty_weights .*{message}"):
+        model.fit(X, targets_for(estimator, y))
+
+
+INFERENCE_METHODS = ["coef_table", "inference", "partial_effects_table"]
+
+
+@pytest.mark.parametrize("method", INFERENCE_METHODS)
+def test_inference_is_refused_after_an_l1_fit(
+    method, estimator, targets_for, make_fractional_data
+):
+    X, y, weights = make_fractional_data()
+    y = targets_for(estimator, y)
+    model = estimator.set_params(alpha=0.01, l1_ratio=0.5).fit(
+        X, y, sample_weight=weights
+    )
+    with pytest.raises(
+        ValueError,
+        match=rf"{type(estimator).__name__}\.{method} needs a fit without an L1 "
+        r"penalty; this one has alpha=0\.01 and l1_ratio=0\.5",
+    ):
+        getattr(model, method)(X, y, sample_weight=weights)
+
+
+@pytest.mark.parametrize("l1_ratio, alpha", [(0.0, 0.01), (0.5, 0.0)])
+def test_inference_is_given_without_an_l1_penalty(
+    l1_ratio, alpha, make_fractional_data, record_warnings
+):
+    """l1_ratio=0, or alpha=0 (no penalty at all, whatever l1_ratio says)."""
+    X, y, weights = make_fractional_data()
+    model = ProbabilityRegressor(alpha=alpha, l1_ratio=l1_ratio).fit(
+        X, y, sample_weight=weights
+    )
+    with record_warnings():
+        table = model.coef_table(X, y, sample_weight=weights)
+    assert np.all(np.isfinite(table["std_err"]))
+
+
+def test_l2_penalty_weights_are_the_plain_fit_on_rescaled_columns(
+    make_proportions, record_warnings
+):
+    """``P_j coef_j**2 = (sqrt(P_j) coef_j)**2``: columns divided by ``sqrt(P)``.
+
+    The fit with ``penalty_weights=P`` is the plain L2 fit on ``X / sqrt(P)``
+    with its coefficients divided by ``sqrt(P)``; so are its standard errors
+    (the penalised sandwich changes variables like the coefficients).
+    """
+    X, y, trials = make_proportions(n_features=4)
+    weights = np.array([0.1, 1.0, 4.0, 25.0])
+    scale = np.sqrt(weights)
+    alpha = 0.05
+    model = ProbabilityRegressor(alpha=alpha, penalty_weights=weights).fit(
+        X, y, sample_weight=trials
+    )
+    rescaled = ProbabilityRegressor(alpha=alpha).fit(X / scale, y, sample_weight=trials)
+    np.testing.assert_allclose(model.coef_, rescaled.coef_ / scale, rtol=1e-8)
+    assert model.intercept_ == pytest.approx(rescaled.intercept_, rel=1e-8)
+    # The weights matter: the plain fit on X itself differs.
+    plain = ProbabilityRegressor(alpha=alpha).fit(X, y, sample_weight=trials)
+    assert not np.allclose(model.coef_, plain.coef_, rtol=1e-3)
+    with record_warnings():
+        table = model.coef_table(X, y, sample_weight=trials)
+        rescaled_table = rescaled.coef_table(X / scale, y, sample_weight=trials)
+    np.testing.assert_allclose(
+        table["std_err"].to_numpy()[1:],
+        rescaled_table["std_err"].to_numpy()[1:] / scale,
+        rtol=1e-6,
+    )
+    assert table["std_err"].iloc[0] == pytest.approx(
+        rescaled_table["std_err"].iloc[0], rel=1e-6
+    )
