@@ -411,6 +411,17 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
                 "quasi-binomial errors, or drop scale."
             )
         check_is_fitted(self)
+        penalty = self._fitted_penalty()
+        if penalty.has_l1:
+            raise ValueError(
+                f"{type(self).__name__}.{method} needs a fit without an L1 "
+                f"penalty; this one has alpha={penalty.alpha:g} and "
+                f"l1_ratio={penalty.l1_ratio:g}. Standard errors of coefficients "
+                "the L1 penalty selected ignore the selection and are not "
+                "valid (their intervals are too narrow). Refit the selected "
+                "features with l1_ratio=0 (alpha=0 for unpenalised errors), "
+                "on other data than those that selected them."
+            )
         terms = self._term_names(feature_names)
         backend = backend_for(X)
         data = self._validate_training_data(
@@ -431,17 +442,6 @@ class CrossEntropyRegressorBase(RegressorMixin, BaseEstimator):
         group_codes, n_groups = backend.group_codes(
             groups, cov_type, data.sample_weight
         )
-        penalty = self._fitted_penalty()
-        if penalty.has_l1:
-            raise ValueError(
-                f"{type(self).__name__}.{method} needs a fit without an L1 "
-                f"penalty; this one has alpha={penalty.alpha:g} and "
-                f"l1_ratio={penalty.l1_ratio:g}. Standard errors of coefficients "
-                "the L1 penalty selected ignore the selection and are not "
-                "valid (their intervals are too narrow). Refit the selected "
-                "features with l1_ratio=0 (alpha=0 for unpenalised errors), "
-                "on other data than those that selected them."
-            )
         # penalty_weights all zero leave the fit unpenalised, whatever alpha.
         alpha = penalty.alpha if np.any(np.asarray(penalty.ridge) > 0) else 0.0
         params = params_of(self.coef_, self.intercept_, self.fit_intercept)

@@ -61,9 +61,12 @@ _TOL_PARAMETER = """tol : float, default=1e-10
         the scales of the features (where the curvature at the optimum is far
         below the start's, the Newton decrement must also be at most
         ``n * tol**2``); the default leaves the coefficients exact to about
-        eight significant digits. For float32 ``X`` the fit
-        stops at ``max(tol, 1e-8)``: there its predictions agree with those
-        of a float64 fit to float32 precision (about ``1e-7``)."""
+        eight significant digits. With ``l1_ratio > 0`` it bounds, in the
+        same coordinates, each coefficient's violation of its optimality
+        condition (at zero, a gradient within ``alpha * l1_ratio * P_j``).
+        For float32 ``X`` the fit stops at ``max(tol, 1e-8)``: there its
+        predictions agree with those of a float64 fit to float32 precision
+        (about ``1e-7``)."""
 
 _WARM_START_PARAMETER = """warm_start : bool, default=False
         Whether to start from the previous solution when refitting on data
@@ -95,9 +98,11 @@ coef_ : ndarray of shape (n_features,) or (n_classes, n_features)
 
     intercept_ : float or ndarray of shape (n_classes,)
         Intercept of the linear predictor; 0.0 when ``fit_intercept=False``.
-        For 2-D targets, ``coef_`` and ``intercept_`` sum to zero over the
-        classes (up to rounding): the softmax is unchanged by adding the same
-        to every class, and this is the choice the penalty makes.
+        For 2-D targets, ``intercept_`` sums to zero over the classes (up to
+        rounding): the softmax is unchanged by adding the same to every
+        class. So does ``coef_`` with ``l1_ratio=0``, the choice the L2
+        penalty makes; with ``l1_ratio > 0`` the L1 penalty chooses a shift
+        that zeroes coefficients instead.
 
     n_iter_ : int
         Number of solver iterations run.
@@ -146,10 +151,13 @@ _SHARED_NOTES = """The model predicts ``mu = g^-1(X @ coef_ + intercept_)`` for 
     .. math::
 
         \\frac{\\sum_i w_i \\, CE(t_i, \\mu_i)}{\\sum_i w_i}
-        + \\frac{\\alpha}{2} \\lVert coef \\rVert_2^2,
+        + \\alpha \\sum_j P_j \\left(\\rho \\lvert coef_j \\rvert
+        + \\frac{1 - \\rho}{2} coef_j^2\\right),
         \\qquad CE(t, \\mu) = -t \\log \\mu - (1 - t) \\log (1 - \\mu),
 
-    with ``t`` the targets mapped to [0, 1] and ``w`` the sample weights: the
+    with ``t`` the targets mapped to [0, 1], ``w`` the sample weights,
+    :math:`\\rho` = ``l1_ratio`` and ``P`` the ``penalty_weights`` (ones by
+    default, when the penalty is ``alpha / 2 * ||coef||^2``): the
     quasi-binomial (fractional logit) model of Papke and Wooldridge, with the
     GLM scaling of scikit-learn's ``PoissonRegressor``. The minimiser is the
     binomial maximum-likelihood fit (with ``alpha = 0``) whenever ``t`` is a
@@ -167,6 +175,16 @@ _SHARED_NOTES = """The model predicts ``mu = g^-1(X @ coef_ + intercept_)`` for 
     densified). Products with ``X`` run in as many threads as numpy's BLAS
     would use (``OMP_NUM_THREADS`` and threadpoolctl limits apply), at most
     one per 65536 rows.
+
+    With ``l1_ratio > 0`` the L1 term is handled by scipy's L-BFGS-B with
+    bounds: proximal Newton steps, whose quadratic models are solved by
+    L-BFGS-B on the coefficients split into positive and negative parts,
+    find which coefficients are zero; the preconditioned solver then fits
+    the others with their signs fixed, and the optimality conditions of
+    every coefficient are checked to ``tol`` (in the same scaled
+    coordinates). Zero coefficients are exactly 0.0; ``n_iter_`` counts the
+    proximal Newton steps and the iterations on the support (see the user
+    guide's section on L1 fits).
 
     Rank-deficient ``X`` (constant or duplicate columns, more features than
     samples) with ``alpha=0`` has many optimal coefficient vectors; the fit
@@ -272,6 +290,21 @@ class ProbabilityRegressor(CrossEntropyRegressorBase):
     (3, 1)
     >>> soft.predict([[1.5]]).round(3)
     array([[0.374, 0.374, 0.252]])
+
+    With ``l1_ratio=1`` (the lasso) coefficients without enough evidence are
+    exactly 0.0; ``penalty_weights`` of 0 keep a feature (a control) out of
+    the penalty:
+
+    >>> from scipy.special import expit
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(200, 4))
+    >>> rate = expit(X @ [1.0, -0.5, 0.0, 0.0] + rng.normal(0, 0.3, 200))
+    >>> ProbabilityRegressor(alpha=0.01, l1_ratio=1.0).fit(X, rate).coef_.round(3)
+    array([ 0.88 , -0.419,  0.   ,  0.   ])
+    >>> controls = [0, 1, 1, 1]
+    >>> kept = ProbabilityRegressor(alpha=0.2, l1_ratio=1.0, penalty_weights=controls)
+    >>> kept.fit(X, rate).coef_.round(3)
+    array([0.906, 0.   , 0.   , 0.   ])
     """
 
     def _training_target_check(self):

@@ -388,6 +388,41 @@ def why_not_finite(objective, params):
     return separation_message(objective, params)
 
 
+def unpenalised_separation_message(objective, params, unpenalised):
+    """Whether the unpenalised features separate the hard-target rows; "" if not.
+
+    With a penalty on the other coefficients, the objective can fall without
+    bound only along the coefficients of the ``unpenalised`` features (a
+    boolean mask, ``penalty_weights`` of 0) and the intercept: the optimum is
+    at infinity exactly when those columns alone separate the rows with
+    hard targets. The linear program decides it when the rows fitted at
+    ``params`` raise the question and the program is small.
+    """
+    if not unpenalised.any():
+        return ""
+    (n_near,), n_hard = count_rows_near_bounds(objective, params, (CANDIDATE_LOSS,))
+    X, targets = objective.blocks.X, objective.targets
+    n_classes = 2 if targets.ndim == 1 else targets.shape[1]
+    if not n_near or not _program_is_small(X, n_classes, objective.fit_intercept):
+        return ""
+    weighted = _gathered(objective.weights) > 0
+    n_separated = count_separated_rows(
+        _gathered(X)[weighted][:, unpenalised],
+        _gathered(targets)[weighted],
+        objective.fit_intercept,
+    )
+    if not n_separated:
+        return ""
+    return (
+        f"The features {np.flatnonzero(unpenalised).tolist()}, unpenalised "
+        f"(penalty_weights 0), separate {n_separated} of the {n_hard} rows "
+        "with targets 0 or 1 (completely or quasi-completely): along a "
+        "direction of their coefficients the objective decreases without "
+        "bound, so the optimum is at infinity and the coefficients returned "
+        "grow as tol shrinks. Give those features a positive penalty weight."
+    )
+
+
 def constant_targets_message(all_zero):
     """1-D targets all 0 (or all 1) have no finite optimum."""
     value, limit = ("0", "-inf") if all_zero else ("1", "+inf")

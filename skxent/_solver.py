@@ -488,23 +488,22 @@ def minimize_smooth_convex(
     )
 
 
-def l1_optimality_violation(gradient, z, l1_weights):
-    """Return how far ``z`` is from optimal for ``f(z) + sum_j c_j |z_j|``.
+def l1_optimality_violations(gradient, z, l1_weights):
+    """Return how far each ``z_j`` is from optimal for ``f(z) + sum_j c_j |z_j|``.
 
-    ``gradient`` is that of the smooth ``f`` at ``z`` and ``c = l1_weights``.
-    At the optimum ``g_j + c_j sign(z_j) = 0`` where ``z_j != 0`` and
-    ``|g_j| <= c_j`` where ``z_j == 0`` (the subgradient conditions); the
-    violation is the largest departure from them.
+    ``gradient`` is that of the smooth ``f`` at ``z`` and ``c = l1_weights``
+    (an array of their shape). At the optimum ``g_j + c_j sign(z_j) = 0``
+    where ``z_j != 0`` and ``|g_j| <= c_j`` where ``z_j == 0`` (the
+    subgradient conditions); the violations are the departures from them.
     """
-    violations = np.where(
+    return np.where(
         z == 0,
         np.maximum(np.abs(gradient) - l1_weights, 0.0),
         np.abs(gradient + l1_weights * np.sign(z)),
     )
-    return float(violations.max(initial=0.0))
 
 
-def minimize_with_l1(value_and_gradient, l1_weights, start, *, tol, max_iter, verbose):
+def minimize_with_l1(value_and_gradient, l1_weights, start, *, tol, max_iter):
     """Minimise ``f(z) + sum_j l1_weights[j] * |z_j|`` with L-BFGS-B from ``start``.
 
     ``f`` is smooth and convex. Each ``z_j`` with a positive weight is split
@@ -523,13 +522,12 @@ def minimize_with_l1(value_and_gradient, l1_weights, start, *, tol, max_iter, ve
     tol : float
         L-BFGS-B's tolerance on the projected gradient of the parts.
     max_iter : int
-    verbose : int
-        Print the objective after each iteration when > 0.
 
     Returns
     -------
     SolverResult
-        ``gradient_max`` is :func:`l1_optimality_violation` at the solution.
+        ``gradient_max`` is the largest of :func:`l1_optimality_violations`
+        at the solution.
     """
     penalised = np.flatnonzero(l1_weights > 0)
     weights = l1_weights[penalised]
@@ -553,22 +551,12 @@ def minimize_with_l1(value_and_gradient, l1_weights, start, *, tol, max_iter, ve
     lower = np.full(parts.size, -np.inf)
     lower[penalised] = 0.0
     lower[n_variables:] = 0.0
-    iterations = itertools.count(1)
-
-    def print_iteration(intermediate_result):
-        if verbose:
-            print(
-                f"L-BFGS-B iteration {next(iterations):4d}: objective "
-                f"{intermediate_result.fun:.15g}"
-            )
-
     result = minimize(
         split_value_and_gradient,
         parts,
         method="L-BFGS-B",
         jac=True,
         bounds=Bounds(lower, np.inf),
-        callback=print_iteration,
         options={
             "maxiter": max_iter,
             "maxfun": 20 * max_iter,
@@ -579,7 +567,9 @@ def minimize_with_l1(value_and_gradient, l1_weights, start, *, tol, max_iter, ve
     )
     z = joined(result.x)
     _, gradient = iterates(z)
-    violation = l1_optimality_violation(gradient, z, l1_weights)
+    violation = float(
+        l1_optimality_violations(gradient, z, l1_weights).max(initial=0.0)
+    )
     if violation <= tol:
         status = "converged"
     elif result.nit >= max_iter:

@@ -613,13 +613,19 @@ def check_penalty_weights(penalty_weights, n_features):
     """
     if penalty_weights is None:
         return None
-    weights = check_array(
-        penalty_weights,
-        ensure_2d=False,
-        ensure_all_finite=False,
-        dtype=np.float64,
-        input_name="penalty_weights",
-    )
+    try:
+        weights = check_array(
+            penalty_weights,
+            ensure_2d=False,
+            ensure_all_finite=False,
+            dtype=np.float64,
+            input_name="penalty_weights",
+        )
+    except (TypeError, ValueError) as error:
+        raise type(error)(
+            "penalty_weights must be an array of numbers, one per feature; got "
+            f"{penalty_weights!r} ({error})."
+        ) from error
     if weights.shape != (n_features,):
         raise ValueError(
             f"penalty_weights must have one weight per feature, shape "
@@ -629,7 +635,7 @@ def check_penalty_weights(penalty_weights, n_features):
     if bad.size:
         raise ValueError(
             "penalty_weights must be finite and non-negative (0 leaves a "
-            f"feature unpenalised); found {bad.size} other values (first at "
+            f"feature unpenalised); {bad.size} of them are not (the first at "
             f"index {bad[0]}: {float(weights[bad[0]])!r}; "
             f"{_describe_values(weights)})."
         )

@@ -507,7 +507,8 @@ def _up_to_a_class_shift(intercept):
     """Return the intercept; for the softmax, its deviations from their mean.
 
     Adding one number to every class's intercept changes no softmax
-    probability, and an L1 fit leaves that shift where its start had it.
+    probability; fits center it, to rounding that may differ between a
+    cold and a warm start.
     """
     return intercept - np.mean(intercept) if np.ndim(intercept) else intercept
 

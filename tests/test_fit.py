@@ -30,9 +30,10 @@ from skxent import (
     _separation,
     _validation,
 )
-from skxent._fit import fit_linear_model
+from skxent._fit import _fit_on_support, _penalised_value, fit_linear_model
 from skxent._link import BINARY_LINKS, LOGIT, SOFTMAX
 from skxent._objective import LinearObjective, params_of
+from skxent._preconditioning import measure_curvature
 from skxent._row_blocks import RowBlocks
 from skxent._separation import (
     absent_classes_message,
@@ -999,6 +1000,9 @@ def assert_elastic_net_optimal(model, X, targets, sample_weight, link_name, atol
     where ``coef != 0``, ``|g| <= alpha l1_ratio P`` where ``coef == 0``, and
     a zero intercept gradient. A coefficient near zero that is not exactly
     0.0 fails the first (its gradient would have to be ``-lasso sign``).
+    ``tol`` is met in the solver's scaled coordinates: each coefficient's
+    violation is divided by its column's weighted root mean square (the
+    scale of its gradient; 1 for standardised columns), as for an L2 fit.
     """
     X = X.toarray() if sparse.issparse(X) else np.asarray(X, dtype=np.float64)
     weights = sample_weight / sample_weight.sum()
@@ -1019,7 +1023,9 @@ def assert_elastic_net_optimal(model, X, targets, sample_weight, link_name, atol
         np.maximum(np.abs(smooth) - lasso, 0.0),
         np.abs(smooth + lasso * np.sign(coef)),
     )
-    assert np.max(violation) <= atol
+    column_scale = np.sqrt(weights @ np.square(X))
+    column_scale = column_scale.reshape((1,) * (violation.ndim - 1) + (-1,))
+    assert np.max(violation / column_scale) <= atol
     if model.fit_intercept:
         assert np.max(np.abs(residual.sum(axis=0))) <= atol
 
@@ -1328,3 +1334,47 @@ def test_l1_alpha_max_is_where_the_last_penalised_coefficient_leaves_zero(
 
     assert np.all(penalised_coef(alpha_max * (1 + 1e-4)) == 0.0)
     assert np.any(penalised_coef(alpha_max * (1 - 1e-4)) != 0.0)
+
+
+@pytest.mark.parametrize("max_iter", [1, 2, 5, 20])
+def test_a_support_fit_stopped_early_keeps_every_sign_and_gains(max_iter):
+    """Stopped at max_iter, the fit on a support stays on the signs' side.
+
+    40 rows, a support of 100 coefficients: the problem with the signs fixed
+    is unbounded below, its solver's points pass zero at once, and a point
+    past a zero would be worse than the start for the true objective.
+    """
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 200))
+    y = expit(X[:, :3].sum(axis=1) + rng.normal(size=40))
+    weights = np.full(40, 1 / 40)
+    objective = LinearObjective(RowBlocks(X), y, weights, 0.0, True, LOGIT)
+    start = np.zeros(201)
+    start[:100] = rng.normal(scale=0.05, size=100)
+    lasso = np.full(200, 1e-4)
+    curvature = measure_curvature(objective, start)
+    params, result = _fit_on_support(
+        objective, lasso, start, curvature, 1e-10, max_iter, 0, None
+    )
+    assert result.n_iter <= max_iter + 1
+    assert np.all(np.sign(params[:200]) * np.sign(start[:200]) >= 0)
+    assert _penalised_value(objective, lasso, params) <= _penalised_value(
+        objective, lasso, start
+    )
+
+
+@pytest.mark.parametrize("l1_ratio", [0.0, 1.0])
+@pytest.mark.parametrize("soft", [False, True])
+def test_separation_by_unpenalised_features_is_reported(l1_ratio, soft):
+    """Penalised fits warn when the features of penalty weight 0 separate."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(100, 3))
+    y = (X[:, 0] > 0).astype(float)
+    if soft:
+        y = np.column_stack([y, 1 - y])
+    model = ProbabilityRegressor(alpha=1e-2, l1_ratio=l1_ratio)
+    with pytest.warns(ConvergenceWarning, match=r"features \[0\], unpenalised"):
+        model.set_params(penalty_weights=[0, 1, 1]).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model.set_params(penalty_weights=[1, 0, 1]).fit(X, y)

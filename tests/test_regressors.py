@@ -529,11 +529,12 @@ def test_an_l1_ratio_outside_0_1_is_refused_naming_it(
     [
         ([1.0, 1.0], r"one weight per feature, shape \(3,\); got shape \(2,\)"),
         ([1.0, 1.0, 1.0, 1.0], r"shape \(3,\); got shape \(4,\)"),
-        ([1.0, -2.0, 1.0], r"found 1 other values \(first at index 1: -2\.0"),
+        ([1.0, -2.0, 1.0], r"1 of them are not \(the first at index 1: -2\.0"),
         ([1.0, 1.0, np.nan], r"first at index 2: nan; min=1\.0, max=1\.0, 1 NaN"),
         ([np.inf, 1.0, 0.0], r"first at index 0: inf; .*1 infinite"),
+        (["a", "b", "c"], r"array of numbers, one per feature; got \['a'"),
     ],
-    ids=["too few", "too many", "negative", "NaN", "inf"],
+    ids=["too few", "too many", "negative", "NaN", "inf", "strings"],
 )
 def test_invalid_penalty_weights_are_refused_naming_them(
     penalty_weights, message, estimator, targets_for, make_fractional_data
