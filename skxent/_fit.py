@@ -955,6 +955,8 @@ penalty_weights, tol, max_iter, feature_magnitude
     params = _cold_start(blocks, targets, weights, fit_intercept, link)
     strengths = np.ones(blocks.shape[1]) if penalty_weights is None else penalty_weights
     penalised = strengths > 0
+    if not penalised.any():
+        return 0.0
     if not penalised.all():
         coef, _ = split_params(params, fit_intercept)
         free = np.broadcast_to(
@@ -973,8 +975,6 @@ penalty_weights, tol, max_iter, feature_magnitude
     _, gradient = objective.value_and_gradient(params)
     coef_gradient, _ = split_params(gradient, fit_intercept)
     largest = np.abs(coef_gradient).reshape(len(strengths), -1).max(axis=1)
-    if not penalised.any():
-        return 0.0
     return float(np.max(largest[penalised] / (l1_ratio * strengths[penalised])))
 
 
