@@ -30,7 +30,8 @@ from skxent import (
     _separation,
     _validation,
 )
-from skxent._fit import _fit_on_support, _penalised_value, fit_linear_model
+from skxent._fit import _solve_smooth, fit_linear_model
+from skxent._lasso import fit_on_support, penalised_value
 from skxent._link import BINARY_LINKS, LOGIT, SOFTMAX
 from skxent._objective import LinearObjective, params_of
 from skxent._preconditioning import measure_curvature
@@ -1353,12 +1354,19 @@ def test_a_support_fit_stopped_early_keeps_every_sign_and_gains(max_iter):
     start[:100] = rng.normal(scale=0.05, size=100)
     lasso = np.full(200, 1e-4)
     curvature = measure_curvature(objective, start)
-    params, result = _fit_on_support(
-        objective, lasso, start, curvature, 1e-10, max_iter, 0, None
+
+    def solve_smooth(objective, origin, curvature, tol, max_iter, mask):
+        params, result, _ = _solve_smooth(
+            objective, origin, curvature, tol, max_iter, 0, None, mask
+        )
+        return params, result
+
+    params, result = fit_on_support(
+        objective, lasso, start, curvature, 1e-10, max_iter, solve_smooth
     )
     assert result.n_iter <= max_iter + 1
     assert np.all(np.sign(params[:200]) * np.sign(start[:200]) >= 0)
-    assert _penalised_value(objective, lasso, params) <= _penalised_value(
+    assert penalised_value(objective, lasso, params) <= penalised_value(
         objective, lasso, start
     )
 
