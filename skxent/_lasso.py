@@ -160,10 +160,10 @@ def _l1_newton_steps(
     in a row end with the same zero coefficients and signs (the support
     the preconditioned solver is to fit on), the second a full step that
     the model predicted to gain at most ``SETTLED_GAIN`` of the objective
-    (the model then describes it near its optimum), when no step
-    lowers the objective any more (what is left is the fit on the
-    support's), or at ``max_iter``. Return the
-    parameters, the curvature measured last, and the number of steps.
+    (the model then describes it near its optimum), when no step lowers
+    the objective any more (the fit on the support takes over), or at
+    ``max_iter``. Return the parameters, the curvature measured last, and
+    the number of steps.
     """
     fit_intercept = objective.fit_intercept
     previous_signs = None
