@@ -23,6 +23,7 @@ this module knows the L1 term, not how the smooth fit is run.
 from dataclasses import replace
 
 import numpy as np
+import scipy.linalg
 
 from ._objective import join_params, per_coefficient, split_params
 from ._row_blocks import one_numpy_blas_thread
@@ -63,6 +64,15 @@ SETTLED_GAIN = 1e-3
 # a crossing, from the first again.
 SIGN_CHECK_TOLERANCES = (1e-3, 1e-6)
 
+# A quadratic model of at most this many coefficients is finished exactly,
+# from L-BFGS-B's solution to this tolerance (or model_tol), by feature-sign
+# search with dense solves, taking at most twice its size plus this many
+# steps, when its Hessian is positive definite.
+EXACT_MODEL_COEFFICIENTS = 300
+EXACT_MODEL_TOLERANCE = 1e-4
+EXACT_MODEL_STEPS = 10
+MIN_PIVOT_RATIO = 1e-10
+
 
 def _l1_newton_proposal(objective, lasso, params, curvature, model_tol):
     """Return the parameters of a proximal Newton step from ``params``.
@@ -96,18 +106,125 @@ def _l1_newton_proposal(objective, lasso, params, curvature, model_tol):
         value = np.vdot(coef_gradient, step) + 0.5 * np.vdot(step, curved)
         return value, ((coef_gradient + curved) / scales).ravel()
 
+    l1_weights = (lasso / scales).ravel()
+    start = (coef * scales).ravel()
     with one_numpy_blas_thread():
+        hessian = (
+            _dense_scaled(hessian_product, scales, coef.shape)
+            if coef.size <= EXACT_MODEL_COEFFICIENTS
+            else None
+        )
+        exact = hessian is not None and _positive_definite(hessian)
         result = minimize_with_l1(
             model_value_and_gradient,
-            (lasso / scales).ravel(),
-            (coef * scales).ravel(),
-            tol=model_tol,
+            l1_weights,
+            start,
+            tol=max(model_tol, EXACT_MODEL_TOLERANCE) if exact else model_tol,
             max_iter=MODEL_ITERATIONS,
         )
-    new_coef = result.solution.reshape(coef.shape) / scales
+        solution = result.solution
+        if exact:
+            linear = (coef_gradient / scales).ravel() - hessian @ start
+            exact_solution = _l1_quadratic_by_feature_signs(
+                hessian, linear, l1_weights, solution, model_tol
+            )
+            solution = (
+                exact_solution
+                if exact_solution is not None
+                # L-BFGS-B goes on to model_tol instead.
+                else minimize_with_l1(
+                    model_value_and_gradient,
+                    l1_weights,
+                    solution,
+                    tol=model_tol,
+                    max_iter=MODEL_ITERATIONS,
+                ).solution
+            )
+    new_coef = solution.reshape(coef.shape) / scales
     if not fit_intercept:
         return new_coef
     return join_params(new_coef, intercept - center @ (new_coef - coef), True)
+
+
+def _dense_scaled(hessian_product, scales, shape):
+    """Return the matrix of ``d -> hessian_product(d / scales) / scales``, flat."""
+    size = int(np.prod(shape))
+    columns = [
+        (hessian_product(unit.reshape(shape) / scales) / scales).ravel()
+        for unit in np.eye(size)
+    ]
+    return np.column_stack(columns) if columns else np.zeros((0, 0))
+
+
+def _positive_definite(matrix):
+    """Whether ``matrix`` is positive definite beyond rounding.
+
+    Its Cholesky factor must exist with no pivot below ``MIN_PIVOT_RATIO``
+    of the largest (squared). Then so is every block on its diagonal, and a
+    quadratic with it has one minimiser on any support; a singular one
+    (more features than rows, the softmax's shared direction without an L2
+    part) may have many, where the solves of
+    :func:`_l1_quadratic_by_feature_signs` are not defined.
+    """
+    try:
+        pivots = np.square(np.diag(np.linalg.cholesky(matrix)))
+    except np.linalg.LinAlgError:
+        return False
+    return bool(pivots.min(initial=1.0) > MIN_PIVOT_RATIO * pivots.max(initial=1.0))
+
+
+def _l1_quadratic_by_feature_signs(hessian, linear, l1_weights, start, tol):
+    """Minimise ``linear @ u + u @ hessian @ u / 2 + sum_j c_j |u_j|`` exactly.
+
+    Feature-sign search (Lee et al., 2007) from ``start`` (L-BFGS-B's
+    solution, whose support is usually right already): the zero variable
+    whose gradient most exceeds its weight ``c_j`` joins with the sign the
+    gradient asks for; with the signs fixed the quadratic is minimised by
+    one linear solve on the non-zero variables, and the step to it stops at
+    whichever of its end and the points where a variable crosses zero has
+    the lowest objective, the variable crossing there set to exactly 0.
+    Return the minimiser once the optimality conditions hold to ``tol``,
+    or None where a solve fails (a singular block) or a step gains
+    nothing: L-BFGS-B's solution then stands.
+    """
+
+    def objective(u):
+        return linear @ u + 0.5 * u @ hessian @ u + l1_weights @ np.abs(u)
+
+    u = start.copy()
+    for _ in range(2 * len(u) + EXACT_MODEL_STEPS):
+        gradient = hessian @ u + linear
+        violations = l1_optimality_violations(gradient, u, l1_weights)
+        if violations.max(initial=0.0) <= tol:
+            return u
+        signs = np.sign(u)
+        excess = np.where(u == 0, np.abs(gradient) - l1_weights, -np.inf)
+        joining = int(np.argmax(excess))
+        if excess[joining] > tol:
+            signs[joining] = -np.sign(gradient[joining])
+        moving = (signs != 0) | (l1_weights == 0)
+        target = np.zeros_like(u)
+        try:
+            target[moving] = scipy.linalg.solve(
+                hessian[np.ix_(moving, moving)],
+                -(linear[moving] + l1_weights[moving] * signs[moving]),
+                assume_a="pos",
+            )
+        except (np.linalg.LinAlgError, scipy.linalg.LinAlgError):
+            return None
+        crossing = (u != 0) & (np.sign(target) != signs)
+        lengths = np.unique(
+            np.concatenate([[1.0], u[crossing] / (u[crossing] - target[crossing])])
+        )
+        points = [u + length * (target - u) for length in lengths]
+        for length, point in zip(lengths, points, strict=True):
+            point[crossing & (u / (u - target + (target == u)) <= length)] = 0.0
+        values = [objective(point) for point in points]
+        best = int(np.argmin(values))
+        if not values[best] < objective(u):
+            return None
+        u = points[best]
+    return None
 
 
 def penalised_value(objective, lasso, params):

@@ -1,0 +1,62 @@
+"""Tests of ``skxent._lasso``: the exact finish of the proximal Newton models."""
+
+import numpy as np
+import pytest
+from test_solver import lasso_by_enumeration
+
+from skxent._lasso import _l1_quadratic_by_feature_signs, _positive_definite
+from skxent._solver import minimize_with_l1
+
+
+def correlated_quadratic(seed, n_variables=6):
+    """Return a positive definite Hessian of condition 1e4, its linear term, weights."""
+    rng = np.random.default_rng(seed)
+    basis, _ = np.linalg.qr(rng.normal(size=(n_variables, n_variables)))
+    hessian = basis @ np.diag(np.geomspace(1e-2, 1e2, n_variables)) @ basis.T
+    linear = -hessian @ rng.normal(size=n_variables)
+    l1_weights = np.r_[0.0, np.full(n_variables - 1, 0.4)]
+    return hessian, linear, l1_weights
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("start", ["zeros", "L-BFGS-B at 1e-4"])
+def test_feature_sign_search_finds_the_minimiser_of_every_sign_pattern(seed, start):
+    """From zeros, or from L-BFGS-B's rough solution: the exact minimiser.
+
+    The reference tries every pattern of signs.
+    """
+    hessian, linear, l1_weights = correlated_quadratic(seed)
+    expected = lasso_by_enumeration(hessian, linear, l1_weights)
+    assert np.any(expected == 0)
+    first = np.zeros(6)
+    if start != "zeros":
+        first = minimize_with_l1(
+            lambda u: (linear @ u + 0.5 * u @ hessian @ u, hessian @ u + linear),
+            l1_weights,
+            first,
+            tol=1e-4,
+            max_iter=1000,
+        ).solution
+    solution = _l1_quadratic_by_feature_signs(hessian, linear, l1_weights, first, 1e-12)
+    assert solution is not None
+    np.testing.assert_array_equal(solution == 0, expected == 0)
+    np.testing.assert_allclose(solution, expected, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_feature_sign_search_from_far_ends_exact_or_gives_up(seed):
+    """From a start far from the minimiser: exact, or None (L-BFGS-B goes on)."""
+    hessian, linear, l1_weights = correlated_quadratic(seed)
+    expected = lasso_by_enumeration(hessian, linear, l1_weights)
+    first = np.random.default_rng(seed + 100).normal(size=6) * 5
+    solution = _l1_quadratic_by_feature_signs(hessian, linear, l1_weights, first, 1e-12)
+    if solution is not None:
+        np.testing.assert_allclose(solution, expected, rtol=1e-9, atol=1e-12)
+
+
+def test_a_singular_hessian_is_not_taken_as_positive_definite():
+    """More variables than the rank of the data: no exact finish."""
+    rng = np.random.default_rng(0)
+    rows = rng.normal(size=(3, 6))
+    assert not _positive_definite(rows.T @ rows)
+    assert _positive_definite(rows.T @ rows + 1e-3 * np.eye(6))
