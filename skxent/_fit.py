@@ -37,9 +37,7 @@ from ._separation import (
     unpenalised_separation_message,
     why_not_finite,
 )
-from ._solver import (
-    minimize_smooth_convex,
-)
+from ._solver import minimize_smooth_convex
 
 # A float32 fit stops at a gradient of this or tol, whichever is larger:
 # there its predictions agree with the float64 fit's to float32 precision

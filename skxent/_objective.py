@@ -13,7 +13,7 @@ scikit-learn's GLM scaling (``PoissonRegressor``): the intercept is not
 penalised. ``alpha_j`` is one number for every feature or one per feature
 (an elastic net's L2 part with penalty weights); the linear term ``slope``
 is an L1 penalty where the signs of the coefficients are fixed (see
-``_fit``'s active-set solver), zero otherwise. ``CE`` and its derivatives
+``_lasso``'s active-set solver), zero otherwise. ``CE`` and its derivatives
 come from a link (``_link.py``).
 
 An evaluation needs ``X @ coef`` and then ``X.T @ residual``. Both are done

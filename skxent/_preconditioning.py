@@ -52,7 +52,7 @@ from typing import NamedTuple
 import numpy as np
 from scipy import sparse
 
-from ._objective import join_params, split_params
+from ._objective import join_params, per_coefficient, split_params
 from ._row_blocks import SCRATCH_BLOCK_ELEMENTS, sampled_rows, with_values
 
 # Above this many features a dense p x p matrix (O(p^3) to factor) costs more
@@ -510,14 +510,12 @@ class Curvature(NamedTuple):
         else:
             spread = np.sqrt(moments.squares)
             gram = moments.correlation * np.outer(spread, spread)
-        ridge = np.asarray(alpha, dtype=np.float64)
 
         def product(direction):
-            ridged = ridge.reshape(ridge.shape + (1,) * (direction.ndim - ridge.ndim))
             product = gram @ direction
             if self.class_curvature is not None:
                 product = product @ self.class_curvature
-            return product + ridged * direction
+            return product + per_coefficient(alpha, direction) * direction
 
         return product
 
