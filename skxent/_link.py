@@ -124,12 +124,12 @@ class Logit(BinaryLink):
         array([-0.5,  1. ,  0. ])
         """
         exp_minus_abs = np.exp(-np.abs(raw_prediction))
-        # For t = 1 and eta > 0, max(eta, 0) - t * eta is exactly 0: the
-        # remaining log1p term is the whole, exact loss.
-        loss = (
-            np.log1p(exp_minus_abs)
-            + np.maximum(raw_prediction, 0.0)
-            - targets * raw_prediction
+        # For t = 1 and eta > 0 (t = 0 and eta < 0), max(eta, 0) - t * eta is
+        # exactly 0: the log1p term is then the whole, exact loss, which it
+        # stays only if that difference is formed first (added to eta
+        # first, a log1p term below eta's rounding would be lost).
+        loss = np.log1p(exp_minus_abs) + (
+            np.maximum(raw_prediction, 0.0) - targets * raw_prediction
         )
         # expit(eta) is 1 / (1 + e) for eta >= 0 and e / (1 + e) below, with
         # e = exp(-|eta|): neither form overflows.

@@ -24,6 +24,7 @@ bounds the time of a fit on large data.
 """
 
 import copy
+from typing import NamedTuple
 
 import numpy as np
 from scipy import sparse
@@ -136,6 +137,41 @@ def raw_prediction(params, X, fit_intercept):
     return X @ coef.astype(X.dtype, copy=False) + intercept
 
 
+class HessianBasis(NamedTuple):
+    """Variables ``z`` in which a Hessian is taken: ``params = F @ (z @ S) + c``.
+
+    ``feature_map`` is ``F``, of shape (n_features + fit_intercept, n_rows
+    of ``z``); ``class_map`` is the symmetric class matrix ``S`` (None for a
+    binary link, where ``z`` is a vector). The Hessian in ``z`` is
+    ``sum_i (F.T x1_i)(F.T x1_i).T (x) S w_i C_i S`` for rows ``x1_i = [x_i, 1]``
+    with curvature matrices ``C_i``: the Gram of the mapped design, formed
+    without the cancellations of mapping the Hessian in ``params``.
+    """
+
+    feature_map: np.ndarray
+    class_map: np.ndarray | None = None
+
+
+def _loss_hessian(link, X_rows, targets_rows, weights_rows, eta, basis):
+    """Sum the weighted loss's Hessian in ``basis`` over a block of rows.
+
+    It is an array of shape (n_rows of z, K, n_rows of z, K) (see
+    :func:`weighted_grams`), for a block of ``X`` with or without an
+    intercept column in ``basis.feature_map``'s last row.
+    """
+    # A column per class: one for a binary link.
+    eta = eta.reshape(len(eta), -1)
+    curvature = link.curvature_matrices(targets_rows.reshape(eta.shape), eta)
+    if basis.class_map is not None:
+        curvature = basis.class_map @ curvature @ basis.class_map
+    feature_map = basis.feature_map
+    n_features = X_rows.shape[1]
+    design = dense(X_rows @ feature_map[:n_features])
+    if len(feature_map) > n_features:
+        design = design + feature_map[n_features]
+    return weighted_grams(design, weights_rows[:, np.newaxis, np.newaxis] * curvature)
+
+
 class _LatestLoss:
     """The unpenalised loss and gradient of the latest evaluation, by its point.
 
@@ -159,6 +195,20 @@ class _LatestLoss:
         """Store the sums at ``(params, dtype)``."""
         self.point = (params.copy(), dtype)
         self.loss_and_gradients = loss_and_gradients
+
+    def loss_hessian(self, params, basis):
+        """Return the loss's Hessian in ``basis`` summed with the latest evaluation.
+
+        None unless that evaluation was at ``params`` and summed it in the
+        same ``basis`` (the very object).
+        """
+        if self.point is None or len(self.loss_and_gradients) < 5:
+            return None
+        if self.loss_and_gradients[4] is not basis:
+            return None
+        if not np.array_equal(self.point[0], params):
+            return None
+        return self.loss_and_gradients[3]
 
 
 class LinearObjective:
@@ -215,6 +265,7 @@ class LinearObjective:
         self.fit_intercept = fit_intercept
         self.link = link
         self.slope = slope
+        self.hessian_basis = None
         self._latest_loss = _LatestLoss()
 
     @property
@@ -246,28 +297,46 @@ class LinearObjective:
         objective.slope = slope
         return objective
 
+    def with_hessians(self, basis):
+        """Return the objective whose evaluations also sum the Hessian in ``basis``.
+
+        It is summed in the same pass over ``X`` as the gradient (see
+        :meth:`hessian`); the objective shares this one's memory of its
+        latest evaluation.
+        """
+        objective = copy.copy(self)
+        objective.hessian_basis = basis
+        return objective
+
     def value_and_gradient(self, params, dtype=None):
         """Return the objective at ``params`` and its gradient, of ``params``' shape.
 
         The products with ``X`` are taken in ``dtype`` (None for ``X.dtype``).
         """
-        fit_intercept, link = self.fit_intercept, self.link
+        fit_intercept, link, basis = self.fit_intercept, self.link, self.hessian_basis
 
         def block_terms(X_rows, targets_rows, weights_rows):
             eta = raw_prediction(params, X_rows, fit_intercept)
             sample_loss, loss_gradient = link.loss_and_gradient(targets_rows, eta)
             residual = scale_rows(loss_gradient, weights_rows)
-            return (
+            terms = (
                 weights_rows @ sample_loss,
                 X_rows.T @ residual.astype(X_rows.dtype, copy=False),
                 column_sums(residual),
             )
+            if basis is not None:
+                terms += (
+                    _loss_hessian(link, X_rows, targets_rows, weights_rows, eta, basis),
+                )
+            return terms
 
         sums = self._latest_loss.get(params, dtype)
         if sums is None:
             sums = self.blocks.sum(block_terms, (self.targets, self.weights), dtype)
+            if basis is not None:
+                sums = (*sums, basis)
             self._latest_loss.put(params, dtype, sums)
-        value, coef_gradient, intercept_gradient = sums
+        value, coef_gradient, intercept_gradient = sums[:3]
         coef, _ = split_params(params, fit_intercept)
         ridge = per_coefficient(self.alpha, coef) * coef
         value += 0.5 * np.vdot(ridge, coef)
@@ -320,6 +389,39 @@ class LinearObjective:
             vector_coef
         )
         return join_params(coef_product, intercept_product, fit_intercept)
+
+    def hessian(self, params, basis):
+        """Return the objective's Hessian at ``params`` in ``basis``, a dense matrix.
+
+        ``basis`` is a :class:`HessianBasis`; the Hessian's rows and columns
+        follow ``z`` flattened in C order. It is the one summed with the
+        latest evaluation if that was at ``params`` in ``basis`` (see
+        :meth:`with_hessians`), else summed in a pass of its own. It costs
+        ``O(n_samples * n_z**2)``: for problems of few parameters, where it
+        is about as cheap as a gradient.
+        """
+        fit_intercept, link = self.fit_intercept, self.link
+        loss_hessian = self._latest_loss.loss_hessian(params, basis)
+        if loss_hessian is None:
+            (loss_hessian,) = self.blocks.sum(
+                lambda X_rows, targets_rows, weights_rows: (
+                    _loss_hessian(
+                        link,
+                        X_rows,
+                        targets_rows,
+                        weights_rows,
+                        raw_prediction(params, X_rows, fit_intercept),
+                        basis,
+                    ),
+                ),
+                (self.targets, self.weights),
+            )
+        size = int(np.sqrt(loss_hessian.size))
+        coef_map = basis.feature_map[: self.blocks.shape[1]]
+        ridge = coef_map.T @ (per_coefficient(self.alpha, coef_map) * coef_map)
+        if basis.class_map is not None:
+            ridge = np.kron(ridge, basis.class_map @ basis.class_map)
+        return loss_hessian.reshape(size, size) + ridge
 
     def curvature_weights(self, curvature):
         """Return the weighted trace of each row's curvature, an array of rows.

@@ -47,12 +47,13 @@ unchanged by adding the same to every class: that direction has no curvature
 in ``C`` and, as above, keeps its starting value.
 """
 
+import math
 from typing import NamedTuple
 
 import numpy as np
 from scipy import sparse
 
-from ._objective import join_params, per_coefficient, split_params
+from ._objective import HessianBasis, join_params, per_coefficient, split_params
 from ._row_blocks import SCRATCH_BLOCK_ELEMENTS, sampled_rows, with_values
 
 # Above this many features a dense p x p matrix (O(p^3) to factor) costs more
@@ -154,17 +155,40 @@ class AffinePreconditioner:
 
         ``z`` is flat or of the shape :attr:`variables_shape`.
         """
-        z = self._mix_classes(np.reshape(z, self.variables_shape))
+        return self._feature_map(self._mix_classes(np.reshape(z, self.variables_shape)))
+
+    def hessian_basis(self):
+        """Return ``T`` as a :class:`~skxent._objective.HessianBasis`.
+
+        ``T`` maps ``z`` to ``F @ (z @ S)`` (``mask`` applied): None where
+        a ``mask`` of the softmax differs between classes, which no such
+        pair expresses.
+        """
+        if self.mask is not None and self.class_map is not None:
+            return None
+        n_rows = self.variables_shape[0]
+        return HessianBasis(self._feature_map(np.eye(n_rows)), self.class_map)
+
+    def _feature_map(self, z):
+        """``T`` after the classes are mixed, on ``z``'s first axis.
+
+        ``z`` has a row per variable's feature (the intercept's last) and any
+        axes after it: classes, or vectors mapped together.
+        """
         u, u0 = split_params(z, self.fit_intercept)
-        coef_step = self.coef_map @ u
-        if self.mask is not None:
-            coef_step = coef_step * self.mask
-        intercept_step = (
-            self.intercept_scale * u0 - self.center @ coef_step
-            if self.fit_intercept
-            else 0.0
+        others = z.shape[1:]
+        coef_step = (self.coef_map @ u.reshape(len(u), math.prod(others))).reshape(
+            (self.coef_map.shape[0],) + others
         )
-        return join_params(coef_step, intercept_step, self.fit_intercept)
+        if self.mask is not None:
+            mask = self.mask.reshape(self.mask.shape + (1,) * (z.ndim - self.mask.ndim))
+            coef_step = coef_step * mask
+        if not self.fit_intercept:
+            return coef_step
+        intercept_step = self.intercept_scale * u0 - (
+            self.center @ coef_step.reshape(len(coef_step), math.prod(others))
+        ).reshape(others)
+        return join_params(coef_step, intercept_step, True)
 
     def params(self, z):
         """Parameters ``origin + T @ z``."""
@@ -638,12 +662,21 @@ class PreconditionedObjective:
 
     What the solver sees: a value and gradient of a flat vector ``z``, and
     Hessian products at a point, all pulled back through ``params = origin
-    + T @ z``; :meth:`params` maps a solution back.
+    + T @ z``; :meth:`params` maps a solution back. With ``dense_hessians``
+    each evaluation also sums the Hessian in ``z`` (:meth:`hessian_at`),
+    where the preconditioner has a
+    :meth:`~AffinePreconditioner.hessian_basis`; ``hessian_basis`` is None
+    otherwise.
     """
 
-    def __init__(self, objective, preconditioner):
-        self.objective = objective
+    def __init__(self, objective, preconditioner, dense_hessians=False):
         self.preconditioner = preconditioner
+        self.hessian_basis = preconditioner.hessian_basis() if dense_hessians else None
+        self.objective = (
+            objective
+            if self.hessian_basis is None
+            else objective.with_hessians(self.hessian_basis)
+        )
 
     @property
     def n_variables(self):
@@ -659,6 +692,14 @@ class PreconditionedObjective:
             self.preconditioner.params(z), dtype=dtype
         )
         return value, self.preconditioner.gradient(gradient)
+
+    def hessian_at(self, z):
+        """Return the Hessian in ``z`` at ``z``, a dense matrix.
+
+        See :meth:`~skxent._objective.LinearObjective.hessian`; for a
+        preconditioner with a :meth:`AffinePreconditioner.hessian_basis`.
+        """
+        return self.objective.hessian(self.preconditioner.params(z), self.hessian_basis)
 
     def hessian_product_at(self, z):
         """``v -> H(z) @ v``, the Hessian in ``z`` at ``z``."""

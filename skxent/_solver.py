@@ -19,6 +19,7 @@ import itertools
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.linalg import lapack
 from scipy.optimize import Bounds, LbfgsInvHessProduct, minimize
 from scipy.sparse.linalg import LinearOperator, aslinearoperator, cg
 
@@ -62,6 +63,27 @@ FINISHING_GRADIENT = 1e-5
 # evaluations; line searches were seen to fail below 1e-6. The Newton steps
 # on the exact gradient take it from here.
 ROUNDED_GRADIENT_TOLERANCE = 1e-5
+
+
+# Where the Hessian itself is cheap (``hessian_at``), L-BFGS takes at most
+# this many iterations before Newton steps with that Hessian take over.
+DENSE_NEWTON_AFTER = 1
+
+# A Newton step with the Hessian is accepted at the first step length that
+# gives this fraction of the decrease the quadratic model predicts
+# (Armijo's condition), halving it at most MAX_STEP_HALVINGS times.
+SUFFICIENT_DECREASE = 1e-4
+MAX_STEP_HALVINGS = 30
+
+# Curvatures of the Hessian below this fraction of the largest are rounding:
+# the Newton step leaves those directions alone.
+NEWTON_CURVATURE_FLOOR = 1e-12
+
+# Cholesky's factors solve the Newton step where every squared pivot is at
+# least this fraction of the Hessian's largest diagonal entry: a direction
+# without curvature (the softmax's shared one) leaves a pivot of rounding,
+# which would turn the gradient's rounding into a step along it.
+CHOLESKY_PIVOT_FLOOR = 1e-8
 
 
 @dataclass(frozen=True)
@@ -112,6 +134,15 @@ class _Iterates:
     def revert(self):
         """Back to the evaluation before the latest, without evaluating again."""
         self.z, self.value, self.gradient = self.previous
+
+    @property
+    def latest(self):
+        """The latest evaluation, to go back to with :meth:`restore`."""
+        return self.z, self.value, self.gradient
+
+    def restore(self, evaluation):
+        """Back to ``evaluation`` (a :attr:`latest`), without evaluating again."""
+        self.z, self.value, self.gradient = evaluation
 
     def use(self, value_and_gradient):
         """Evaluate with ``value_and_gradient`` from now on."""
@@ -376,6 +407,75 @@ def _newton_steps(
     return z, inverse_hessian
 
 
+def _newton_solver(hessian):
+    """Return ``g -> (-H^+ g, g H^+ g)``: the Newton step and decrement for ``hessian``.
+
+    ``H^+`` is the inverse by Cholesky's factors where the Hessian is
+    positive definite; otherwise it inverts the Hessian on its directions of
+    curvature above ``NEWTON_CURVATURE_FLOOR`` times the largest, and no step
+    is taken in the others.
+    """
+    factor, info = lapack.dpotrf(hessian, lower=True)
+    if info == 0 and np.all(
+        np.diag(factor) ** 2 > CHOLESKY_PIVOT_FLOOR * np.diag(hessian).max()
+    ):
+
+        def solve(gradient):
+            half, _ = lapack.dtrtrs(factor, gradient, lower=True)
+            step, _ = lapack.dtrtrs(factor, half, lower=True, trans=1)
+            return -step, float(half @ half)
+
+        return solve
+    curvatures, directions = np.linalg.eigh(hessian)
+    largest = curvatures.max(initial=0.0)
+    inverse = np.zeros_like(curvatures)
+    kept = curvatures > NEWTON_CURVATURE_FLOOR * largest
+    inverse[kept] = 1.0 / curvatures[kept]
+
+    def solve(gradient):
+        components = directions.T @ gradient
+        return -(directions @ (inverse * components)), float(inverse @ components**2)
+
+    return solve
+
+
+def _dense_newton_steps(iterates, z, hessian_at, tol, max_iter):
+    """Newton steps solved with the Hessian itself, each with a line search.
+
+    A step is halved until it gives ``SUFFICIENT_DECREASE`` of the decrease
+    its quadratic model predicts; once that decrease is within rounding of
+    the objective (``RESOLVABLE_DECREASE_ULPS``), a step is kept if it
+    reduces max |gradient|. Converged when max |gradient| <= tol and the
+    Newton decrement is at most ``n * tol**2`` (see
+    :meth:`_Iterates.converged`).
+    """
+    while iterates.n_iter < max_iter:
+        value, gradient_max = iterates.value, iterates.gradient_max
+        direction, decrement = _newton_solver(hessian_at(z))(iterates.gradient)
+        if gradient_max <= tol and decrement <= iterates.gradient.size * tol**2:
+            break
+        resolution = RESOLVABLE_DECREASE_ULPS * np.spacing(abs(value))
+        start = iterates.latest
+        length, accepted = 1.0, False
+        for _ in range(MAX_STEP_HALVINGS):
+            trial = z + length * direction
+            iterates(trial)
+            predicted = length * decrement
+            if predicted <= resolution:
+                accepted = iterates.gradient_max < gradient_max
+                break
+            if iterates.value <= value - SUFFICIENT_DECREASE * predicted:
+                accepted = True
+                break
+            length /= 2
+        if not accepted:
+            iterates.restore(start)
+            break
+        z = trial
+        iterates.end_of_iteration("Newton")
+    return z
+
+
 def _finish(
     iterates, z, inverse_hessian, hessian_product_at, tol, max_iter, exact_decrement
 ):
@@ -403,6 +503,7 @@ def minimize_smooth_convex(
     verbose,
     exact_value_and_gradient=None,
     exact_decrement=False,
+    hessian_at=None,
 ):
     """Minimise a smooth convex function of ``z``, starting from ``z = 0``.
 
@@ -439,6 +540,11 @@ def minimize_smooth_convex(
         Hessian products, rather than with L-BFGS's estimate of the inverse
         Hessian (a few Hessian products each time the gradient is below
         ``tol``).
+    hessian_at : callable, default=None
+        ``z -> H(z)``, a dense matrix, where it costs about as little as a
+        gradient: then L-BFGS takes at most ``DENSE_NEWTON_AFTER``
+        iterations and Newton steps solved with it finish (see
+        :func:`_dense_newton_steps`).
 
     Returns
     -------
@@ -452,20 +558,21 @@ def minimize_smooth_convex(
     z = np.zeros(n_variables)
     iterates(z)
     if iterates.gradient_max > FINISHING_GRADIENT:
-        z, inverse_hessian = _lbfgs(iterates, n_variables, lbfgs_tol, max_iter)
+        z, inverse_hessian = _lbfgs(
+            iterates,
+            n_variables,
+            lbfgs_tol,
+            max_iter if hessian_at is None else min(max_iter, DENSE_NEWTON_AFTER),
+        )
     else:
         inverse_hessian = _InverseHessian(
             np.empty((0, n_variables)), np.empty((0, n_variables))
         )
-    z, inverse_hessian = _finish(
-        iterates, z, inverse_hessian, hessian_product_at, tol, max_iter, exact_decrement
-    )
-    if exact_value_and_gradient is not None:
-        # Only the exact gradient can confirm tol; where the rounded one
-        # stalled above it, the exact one's steps go on from there.
-        iterates.use(exact_value_and_gradient)
-        iterates(z)
-        z, inverse_hessian = _finish(
+
+    def finish(z, inverse_hessian):
+        if hessian_at is not None:
+            return _dense_newton_steps(iterates, z, hessian_at, tol, max_iter), None
+        return _finish(
             iterates,
             z,
             inverse_hessian,
@@ -474,6 +581,14 @@ def minimize_smooth_convex(
             max_iter,
             exact_decrement,
         )
+
+    z, inverse_hessian = finish(z, inverse_hessian)
+    if exact_value_and_gradient is not None:
+        # Only the exact gradient can confirm tol; where the rounded one
+        # stalled above it, the exact one's steps go on from there.
+        iterates.use(exact_value_and_gradient)
+        iterates(z)
+        z, inverse_hessian = finish(z, inverse_hessian)
     if iterates.gradient_max <= tol:
         status = "converged"
     elif iterates.n_iter >= max_iter:

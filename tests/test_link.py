@@ -333,3 +333,15 @@ def test_softmax_curvature_matrices_are_its_jacobians_and_its_curvature():
         rtol=1e-12,
         atol=1e-15,
     )
+
+
+@pytest.mark.parametrize("target, raw", [(1.0, 34.0), (0.0, -34.0), (1.0, 700.0)])
+def test_logit_loss_keeps_its_digits_at_a_target_fitted_almost_exactly(target, raw):
+    """The loss below eta's rounding is kept, not lost in adding it to eta.
+
+    The fit of targets all 1 runs the intercept up until the gradient,
+    about the loss, is below tol: a loss rounded to 0 at 1.7e-15 stopped
+    the Newton steps' line search.
+    """
+    loss, gradient = LOGIT.loss_and_gradient(np.array([target]), np.array([raw]))
+    np.testing.assert_allclose(loss, np.log1p(np.exp(-abs(raw))), rtol=1e-15)

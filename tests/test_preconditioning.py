@@ -11,9 +11,10 @@ from scipy.linalg import null_space
 from scipy.special import expit
 
 from skxent import _preconditioning, _row_blocks
-from skxent._link import LOGIT, SOFTMAX, Logit, Softmax
+from skxent._link import BINARY_LINKS, LOGIT, SOFTMAX, Logit, Softmax
 from skxent._objective import LinearObjective
 from skxent._preconditioning import (
+    PreconditionedObjective,
     curvature_moments,
     measure_curvature,
     preconditioner_from,
@@ -480,3 +481,83 @@ def test_the_softmax_coefficient_hessian_product_is_exact_at_a_cold_start(alpha)
     )
     actual = curvature.coefficient_hessian_product(alpha)(direction)
     np.testing.assert_allclose(actual, expected, rtol=1e-10, atol=1e-14)
+
+
+def _hessian_by_products(problem, z):
+    identity = np.eye(problem.n_variables)
+    product = problem.hessian_product_at(z)
+    return np.column_stack([product(column) for column in identity])
+
+
+@pytest.mark.parametrize("link_name", ["logit", "probit", "cloglog", "softmax"])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("masked", [False, True])
+def test_the_hessian_in_the_preconditioners_basis_is_the_exact_one(
+    link_name, fit_intercept, masked
+):
+    """Columns of very different scales and means, per-feature alpha.
+
+    The Hessian summed in the basis (and the one summed with an evaluation)
+    equals the Hessian products' columns; a softmax mask that differs
+    between classes has no basis.
+    """
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 4)) * [1.0, 10.0, 0.1, 3.0] + [0.0, 100.0, 0.0, 5.0]
+    if link_name == "softmax":
+        link, targets = SOFTMAX, rng.dirichlet(np.ones(3), 60)
+    else:
+        link, targets = BINARY_LINKS[link_name], rng.random(60)
+    alpha = np.array([0.3, 0.1, 0.0, 1.0])
+    objective = LinearObjective(
+        RowBlocks(X), targets, np.full(60, 1 / 60), alpha, fit_intercept, link
+    )
+    origin = rng.normal(size=(4 + fit_intercept,) + targets.shape[1:]) * 0.03
+    mask = None
+    if masked:
+        mask = np.ones((4,) + targets.shape[1:], dtype=bool)
+        mask[1] = False
+    preconditioner = preconditioner_from(
+        measure_curvature(objective, origin), origin, alpha, fit_intercept, mask
+    )
+    problem = PreconditionedObjective(objective, preconditioner, dense_hessians=True)
+    if masked and link_name == "softmax":
+        assert problem.hessian_basis is None
+        return
+    z = rng.normal(size=problem.n_variables) * 0.1
+    plain = PreconditionedObjective(objective, preconditioner)
+    expected = _hessian_by_products(plain, z)
+    np.testing.assert_allclose(problem.hessian_at(z), expected, atol=1e-12)
+    # Summed with the evaluation at z: the same matrix, no pass of its own.
+    problem.value_and_gradient(z)
+    assert (
+        problem.objective._latest_loss.loss_hessian(
+            preconditioner.params(z), problem.hessian_basis
+        )
+        is not None
+    )
+    np.testing.assert_allclose(problem.hessian_at(z), expected, atol=1e-12)
+
+
+def test_a_hessian_summed_in_another_basis_is_not_reused(make_fractional_data):
+    X, y, _ = make_fractional_data(n_samples=80)
+    objective = LinearObjective(
+        RowBlocks(X), y, np.full(len(y), 1 / len(y)), 0.0, True, LOGIT
+    )
+    origin = np.zeros(X.shape[1] + 1)
+    curvature = measure_curvature(objective, origin)
+    first = PreconditionedObjective(
+        objective, preconditioner_from(curvature, origin, 0.0, True), True
+    )
+    first.value_and_gradient(np.zeros(first.n_variables))
+    # A preconditioner for another alpha: another basis at the same point.
+    second = PreconditionedObjective(
+        objective, preconditioner_from(curvature, origin, 10.0, True), True
+    )
+    z = np.zeros(second.n_variables)
+    np.testing.assert_allclose(
+        second.hessian_at(z),
+        _hessian_by_products(
+            PreconditionedObjective(objective, second.preconditioner), z
+        ),
+        atol=1e-12,
+    )

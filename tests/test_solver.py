@@ -6,6 +6,7 @@ import pytest
 from scipy.special import expit, log_expit
 
 from skxent._solver import (
+    _newton_solver,
     l1_optimality_violations,
     minimize_smooth_convex,
     minimize_with_l1,
@@ -177,6 +178,72 @@ def test_a_start_next_to_the_optimum_skips_lbfgs(capsys):
     )
     assert far.status == "converged"
     assert capsys.readouterr().out.startswith("L-BFGS")
+
+
+def logistic_like_hessian(z):
+    shifted = z - np.array([1.0, -2.0])
+    return np.diag(0.5 / np.cosh(shifted / 2) ** 2)
+
+
+def test_a_dense_hessian_finishes_with_newton_steps_after_one_lbfgs_step(capsys):
+    """Quadratic convergence: a handful of steps where L-BFGS takes more."""
+    result = minimize_smooth_convex(
+        logistic_like,
+        logistic_like_hessian_at,
+        2,
+        tol=1e-14,
+        max_iter=100,
+        verbose=1,
+        hessian_at=logistic_like_hessian,
+    )
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert result.status == "converged"
+    np.testing.assert_allclose(result.solution, [1.0, -2.0], rtol=1e-13)
+    assert lines[0].startswith("L-BFGS iteration    1")
+    assert all(line.startswith("Newton") for line in lines[1:])
+    lbfgs = minimize_smooth_convex(
+        logistic_like, logistic_like_hessian_at, 2, tol=1e-14, max_iter=100, verbose=0
+    )
+    assert result.n_iter < lbfgs.n_iter
+
+
+def test_newton_steps_with_a_dense_hessian_search_along_the_step(capsys):
+    """Far from the optimum a full Newton step of a log-cosh-like loss overshoots.
+
+    (Newton's method on it diverges from beyond about 1.09 of its minimiser.)
+    The steps are halved until the objective decreases enough: each
+    accepted step decreases the objective, and the fit converges.
+    """
+    shift = np.array([4.0, -6.0])
+    result = minimize_smooth_convex(
+        lambda z: logistic_like(z - shift),
+        lambda z: logistic_like_hessian_at(z - shift),
+        2,
+        tol=1e-12,
+        max_iter=100,
+        verbose=1,
+        hessian_at=lambda z: logistic_like_hessian(z - shift),
+    )
+    assert result.status == "converged"
+    np.testing.assert_allclose(result.solution, shift + [1.0, -2.0], rtol=1e-12)
+    objectives = [
+        float(line.split("objective ")[1].split(",")[0])
+        for line in capsys.readouterr().out.strip().splitlines()
+    ]
+    assert len(objectives) > 3
+    assert all(np.diff(objectives) <= 0)
+
+
+def test_a_direction_without_curvature_gets_no_newton_step():
+    """The softmax's shared direction: no curvature, a gradient of rounding."""
+    hessian = np.array([[2.0, 0.0], [0.0, 0.0]])
+    solve = _newton_solver(hessian)
+    step, decrement = solve(np.array([1.0, 1e-17]))
+    np.testing.assert_array_equal(step, [-0.5, 0.0])
+    assert decrement == 0.5
+    near_singular = np.array([[1.0, 1.0], [1.0, 1.0 + 1e-12]])
+    step, _ = _newton_solver(near_singular)(np.array([1.0, -1.0]))
+    assert np.all(np.abs(step) < 1e3)
 
 
 # ------------------------------------------------------- minimize_with_l1
@@ -381,3 +448,30 @@ def test_l1_optimality_violation_by_hand(gradient, z, l1_weights, expected):
         np.array(gradient), np.array(z), np.array(l1_weights)
     ).max(initial=0.0)
     assert violation == pytest.approx(expected, abs=1e-15)
+
+
+def test_newton_steps_that_find_no_decrease_end_at_their_start():
+    """After a failed line search the result is the start, with its gradient.
+
+    Every move away from z = 0 raises the value by 1: each halving of the
+    step fails, and the solver must report z = 0's gradient, not the last
+    trial's.
+    """
+    minimiser = np.array([1e-3, 0.0])
+
+    def jump(z):
+        value = 0.5 * (z - minimiser) @ (z - minimiser) + float(np.any(z != 0))
+        return value, z - minimiser
+
+    result = minimize_smooth_convex(
+        jump,
+        lambda z: lambda v: v,
+        2,
+        tol=1e-14,
+        max_iter=100,
+        verbose=0,
+        hessian_at=lambda z: np.eye(2),
+    )
+    np.testing.assert_array_equal(result.solution, [0.0, 0.0])
+    assert result.status == "rounding"
+    assert result.gradient_max == 1e-3
