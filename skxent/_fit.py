@@ -397,9 +397,7 @@ def _solve_smooth(
     of full rank.
     """
     float64 = objective.blocks.dtype == np.float64
-    hessian_work = objective.blocks.shape[0] * (
-        origin.size**2 + DENSE_HESSIAN_ROW_COST
-    )
+    hessian_work = objective.blocks.shape[0] * (origin.size**2 + DENSE_HESSIAN_ROW_COST)
     dense_hessian = hessian_work <= (
         DENSE_HESSIAN_BUDGET
         if isinstance(objective.blocks, RowBlocks)
