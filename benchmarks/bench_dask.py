@@ -8,7 +8,11 @@ second of each (the better of two fits)
 fit, iterations, the cluster's seconds per pass over ``X`` (its row sums),
 the largest coefficient difference relative to the largest coefficient, and
 the client's peak memory during the cluster fit (tracemalloc) against the
-size of ``X``.
+size of ``X``. Then, with dask-glm installed (the ``bench`` extra), skxent
+and dask-glm's newton (its fastest exact solver) at ``alpha=0`` on the same
+persisted arrays: seconds, the graph computations each fit submits
+(``compute`` and ``persist`` calls, each a round trip), their ratio, and
+each solution's mean cross-entropy in excess of the better one.
 
 Run from the repository root with the ``dask`` extra installed::
 
@@ -75,6 +79,81 @@ def counted_sums():
     return times, lambda: setattr(DaskRowBlocks, "sum", original)
 
 
+def counted_graphs():
+    """Count the graphs the client submits to the cluster (``compute``, ``persist``)."""
+    counts = [0]
+    original = Client._graph_to_futures
+
+    def counted(self, *args, **kwargs):
+        counts[0] += 1
+        return original(self, *args, **kwargs)
+
+    Client._graph_to_futures = counted
+    return counts, lambda: setattr(Client, "_graph_to_futures", original)
+
+
+def mean_cross_entropy(X, y, coef, intercept):
+    """Return the unweighted mean cross-entropy at ``coef, intercept``."""
+    eta = X @ coef + intercept
+    loss = da.logaddexp(0.0, eta) - y * eta
+    return float(loss.mean().compute())
+
+
+def skxent_fit(X, y):
+    model = ProbabilityRegressor(alpha=0.0).fit(X, y)
+    return model.coef_, model.intercept_
+
+
+def dask_glm_fit(X, y):
+    from dask_glm.algorithms import newton
+    from dask_glm.families import Logistic
+
+    # dask-glm fits no intercept of its own: a column of ones is appended.
+    ones = da.ones((X.shape[0], 1), chunks=(X.chunks[0], 1))
+    beta = newton(da.concatenate([X, ones], axis=1), y, family=Logistic, tol=1e-8)
+    return beta[:-1], beta[-1]
+
+
+def against_dask_glm(sizes, n_features, chunk_rows):
+    """Fit skxent and dask-glm's newton, alpha=0, on the same persisted arrays."""
+    try:
+        import dask_glm  # noqa: F401
+    except ImportError:
+        print("\ndask-glm is not installed (pip install '.[bench]'): no comparison")
+        return
+    print(
+        "\nAgainst dask-glm's newton (tol=1e-8), alpha=0, the better of two fits "
+        "each, in turns; graphs: compute and persist calls per fit"
+    )
+    print(
+        f"{'rows':>9s} {'skxent s':>9s} {'graphs':>6s} {'dask-glm s':>10s} "
+        f"{'graphs':>6s} {'ratio':>6s} {'skxent excess':>13s} {'dask-glm excess':>15s}"
+    )
+    solvers = {"skxent": skxent_fit, "dask-glm": dask_glm_fit}
+    for n_rows in sizes:
+        X, y = dask.persist(*generated(n_rows, n_features, chunk_rows))
+        seconds = {label: [] for label in solvers}
+        graphs, objectives = {}, {}
+        for _ in range(2):
+            for label, fit in solvers.items():
+                counts, restore = counted_graphs()
+                start = time.perf_counter()
+                coef, intercept = fit(X, y)
+                seconds[label].append(time.perf_counter() - start)
+                restore()
+                graphs[label] = counts[0]
+                objectives[label] = mean_cross_entropy(X, y, coef, intercept)
+        best = min(objectives.values())
+        ours, theirs = min(seconds["skxent"]), min(seconds["dask-glm"])
+        print(
+            f"{n_rows:9d} {ours:9.2f} {graphs['skxent']:6d} {theirs:10.2f} "
+            f"{graphs['dask-glm']:6d} {ours / theirs:6.2f} "
+            f"{(objectives['skxent'] - best) / best:13.1e} "
+            f"{(objectives['dask-glm'] - best) / best:15.1e}"
+        )
+        del X, y
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", default="250000,1000000,4000000")
@@ -130,6 +209,7 @@ def main():
                 f"{peak / 2**20:9.1f}MB {nbytes / 2**20:6.0f}MB"
             )
             del X, y
+        against_dask_glm(sizes, args.features, args.chunk_rows)
 
 
 if __name__ == "__main__":

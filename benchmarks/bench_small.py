@@ -18,7 +18,7 @@ statsmodels' GLM (IRLS) is shown beside them where alpha=0.
 
 Run from the repository root with the ``bench`` extra installed::
 
-    python benchmarks/bench_small.py             # ~2 minutes
+    python benchmarks/bench_small.py             # ~3 minutes
     python benchmarks/bench_small.py --rounds 3  # quicker, noisier
 """
 

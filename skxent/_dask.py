@@ -93,6 +93,11 @@ class DaskRowBlocks:
         chunk). Best persisted: every sum reads all of its chunks.
     """
 
+    # The most work a Hessian summed with each gradient may add to a pass
+    # (see _fit.DENSE_HESSIAN_ROW_COST): about a round trip's time of one
+    # worker's arithmetic, which Newton steps save half the round trips of.
+    dense_hessian_budget = 2**30
+
     def __init__(self, X):
         self.X = X.rechunk({1: -1})
 

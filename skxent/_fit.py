@@ -32,7 +32,6 @@ from ._preconditioning import (
     measure_curvature,
     preconditioner_from,
 )
-from ._row_blocks import RowBlocks
 from ._separation import (
     unbounded_intercept_message,
     unpenalised_separation_message,
@@ -69,27 +68,13 @@ ALPHA_GRID_DECADES = 6
 REUSED_CURVATURE_ITERATIONS = 3
 
 # Newton steps solved with the Hessian itself, summed in the same pass as
-# each gradient, finish a fit (after L-BFGS's first step) where that costs
-# little beside an evaluation's fixed costs: the Hessian adds about
-# n_samples * (n_params**2 + DENSE_HESSIAN_ROW_COST) units of work (its
-# products, and the per-row arithmetic that makes the curvature matrices),
-# and is used while that is at most DENSE_HESSIAN_BUDGET. A unit measured
-# about 0.15 ns on one core: the budget is about 0.15 ms per pass, half an
-# evaluation's fixed cost on small data, where Newton steps end a fit in
-# 4 to 6 passes and L-BFGS in 8 to 12 (each with scipy's overhead).
-# Measured extra cost per pass: 83 us at 300 x 5, 239 us at 300 x 50, 252 us
-# at 1000 x 20, but 3 ms at 20000 x 5, beside an evaluation's 0.17 to 1 ms.
+# each gradient, finish a fit (after L-BFGS's first step) where the
+# Hessian's work, about n_samples * (n_params**2 + DENSE_HESSIAN_ROW_COST)
+# (its products, and the per-row arithmetic of the curvature matrices), is
+# at most the blocks' dense_hessian_budget: there it costs little beside a
+# pass's fixed cost, and Newton steps end a fit in half the passes
+# (docs/benchmarks.rst, "Small data").
 DENSE_HESSIAN_ROW_COST = 700
-DENSE_HESSIAN_BUDGET = 2**20
-
-# On a cluster every pass is a round trip of about 0.15 s (bench_dask.py),
-# and the Hessian is worth summing with each gradient (halving the passes)
-# while its work, the same units, is at most this: about 0.15 s of one
-# core's arithmetic. Measured with 20 features on 2 workers: 250 000 rows
-# 4.5 s -> 3.7 s and 500 000 rows 3.7 s -> 3.0 s, but 1 000 000 rows 6.1 s
-# -> 6.9 s and 4 000 000 rows 18.0 s -> 19.4 s (0.27 s and 0.88 s a pass
-# before, 0.62 s and 1.88 s after).
-DISTRIBUTED_DENSE_HESSIAN_BUDGET = 2**30
 
 # A penalised fit still short of tol after this many iterations is
 # preconditioned again with the curvature where it is (see _fit_from).
@@ -381,8 +366,10 @@ def _solve_smooth(
     The preconditioner is built from ``curvature``, a
     :class:`~skxent._preconditioning.Curvature` measured at ``origin`` or
     near it; with ``mask`` (booleans of the shape of ``coef``) only the
-    coefficients it marks move. A penalised fit that has not converged
-    after ``RESTART_ITERATIONS`` iterations goes on from where it is with
+    coefficients it marks move. Where the Hessian is cheap (see
+    ``DENSE_HESSIAN_ROW_COST``), each evaluation also sums it, and Newton
+    steps with it finish the fit. Otherwise a penalised fit that has not
+    converged after ``RESTART_ITERATIONS`` iterations goes on from where it is with
     the curvature measured there: the curvature at the start no longer
     describes the problem (hard targets fitted nearly exactly, where the
     optimum's curvature is far below the start's). L-BFGS's memory starts
@@ -396,14 +383,9 @@ def _solve_smooth(
     summed over restarts) and whether the preconditioner proved the design
     of full rank.
     """
-    float64 = objective.blocks.dtype == np.float64
-    hessian_work = objective.blocks.shape[0] * (origin.size**2 + DENSE_HESSIAN_ROW_COST)
-    dense_hessian = hessian_work <= (
-        DENSE_HESSIAN_BUDGET
-        if isinstance(objective.blocks, RowBlocks)
-        else DISTRIBUTED_DENSE_HESSIAN_BUDGET
-    )
-    restarts = objective.penalised and not dense_hessian
+    blocks = objective.blocks
+    float64 = blocks.dtype == np.float64
+    hessian_work = blocks.shape[0] * (origin.size**2 + DENSE_HESSIAN_ROW_COST)
     n_iter = 0
     while True:
         problem = PreconditionedObjective(
@@ -411,8 +393,10 @@ def _solve_smooth(
             preconditioner_from(
                 curvature, origin, objective.alpha, objective.fit_intercept, mask
             ),
-            dense_hessians=dense_hessian,
+            dense_hessians=hessian_work <= blocks.dense_hessian_budget,
         )
+        # Newton steps on the Hessian need no restart.
+        restarts = objective.penalised and problem.hessian_basis is None
         remaining = max_iter - n_iter
         result = minimize_smooth_convex(
             problem.value_and_gradient,

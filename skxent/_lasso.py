@@ -397,6 +397,10 @@ class _FixedSignObjective:
     def __getattr__(self, name):
         return getattr(self._objective, name)
 
+    def with_hessians(self, basis):
+        """Return the watched objective summing Hessians (see ``LinearObjective``)."""
+        return _FixedSignObjective(self._objective.with_hessians(basis))
+
     def value_and_gradient(self, params, dtype=None):
         self._n_evaluations += 1
         value, gradient = self._objective.value_and_gradient(params, dtype)
@@ -441,7 +445,11 @@ def fit_on_support(objective, lasso, params, curvature, tol, max_iter, solve_smo
             )
         except _SignChanged as stop:
             trial = stop.params
-            result = SolverResult(None, stop.n_evaluations, np.inf, "max_iter")
+            # Its evaluations stand for iterations (a Newton step's line
+            # search may take several), within what was left of max_iter.
+            result = SolverResult(
+                None, min(stop.n_evaluations, max_iter - n_iter), np.inf, "max_iter"
+            )
         n_iter += result.n_iter
         result = replace(result, n_iter=n_iter)
         trial_coef, _ = split_params(trial, fit_intercept)

@@ -175,12 +175,15 @@ def _loss_hessian(link, X_rows, targets_rows, weights_rows, eta, basis):
 class _LatestLoss:
     """The unpenalised loss and gradient of the latest evaluation, by its point.
 
-    The point is the parameters and the dtype of the products.
+    The point is the parameters and the dtype of the products; with them,
+    the loss's Hessian where the evaluation summed it, and its basis.
     """
 
     def __init__(self):
         self.point = None
         self.loss_and_gradients = None
+        self.hessian = None
+        self.basis = None
 
     def get(self, params, dtype):
         """Return the stored sums at ``(params, dtype)``, or None."""
@@ -191,10 +194,11 @@ class _LatestLoss:
             return None
         return self.loss_and_gradients
 
-    def put(self, params, dtype, loss_and_gradients):
-        """Store the sums at ``(params, dtype)``."""
+    def put(self, params, dtype, loss_and_gradients, hessian=None, basis=None):
+        """Store the sums at ``(params, dtype)``, with the Hessian in ``basis``."""
         self.point = (params.copy(), dtype)
         self.loss_and_gradients = loss_and_gradients
+        self.hessian, self.basis = hessian, basis
 
     def loss_hessian(self, params, basis):
         """Return the loss's Hessian in ``basis`` summed with the latest evaluation.
@@ -202,13 +206,11 @@ class _LatestLoss:
         None unless that evaluation was at ``params`` and summed it in the
         same ``basis`` (the very object).
         """
-        if self.point is None or len(self.loss_and_gradients) < 5:
-            return None
-        if self.loss_and_gradients[4] is not basis:
+        if self.hessian is None or self.basis is not basis:
             return None
         if not np.array_equal(self.point[0], params):
             return None
-        return self.loss_and_gradients[3]
+        return self.hessian
 
 
 class LinearObjective:
@@ -333,10 +335,10 @@ class LinearObjective:
         sums = self._latest_loss.get(params, dtype)
         if sums is None:
             sums = self.blocks.sum(block_terms, (self.targets, self.weights), dtype)
-            if basis is not None:
-                sums = (*sums, basis)
-            self._latest_loss.put(params, dtype, sums)
-        value, coef_gradient, intercept_gradient = sums[:3]
+            hessian = sums[3] if basis is not None else None
+            sums = sums[:3]
+            self._latest_loss.put(params, dtype, sums, hessian, basis)
+        value, coef_gradient, intercept_gradient = sums
         coef, _ = split_params(params, fit_intercept)
         ridge = per_coefficient(self.alpha, coef) * coef
         value += 0.5 * np.vdot(ridge, coef)

@@ -160,9 +160,9 @@ class AffinePreconditioner:
     def hessian_basis(self):
         """Return ``T`` as a :class:`~skxent._objective.HessianBasis`.
 
-        ``T`` maps ``z`` to ``F @ (z @ S)`` (``mask`` applied): None where
-        a ``mask`` of the softmax differs between classes, which no such
-        pair expresses.
+        ``T`` maps ``z`` to ``F @ (z @ S)`` (``mask`` applied): None for a
+        softmax with a ``mask``, which applies elementwise after the classes
+        are mixed, where no such pair expresses it.
         """
         if self.mask is not None and self.class_map is not None:
             return None

@@ -143,6 +143,11 @@ class RowBlocks:
         size.
     """
 
+    # The most work a Hessian summed with each gradient may add to a pass
+    # (see _fit.DENSE_HESSIAN_ROW_COST), in units of one product term: about
+    # half a pass's fixed cost on small data.
+    dense_hessian_budget = 2**20
+
     def __init__(self, X, executor=None, n_chunks=1, block_elements=None):
         self.X = X
         self.block_elements = block_elements or BLOCK_ELEMENTS

@@ -1,7 +1,8 @@
 """The solver: L-BFGS, finished by steps driven by the gradient alone.
 
 It sees only a function of a vector ``z`` with its gradient, and a Hessian
-product at a point; it knows nothing of ``X`` or of cross-entropy.
+product at a point (and, where it is cheap, the Hessian itself); it knows
+nothing of ``X`` or of cross-entropy.
 
 L-BFGS stops when its objective no longer decreases by more than float64 can
 resolve. Near the optimum the objective gap is half the squared (scaled)
@@ -12,7 +13,9 @@ they are driven by the gradient, which keeps full precision. Each is first
 the quasi-Newton step of L-BFGS's own inverse Hessian approximation (one
 evaluation), kept if it makes the gradient smaller; otherwise a Newton step
 solved by conjugate gradients with Hessian products (a few evaluations'
-worth), which converges quadratically.
+worth), which converges quadratically. Given the Hessian itself (small
+data), L-BFGS takes one step and Newton steps solved with it, each with a
+line search, do the rest.
 """
 
 import itertools
@@ -69,9 +72,9 @@ ROUNDED_GRADIENT_TOLERANCE = 1e-5
 # this many iterations before Newton steps with that Hessian take over.
 DENSE_NEWTON_AFTER = 1
 
-# A Newton step with the Hessian is accepted at the first step length that
-# gives this fraction of the decrease the quadratic model predicts
-# (Armijo's condition), halving it at most MAX_STEP_HALVINGS times.
+# A Newton step with the Hessian is accepted at the first step length t that
+# gives this fraction of the decrease its slope predicts, t * g H^-1 g
+# (Armijo's condition), halving t at most MAX_STEP_HALVINGS times.
 SUFFICIENT_DECREASE = 1e-4
 MAX_STEP_HALVINGS = 30
 
@@ -111,7 +114,7 @@ class SolverResult:
 class _Iterates:
     """The function, evaluated at most once per point.
 
-    It keeps the latest evaluation and the one before (to revert to), counts
+    It keeps the latest evaluation (to go back to, :meth:`restore`), counts
     the iterations and prints them if verbose.
     """
 
@@ -121,19 +124,13 @@ class _Iterates:
         self.z = None
         self.value = np.inf
         self.gradient = None
-        self.previous = (None, np.inf, None)
         self.n_iter = 0
 
     def __call__(self, z):
         if self.z is None or not np.array_equal(z, self.z):
-            self.previous = (self.z, self.value, self.gradient)
             self.z = z.copy()
             self.value, self.gradient = self.value_and_gradient(z)
         return self.value, self.gradient
-
-    def revert(self):
-        """Back to the evaluation before the latest, without evaluating again."""
-        self.z, self.value, self.gradient = self.previous
 
     @property
     def latest(self):
@@ -357,11 +354,12 @@ def _quasi_newton_steps(iterates, z, inverse_hessian, tol, max_iter, exact_hessi
         not iterates.converged(tol, inverse_hessian, exact_hessian)
         and iterates.n_iter < max_iter
     ):
+        start = iterates.latest
         gradient, gradient_max = iterates.gradient, iterates.gradient_max
         trial = z - inverse_hessian.operator @ gradient
         iterates(trial)
         if not iterates.gradient_max < gradient_max:
-            iterates.revert()
+            iterates.restore(start)
             break
         # log(g / tol) / log(reduction) <= steps, with g the new gradient,
         # multiplied out (g may be 0).
@@ -393,11 +391,12 @@ def _newton_steps(
             or iterates.n_iter >= max_iter
         ):
             break
+        start = iterates.latest
         gradient, gradient_max = iterates.gradient, iterates.gradient_max
         trial = _newton_step(iterates, z, hessian_product_at, tol, inverse_hessian)
         iterates(trial)
         if not iterates.gradient_max < gradient_max:
-            iterates.revert()
+            iterates.restore(start)
             break
         inverse_hessian = inverse_hessian.updated(
             trial - z, iterates.gradient - gradient
@@ -443,7 +442,7 @@ def _dense_newton_steps(iterates, z, hessian_at, tol, max_iter):
     """Newton steps solved with the Hessian itself, each with a line search.
 
     A step is halved until it gives ``SUFFICIENT_DECREASE`` of the decrease
-    its quadratic model predicts; once that decrease is within rounding of
+    its slope predicts; once that decrease is within rounding of
     the objective (``RESOLVABLE_DECREASE_ULPS``), a step is kept if it
     reduces max |gradient|. Converged when max |gradient| <= tol and the
     Newton decrement is at most ``n * tol**2`` (see
@@ -569,9 +568,12 @@ def minimize_smooth_convex(
             np.empty((0, n_variables)), np.empty((0, n_variables))
         )
 
-    def finish(z, inverse_hessian):
+    def finish(z, inverse_hessian, newton_tol):
         if hessian_at is not None:
-            return _dense_newton_steps(iterates, z, hessian_at, tol, max_iter), None
+            return (
+                _dense_newton_steps(iterates, z, hessian_at, newton_tol, max_iter),
+                None,
+            )
         return _finish(
             iterates,
             z,
@@ -582,13 +584,15 @@ def minimize_smooth_convex(
             exact_decrement,
         )
 
-    z, inverse_hessian = finish(z, inverse_hessian)
+    # On a rounded function, the Newton steps on the Hessian stop where
+    # L-BFGS would: below, their line searches would compare rounding.
+    z, inverse_hessian = finish(z, inverse_hessian, lbfgs_tol)
     if exact_value_and_gradient is not None:
         # Only the exact gradient can confirm tol; where the rounded one
         # stalled above it, the exact one's steps go on from there.
         iterates.use(exact_value_and_gradient)
         iterates(z)
-        z, inverse_hessian = finish(z, inverse_hessian)
+        z, inverse_hessian = finish(z, inverse_hessian, tol)
     if iterates.gradient_max <= tol:
         status = "converged"
     elif iterates.n_iter >= max_iter:

@@ -4,7 +4,20 @@ import numpy as np
 import pytest
 from test_solver import lasso_by_enumeration
 
-from skxent._lasso import _l1_quadratic_by_feature_signs, _positive_definite
+from skxent._lasso import (
+    _FixedSignObjective,
+    _l1_quadratic_by_feature_signs,
+    _positive_definite,
+    _SignChanged,
+)
+from skxent._link import LOGIT
+from skxent._objective import LinearObjective
+from skxent._preconditioning import (
+    PreconditionedObjective,
+    measure_curvature,
+    preconditioner_from,
+)
+from skxent._row_blocks import RowBlocks
 from skxent._solver import minimize_with_l1
 
 
@@ -60,3 +73,30 @@ def test_a_singular_hessian_is_not_taken_as_positive_definite():
     rows = rng.normal(size=(3, 6))
     assert not _positive_definite(rows.T @ rows)
     assert _positive_definite(rows.T @ rows + 1e-3 * np.eye(6))
+
+
+def test_the_hessian_summing_objective_of_a_support_fit_still_watches_the_signs():
+    """A small support fit's objective, summing Hessians, still stops below zero.
+
+    Fits on small data sum the Hessian with each evaluation; the objective
+    they evaluate must be the one watched for a sign change.
+    """
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(6, 3))
+    objective = LinearObjective(
+        RowBlocks(X), np.full(6, 0.5), np.full(6, 1 / 6), 0.0, True, LOGIT
+    )
+    watched = _FixedSignObjective(objective.with_slope(np.array([1.0, 0.0, 0.0])))
+    origin = np.zeros(4)
+    problem = PreconditionedObjective(
+        watched,
+        preconditioner_from(measure_curvature(objective, origin), origin, 0.0, True),
+        dense_hessians=True,
+    )
+    assert problem.hessian_basis is not None
+    # Far along -coef_0 the slope's term is below -log(2) and grows faster
+    # than the loss: the objective is negative there.
+    far = np.zeros(4)
+    far[0] = -1e3
+    with pytest.raises(_SignChanged):
+        problem.objective.value_and_gradient(far)

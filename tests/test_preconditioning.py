@@ -498,8 +498,8 @@ def test_the_hessian_in_the_preconditioners_basis_is_the_exact_one(
     """Columns of very different scales and means, per-feature alpha.
 
     The Hessian summed in the basis (and the one summed with an evaluation)
-    equals the Hessian products' columns; a softmax mask that differs
-    between classes has no basis.
+    equals the Hessian products' columns, and is not reused at another
+    point; a softmax with a mask has no basis.
     """
     rng = np.random.default_rng(0)
     X = rng.normal(size=(60, 4)) * [1.0, 10.0, 0.1, 3.0] + [0.0, 100.0, 0.0, 5.0]
@@ -536,6 +536,12 @@ def test_the_hessian_in_the_preconditioners_basis_is_the_exact_one(
         is not None
     )
     np.testing.assert_allclose(problem.hessian_at(z), expected, atol=1e-12)
+    elsewhere = 2 * z
+    np.testing.assert_allclose(
+        problem.hessian_at(elsewhere),
+        _hessian_by_products(plain, elsewhere),
+        atol=1e-12,
+    )
 
 
 def test_a_hessian_summed_in_another_basis_is_not_reused(make_fractional_data):

@@ -475,3 +475,50 @@ def test_newton_steps_that_find_no_decrease_end_at_their_start():
     np.testing.assert_array_equal(result.solution, [0.0, 0.0])
     assert result.status == "rounding"
     assert result.gradient_max == 1e-3
+
+
+def test_newton_steps_go_on_while_the_decrement_says_the_optimum_is_far():
+    """A gradient below tol with a curvature of 1e-8 leaves z 1e-3 short.
+
+    The Newton decrement (here 1e-14, above n * tol**2) says so, and the
+    step is taken.
+    """
+    hessian = np.diag([1e-8, 1.0])
+    minimiser = np.array([1e-3, 0.0])
+    value_and_gradient, hessian_product_at = quadratic(hessian, minimiser)
+    result = minimize_smooth_convex(
+        value_and_gradient,
+        hessian_product_at,
+        2,
+        tol=1e-10,
+        max_iter=100,
+        verbose=0,
+        hessian_at=lambda z: hessian,
+    )
+    np.testing.assert_allclose(result.solution, minimiser, rtol=1e-10)
+
+
+def test_a_newton_step_below_rounding_is_kept_only_if_it_reduces_the_gradient():
+    """Where the objective cannot show the decrease, the gradient decides.
+
+    A Hessian 1000 times too small gives a step 1000 times too long; the
+    decrease it predicts (2e-15) is below the objective's rounding (1 +
+    ...), and the gradient it leads to is larger: the step is refused and
+    the fit ends at its start, saying rounding stopped it.
+    """
+    minimiser = np.full(2, 1e-9)
+
+    def offset_quadratic(z):
+        return 1.0 + 0.5 * (z - minimiser) @ (z - minimiser), z - minimiser
+
+    result = minimize_smooth_convex(
+        offset_quadratic,
+        lambda z: lambda v: v,
+        2,
+        tol=1e-12,
+        max_iter=100,
+        verbose=0,
+        hessian_at=lambda z: 1e-3 * np.eye(2),
+    )
+    np.testing.assert_array_equal(result.solution, [0.0, 0.0])
+    assert result.status == "rounding"
