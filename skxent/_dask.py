@@ -29,16 +29,17 @@ import numpy as np
 from sklearn.utils import assert_all_finite
 from sklearn.utils.validation import validate_data
 
-from ._row_blocks import add_terms
+from ._row_blocks import RowBlocks, add_terms
 from ._validation import (
     TrainingData,
     check_any_positive_weight,
     check_cluster_count,
-    check_feature_values,
+    check_feature_magnitudes,
     check_group_labels,
     check_no_strings,
     check_non_negative_weights,
     column_names,
+    feature_magnitudes,
     target_bounds,
     wants_groups,
 )
@@ -267,7 +268,9 @@ def validate_dask_training_data(
             max(high for _, high in bounds),
         ),
         y_was_column=y_was_column,
-        feature_magnitude=max(magnitude for _, _, magnitude, _ in summaries),
+        feature_magnitude=check_feature_magnitudes(
+            np.max([magnitudes for _, _, magnitudes, _ in summaries], axis=0), X
+        ),
         largest_weight=max(weight for _, _, _, weight in summaries),
         target_names=names if y.ndim == 2 else None,
     )
@@ -277,10 +280,11 @@ def _check_chunk(X_rows, y_rows, w_rows, start, check_targets):
     """Run the checks of in-memory data on one row chunk, errors saying where it is.
 
     Return the number of positive weights, the targets' bounds over them,
-    the largest magnitude in ``X_rows`` and the largest weight.
+    the largest magnitude of each column of ``X_rows`` (judged over all
+    chunks, by ``check_feature_magnitudes``) and the largest weight.
     """
     try:
-        magnitude = check_feature_values(X_rows)
+        magnitudes = feature_magnitudes(RowBlocks(X_rows))
         check_no_strings(y_rows, "y")
         check_no_strings(w_rows, "sample_weight")
         # As in memory: rows of zero weight count as absent.
@@ -296,7 +300,7 @@ def _check_chunk(X_rows, y_rows, w_rows, start, check_targets):
         ) from None
     n_positive = int(np.count_nonzero(w_rows > 0))
     bounds = target_bounds(y_rows, w_rows) if n_positive else None
-    return n_positive, bounds, magnitude, float(w_rows.max(initial=0.0))
+    return n_positive, bounds, magnitudes, float(w_rows.max(initial=0.0))
 
 
 def _dask_rows(values, input_name):

@@ -34,10 +34,14 @@ import scipy
 from scipy import sparse
 from threadpoolctl import ThreadpoolController
 
-# Rows per block: about this many stored elements (32 MiB of float64, the
-# fastest of the sizes measured), at most MAX_BLOCK_ROWS rows (the loss makes
-# a dozen temporaries a row long).
-BLOCK_ELEMENTS = 2**22
+# Rows per block: about DENSE_BLOCK_BYTES of a dense X, so that the rows
+# X @ coef reads are still in cache when X.T @ residual reads them again, and
+# the loss's dozen temporaries a block's rows long stay in cache too; about
+# SPARSE_BLOCK_ELEMENTS stored values of a sparse X, whose products gain less
+# from the cache than they lose to the Python between more blocks; at most
+# MAX_BLOCK_ROWS rows.
+DENSE_BLOCK_BYTES = 2**22
+SPARSE_BLOCK_ELEMENTS = 2**22
 MAX_BLOCK_ROWS = 2**16
 
 # A block converted to another dtype goes through a buffer per chunk: at
@@ -138,9 +142,10 @@ class RowBlocks:
     n_chunks : int, default=1
         Contiguous chunks of rows (one for a CSC matrix).
     block_elements : int, default=None
-        Elements of ``X`` per block read in place, ``BLOCK_ELEMENTS`` by
-        default; fewer for block terms that make temporaries of the block's
-        size.
+        Elements of ``X`` per block read in place; by default
+        ``DENSE_BLOCK_BYTES`` of a dense ``X``, ``SPARSE_BLOCK_ELEMENTS``
+        stored values of a sparse one. Fewer for block terms that make
+        temporaries of the block's size.
     """
 
     # The most work a Hessian summed with each gradient may add to a pass
@@ -150,7 +155,11 @@ class RowBlocks:
 
     def __init__(self, X, executor=None, n_chunks=1, block_elements=None):
         self.X = X
-        self.block_elements = block_elements or BLOCK_ELEMENTS
+        self.block_elements = block_elements or (
+            SPARSE_BLOCK_ELEMENTS
+            if sparse.issparse(X)
+            else DENSE_BLOCK_BYTES // X.dtype.itemsize
+        )
         if sparse.issparse(X) and X.format != "csr":
             n_chunks = 1
         n_samples = X.shape[0]
@@ -274,9 +283,11 @@ class RowBlocks:
     def sampled(self, rows, block_elements=None):
         """Return the blocks of ``X[rows]`` (``rows`` a slice: a view).
 
-        They are summed in the calling thread, in blocks of ``block_elements``.
+        They are summed in blocks of ``block_elements``, by these blocks'
+        threads: a sum over sampled rows (a Gram matrix's) costs far more per
+        row than a pass.
         """
-        return RowBlocks(self.X[rows], block_elements=block_elements)
+        return RowBlocks(self.X[rows], self._executor, len(self.chunks), block_elements)
 
 
 def add_terms(results):

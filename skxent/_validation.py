@@ -27,7 +27,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._row_blocks import sampled_rows
+from ._row_blocks import parallel_row_blocks
 
 # Rows of 2-D probability targets must sum to 1 within this (or the rounding
 # of their dtype over all classes, if larger), and their entries be at least
@@ -46,8 +46,8 @@ RANGE_TOLERANCE_ULPS = 4
 SMALLEST_COLUMN_MAGNITUDE = 1e-150
 LARGEST_FEATURE_MAGNITUDE = 1e150
 
-# Values of X per slice when finding its extremes: a slice stays in cache
-# between the two reductions.
+# Stored values of a sparse X per slice when finding their extremes: a slice
+# stays in cache between the two reductions.
 EXTREMES_SLICE_ELEMENTS = 2**17
 
 
@@ -148,7 +148,8 @@ def validate_training_data(estimator, X, y, sample_weight, *, reset, check_targe
         multi_output=True,
         ensure_all_finite=False,
     )
-    feature_magnitude = check_feature_values(X, type(estimator).__name__)
+    with parallel_row_blocks(X) as blocks:
+        feature_magnitude = check_feature_values(blocks, type(estimator).__name__)
     y_was_column = y.ndim == 2 and y.shape[1] == 1
     if y_was_column:
         y = y[:, 0]
@@ -291,48 +292,68 @@ def _extremes(values):
     Read in slices that stay in cache, so that both reductions cost one
     pass over memory.
     """
-    flat = values.reshape(values.shape[0], -1)
-    rows_per_slice = max(1, EXTREMES_SLICE_ELEMENTS // max(flat.shape[1], 1))
+    rows_per_slice = EXTREMES_SLICE_ELEMENTS
     largest, smallest = -np.inf, np.inf
-    for start in range(0, flat.shape[0], rows_per_slice):
-        part = flat[start : start + rows_per_slice]
+    for start in range(0, values.shape[0], rows_per_slice):
+        part = values[start : start + rows_per_slice]
         # np.maximum, unlike max(), keeps a NaN.
         largest = np.maximum(largest, part.max())
         smallest = np.minimum(smallest, part.min())
     return float(largest), float(smallest)
 
 
-def _column_magnitudes(X, rows=slice(None)):
-    """Return the largest magnitude in each column of a dense ``X[rows]``."""
-    return np.maximum(
-        X[rows].max(axis=0, initial=-np.inf), -X[rows].min(axis=0, initial=np.inf)
-    )
+def _column_magnitudes(X_rows):
+    """Return the largest ``|x|`` of each column of a dense block (NaN if any is NaN).
 
-
-def check_feature_values(X, estimator_name=None):
-    """Raise a ValueError for non-finite values or magnitudes float64 cannot scale.
-
-    The values are those of a dense ``X`` or the stored values of a sparse
-    one, all read in one pass (which replaces scikit-learn's own check of
-    finiteness). float64 columns whose squares leave float64's range are
-    refused: any value beyond ``LARGEST_FEATURE_MAGNITUDE``, or a column
-    whose values all lie below ``SMALLEST_COLUMN_MAGNITUDE``. Return the
-    largest magnitude, which the pass found.
+    As a row, for the blocks' results to be concatenated.
     """
-    values = X.data if sparse.issparse(X) else X
-    largest, smallest = _extremes(values) if values.size else (0.0, 0.0)
-    if not (np.isfinite(largest) and np.isfinite(smallest)):
+    return np.maximum(X_rows.max(axis=0), -X_rows.min(axis=0))[np.newaxis]
+
+
+def feature_magnitudes(blocks, estimator_name=None):
+    """Return the largest ``|x|`` of each column of ``X``, read in one pass.
+
+    ``blocks`` are the row blocks of ``X`` (see ``_row_blocks``). For a
+    sparse ``X``, one magnitude: that of its stored values. Raise
+    scikit-learn's ValueError for NaN or inf (the pass replaces its own
+    check of finiteness).
+    """
+    X = blocks.X
+    if sparse.issparse(X):
+        largest, smallest = _extremes(X.data) if X.nnz else (0.0, 0.0)
+        magnitudes = np.array([max(largest, -smallest)])
+        values = X.data
+    else:
+        magnitudes = blocks.map(_column_magnitudes).max(axis=0)
+        values = X
+    if not np.all(np.isfinite(magnitudes)):
         # scikit-learn's words for NaN and inf.
         assert_all_finite(values, input_name="X", estimator_name=estimator_name)
-    magnitude = max(largest, -smallest)
+    return magnitudes
+
+
+def check_feature_magnitudes(magnitudes, X):
+    """Raise a ValueError for magnitudes float64 cannot scale; return the largest.
+
+    ``magnitudes`` are :func:`feature_magnitudes` of all of ``X``'s rows.
+    float64 columns whose squares leave float64's range are refused: any
+    value beyond ``LARGEST_FEATURE_MAGNITUDE``, or a column whose values all
+    lie below ``SMALLEST_COLUMN_MAGNITUDE``.
+    """
+    magnitude = float(magnitudes.max())
     if X.dtype != np.float64:
         return magnitude
-    problems = []
-    if magnitude > LARGEST_FEATURE_MAGNITUDE:
-        problems.append(_too_large(X, magnitude))
-    too_small = _too_small_columns(X, magnitude)
-    if too_small:
-        problems.append(too_small)
+    too_large = magnitudes > LARGEST_FEATURE_MAGNITUDE
+    too_small = (magnitudes > 0) & (magnitudes < SMALLEST_COLUMN_MAGNITUDE)
+    problems = [
+        f"{_where(X, flagged)} {verb} {float(magnitudes[flagged].max())!r} in "
+        f"magnitude ({side} {limit:g})"
+        for flagged, verb, side, limit in [
+            (too_large, "reach", "above", LARGEST_FEATURE_MAGNITUDE),
+            (too_small, "stay below", "below", SMALLEST_COLUMN_MAGNITUDE),
+        ]
+        if flagged.any()
+    ]
     if problems:
         raise ValueError(
             f"X: {'; '.join(problems)}. Their squares leave float64's range, "
@@ -342,43 +363,22 @@ def check_feature_values(X, estimator_name=None):
     return magnitude
 
 
-def _too_large(X, magnitude):
-    """Say which values are beyond ``LARGEST_FEATURE_MAGNITUDE``."""
-    if sparse.issparse(X):
-        where = "its stored values"
-    else:
-        flagged = ~(_column_magnitudes(X) <= LARGEST_FEATURE_MAGNITUDE)
-        where = f"columns {np.flatnonzero(flagged).tolist()}"
-    return (
-        f"{where} reach {magnitude!r} in magnitude (above "
-        f"{LARGEST_FEATURE_MAGNITUDE:g})"
-    )
+def check_feature_values(blocks, estimator_name=None):
+    """Raise a ValueError for non-finite values or magnitudes float64 cannot scale.
 
-
-def _too_small_columns(X, magnitude):
-    """Say which columns lie entirely below ``SMALLEST_COLUMN_MAGNITUDE``; "" if none.
-
-    Columns are first judged on the preconditioner's sampled rows, where a
-    column can only look smaller than it is; those flagged are judged on
-    every row. A sparse ``X`` is judged on all its stored values at once,
-    by their largest ``magnitude``.
+    See :func:`feature_magnitudes` and :func:`check_feature_magnitudes`.
+    Return the largest magnitude.
     """
-    if sparse.issparse(X):
-        magnitudes = np.array([magnitude])
-        where = "its stored values"
-    else:
-        magnitudes = _column_magnitudes(X, sampled_rows(*X.shape))
-        candidates = np.flatnonzero(magnitudes < SMALLEST_COLUMN_MAGNITUDE)
-        magnitudes[candidates] = _column_magnitudes(X[:, candidates])
-        where = None
-    flagged = (magnitudes > 0) & (magnitudes < SMALLEST_COLUMN_MAGNITUDE)
-    if not flagged.any():
-        return ""
-    where = where or f"columns {np.flatnonzero(flagged).tolist()}"
-    return (
-        f"{where} stay below {float(magnitudes[flagged].max())!r} in magnitude (below "
-        f"{SMALLEST_COLUMN_MAGNITUDE:g})"
+    return check_feature_magnitudes(
+        feature_magnitudes(blocks, estimator_name), blocks.X
     )
+
+
+def _where(X, flagged):
+    """Name the values ``flagged``: columns of a dense ``X``, or stored values."""
+    if sparse.issparse(X):
+        return "its stored values"
+    return f"columns {np.flatnonzero(flagged).tolist()}"
 
 
 def simplex_tolerance(n_classes, dtype):

@@ -22,6 +22,7 @@ from skxent import (
     CrossEntropyRegressor,
     PenalizedInferenceWarning,
     ProbabilityRegressor,
+    _row_blocks,
 )
 
 # Every estimator of the package, with its default parameters.
@@ -41,6 +42,23 @@ def _targets_for(estimator, y):
     range inside 40..100) for ``CrossEntropyRegressor``.
     """
     return y if isinstance(estimator, ProbabilityRegressor) else 40 + 60 * y
+
+
+@pytest.fixture
+def set_block_elements(monkeypatch):
+    """Return a function that sets the elements of ``X`` per block, dense or sparse.
+
+    For the test only: ``set_block_elements(10)`` makes blocks of two rows
+    of five features.
+    """
+
+    def set_elements(elements):
+        monkeypatch.setattr(_row_blocks, "SPARSE_BLOCK_ELEMENTS", elements)
+        monkeypatch.setattr(
+            _row_blocks, "DENSE_BLOCK_BYTES", elements * np.float64().itemsize
+        )
+
+    return set_elements
 
 
 @pytest.fixture(scope="session")

@@ -143,6 +143,18 @@ def test_bad_chunks_are_named(client):
         ProbabilityRegressor().fit(X[:1000], y[:1000], sample_weight=np.zeros(1000))
 
 
+def test_feature_magnitudes_are_judged_over_all_chunks(sync_scheduler):
+    """As in memory: a column is too small only if every chunk's values are."""
+    X = np.column_stack([np.linspace(-1.0, 1.0, 40), np.full(40, 1e-200)])
+    X[-1, 1] = 0.5
+    y = np.linspace(0.1, 0.9, 40)
+    ProbabilityRegressor().fit(da.from_array(X, chunks=(10, 2)), y)
+    X[-1, 1] = 1e-201
+    for data in (X, da.from_array(X, chunks=(10, 2))):
+        with pytest.raises(ValueError, match=r"^X: columns \[1\] stay below 1e-200"):
+            ProbabilityRegressor().fit(data, y)
+
+
 def test_separation_and_constant_targets_warn_as_in_memory(client):
     X, _, _ = generated_on_workers(4_000, 2_000, seed=4)
     hard = (X[:, 0] > 0).astype(np.float64)

@@ -728,16 +728,18 @@ def test_a_fit_never_stores_non_finite_coefficients(monkeypatch, make_fractional
     assert not hasattr(model, "coef_")
 
 
+@pytest.mark.parametrize("layout", [np.asarray, sparse.csr_array])
 @pytest.mark.parametrize("value", [np.nan, np.inf, -np.inf])
 def test_a_non_finite_value_in_any_slice_is_refused(
-    value, monkeypatch, make_fractional_data
+    value, layout, monkeypatch, set_block_elements, make_fractional_data
 ):
     """The values are read a few rows at a time; the last slice counts too."""
     monkeypatch.setattr(_validation, "EXTREMES_SLICE_ELEMENTS", 8)
+    set_block_elements(8)
     X, y, _ = make_fractional_data(n_samples=100, n_features=2)
     X[-1, 1] = value
     with pytest.raises(ValueError, match="Input X contains (NaN|infinity)"):
-        ProbabilityRegressor().fit(X, y)
+        ProbabilityRegressor().fit(layout(X), y)
 
 
 def test_the_minimum_norm_pass_runs_only_where_it_can_change_something(

@@ -13,7 +13,6 @@ import pytest
 from scipy import sparse
 from scipy.optimize import approx_fprime
 
-from skxent import _row_blocks
 from skxent._link import BINARY_LINKS, SOFTMAX
 from skxent._objective import (
     LinearObjective,
@@ -200,7 +199,7 @@ def test_softmax_is_unchanged_by_a_shift_shared_by_all_classes(make_linear_probl
 @pytest.mark.parametrize("fit_intercept", [True, False])
 @pytest.mark.parametrize("make_X", [np.asarray, np.asfortranarray, sparse.csr_array])
 def test_blocks_and_threads_give_the_same_results(
-    monkeypatch, link_name, fit_intercept, make_X, make_linear_problem
+    set_block_elements, link_name, fit_intercept, make_X, make_linear_problem
 ):
     X, targets, weights, params = make_linear_problem(link_name, fit_intercept)
     X[np.abs(X) < 0.5] = 0.0
@@ -217,7 +216,7 @@ def test_blocks_and_threads_give_the_same_results(
 
     whole = evaluate_all(RowBlocks(X))
     # About one row per block, and three chunks of rows in three threads.
-    monkeypatch.setattr(_row_blocks, "BLOCK_ELEMENTS", 3)
+    set_block_elements(3)
     with ThreadPoolExecutor(3) as executor:
         blocks = RowBlocks(X, executor, n_chunks=3)
         assert len(blocks.chunks) == 3

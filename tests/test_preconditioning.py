@@ -117,7 +117,7 @@ def test_columns_of_tiny_and_huge_scale_are_both_whitened(fit_intercept):
 
 @pytest.mark.parametrize("fit_intercept", [True, False])
 @pytest.mark.parametrize("layout", ["C", "F", "csr", "csc"])
-def test_moments_over_all_rows_are_exact(monkeypatch, fit_intercept, layout):
+def test_moments_over_all_rows_are_exact(set_block_elements, fit_intercept, layout):
     X, weights = make_ill_conditioned_design()
     X[np.abs(X) < 0.01] = 0.0
     X_layout = {
@@ -126,7 +126,7 @@ def test_moments_over_all_rows_are_exact(monkeypatch, fit_intercept, layout):
         "csr": sparse.csr_array,
         "csc": sparse.csc_array,
     }[layout](X)
-    monkeypatch.setattr(_row_blocks, "BLOCK_ELEMENTS", 70)
+    set_block_elements(70)
     moments = curvature_moments(
         RowBlocks(X_layout), weights, weights.sum(), fit_intercept
     )
@@ -201,12 +201,12 @@ def test_poorly_sampled_columns_are_summed_over_all_rows(monkeypatch, fit_interc
     [(0.0, 1e-12), (1e4, 1e-6), (1e8, 1e-10)],
 )
 def test_sparse_moments_keep_digits_when_a_mean_dwarfs_its_spread(
-    monkeypatch, fit_intercept, offset, rtol
+    set_block_elements, fit_intercept, offset, rtol
 ):
     X, weights = make_ill_conditioned_design(n_samples=3000)
     X[:, 2] = X[:, 2] / X[:, 2].std() + offset
     center, squares, _ = exact_moments(X, weights, fit_intercept)
-    monkeypatch.setattr(_row_blocks, "BLOCK_ELEMENTS", 700)
+    set_block_elements(700)
     moments = curvature_moments(
         RowBlocks(sparse.csr_array(X)), weights, weights.sum(), fit_intercept
     )

@@ -40,11 +40,13 @@ def weighted_column_sums(X_rows, weights_rows):
 
 @pytest.mark.parametrize("layout", LAYOUTS)
 @pytest.mark.parametrize("n_chunks", [1, 3])
-def test_sum_over_blocks_and_chunks_is_the_whole_sum(monkeypatch, layout, n_chunks):
+def test_sum_over_blocks_and_chunks_is_the_whole_sum(
+    set_block_elements, layout, n_chunks
+):
     X = make_X(layout)
     weights = np.linspace(0.0, 1.0, X.shape[0])
     # About two rows per block.
-    monkeypatch.setattr(_row_blocks, "BLOCK_ELEMENTS", 10)
+    set_block_elements(10)
     with ThreadPoolExecutor(n_chunks) as executor:
         blocks = RowBlocks(X, executor, n_chunks)
         column_sums, total = blocks.sum(weighted_column_sums, (weights,))
@@ -66,10 +68,10 @@ def test_chunks_partition_the_rows():
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_map_concatenates_in_row_order(monkeypatch, layout):
+def test_map_concatenates_in_row_order(set_block_elements, layout):
     X = make_X(layout)
     coef = np.arange(1.0, 6.0)
-    monkeypatch.setattr(_row_blocks, "BLOCK_ELEMENTS", 10)
+    set_block_elements(10)
     with ThreadPoolExecutor(2) as executor:
         mapped = RowBlocks(X, executor, 2).map(
             lambda X_rows, offset: X_rows @ coef + offset, (np.arange(97.0),)
@@ -78,9 +80,11 @@ def test_map_concatenates_in_row_order(monkeypatch, layout):
 
 
 @pytest.mark.parametrize("layout", ["C", "F"])
-def test_dense_blocks_are_views_and_conversions_share_one_buffer(monkeypatch, layout):
+def test_dense_blocks_are_views_and_conversions_share_one_buffer(
+    monkeypatch, set_block_elements, layout
+):
     X = make_X(layout, dtype=np.float32)
-    monkeypatch.setattr(_row_blocks, "BLOCK_ELEMENTS", 20)
+    set_block_elements(20)
     monkeypatch.setattr(_row_blocks, "CONVERTED_BLOCK_ELEMENTS", 10)
     monkeypatch.setattr(_row_blocks, "CONVERTED_FRACTION_OF_CHUNK", 1)
     blocks = RowBlocks(X)
@@ -104,9 +108,9 @@ def test_dense_blocks_are_views_and_conversions_share_one_buffer(monkeypatch, la
             assert f_contiguous == (layout == "F")
 
 
-def test_csr_blocks_are_views_of_its_arrays(monkeypatch):
+def test_csr_blocks_are_views_of_its_arrays(set_block_elements):
     X = make_X("csr")
-    monkeypatch.setattr(_row_blocks, "BLOCK_ELEMENTS", 10)
+    set_block_elements(10)
     blocks = RowBlocks(X)
     residual = np.linspace(-1.0, 1.0, X.shape[0])
     for rows, X_rows in blocks.blocks(blocks.chunks[0], X.dtype):

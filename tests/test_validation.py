@@ -18,6 +18,7 @@ from scipy import sparse
 from sklearn.base import clone
 
 from skxent import CrossEntropyRegressor, ProbabilityRegressor
+from skxent._row_blocks import RowBlocks
 from skxent._validation import (
     accept_any_targets,
     check_feature_values,
@@ -691,11 +692,23 @@ def test_float64_feature_values_whose_squares_leave_float64_are_an_error():
         r"leave float64's range"
     )
     with pytest.raises(ValueError, match=message):
-        check_feature_values(X)
+        check_feature_values(RowBlocks(X))
     # float32 squares are summed in float64: any float32 value is fine.
-    check_feature_values(np.array([[3e38, 1e-40]], dtype=np.float32))
+    check_feature_values(RowBlocks(np.array([[3e38, 1e-40]], dtype=np.float32)))
     with pytest.raises(ValueError, match="^X: its stored values reach 1e\\+200"):
-        check_feature_values(sparse.csr_array(X[:1]))
+        check_feature_values(RowBlocks(sparse.csr_array(X[:1])))
+
+
+def test_column_magnitudes_are_judged_over_all_blocks(set_block_elements):
+    """A column is too small only if no block holds a larger value of it."""
+    set_block_elements(4)
+    X = np.full((40, 2), 1e-200)
+    X[:, 0] = 1.0
+    X[-1, 1] = 0.5
+    assert check_feature_values(RowBlocks(X)) == 1.0
+    X[-1, 1] = 1e-201
+    with pytest.raises(ValueError, match=r"^X: columns \[1\] stay below 1e-200"):
+        check_feature_values(RowBlocks(X))
 
 
 @pytest.mark.parametrize(
