@@ -164,7 +164,7 @@ class RowBlocks:
             n_chunks = 1
         n_samples = X.shape[0]
         n_chunks = max(1, min(n_chunks, n_samples))
-        bounds = np.linspace(0, n_samples, n_chunks + 1).astype(int)
+        bounds = [n_samples * chunk // n_chunks for chunk in range(n_chunks + 1)]
         self.chunks = [
             slice(start, stop)
             for start, stop in zip(bounds[:-1], bounds[1:], strict=True)
