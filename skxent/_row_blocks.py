@@ -283,9 +283,9 @@ class RowBlocks:
     def sampled(self, rows, block_elements=None):
         """Return the blocks of ``X[rows]`` (``rows`` a slice: a view).
 
-        They are summed in blocks of ``block_elements``, by these blocks'
-        threads: a sum over sampled rows (a Gram matrix's) costs far more per
-        row than a pass.
+        They are summed in blocks of ``block_elements``, in as many chunks
+        as these blocks, on the same executor: a sum over the sampled rows
+        (a Gram matrix's) costs far more per row than a pass.
         """
         return RowBlocks(self.X[rows], self._executor, len(self.chunks), block_elements)
 

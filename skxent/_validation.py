@@ -50,6 +50,11 @@ LARGEST_FEATURE_MAGNITUDE = 1e150
 # stays in cache between the two reductions.
 EXTREMES_SLICE_ELEMENTS = 2**17
 
+# A dense block's column magnitudes are found on rows of about this many
+# values: down 5 columns, 3 ns a row instead of 77; down 100, 62 instead
+# of 113 (of the widths 64, 256 and 1024 the fastest).
+FOLDED_ROW_ELEMENTS = 1024
+
 
 def _describe_values(values):
     """'min=..., max=...' over the finite values, plus NaN and inf counts."""
@@ -287,27 +292,46 @@ def check_probability_targets(y, sample_weight=None, input_name="y", advice=""):
 
 
 def _extremes(values):
-    """Return the largest and smallest of ``values`` (NaN if any is NaN).
+    """Return the largest and smallest of the 1-D ``values`` (NaN if any is NaN).
 
     Read in slices that stay in cache, so that both reductions cost one
     pass over memory.
     """
-    rows_per_slice = EXTREMES_SLICE_ELEMENTS
     largest, smallest = -np.inf, np.inf
-    for start in range(0, values.shape[0], rows_per_slice):
-        part = values[start : start + rows_per_slice]
+    for start in range(0, values.shape[0], EXTREMES_SLICE_ELEMENTS):
+        part = values[start : start + EXTREMES_SLICE_ELEMENTS]
         # np.maximum, unlike max(), keeps a NaN.
         largest = np.maximum(largest, part.max())
         smallest = np.minimum(smallest, part.min())
     return float(largest), float(smallest)
 
 
+def _largest_magnitudes(values):
+    """Return ``max |x|`` down each column of ``values`` (NaN where a NaN is)."""
+    return np.maximum(
+        values.max(axis=0, initial=-np.inf), -values.min(axis=0, initial=np.inf)
+    )
+
+
 def _column_magnitudes(X_rows):
     """Return the largest ``|x|`` of each column of a dense block (NaN if any is NaN).
 
-    As a row, for the blocks' results to be concatenated.
+    As a row, for the blocks' results to be concatenated. A C-ordered block
+    is read as rows of about ``FOLDED_ROW_ELEMENTS`` values, several of its
+    own rows each (a view): numpy's reductions down few columns cost about
+    as much per row as per value.
     """
-    return np.maximum(X_rows.max(axis=0), -X_rows.min(axis=0))[np.newaxis]
+    n_rows, n_columns = X_rows.shape
+    per_row = 1
+    if X_rows.flags.c_contiguous:
+        per_row = max(1, FOLDED_ROW_ELEMENTS // max(n_columns, 1))
+    folded = n_rows // per_row * per_row
+    magnitudes = (
+        _largest_magnitudes(X_rows[:folded].reshape(-1, per_row * n_columns))
+        .reshape(per_row, n_columns)
+        .max(axis=0)
+    )
+    return np.maximum(magnitudes, _largest_magnitudes(X_rows[folded:]))[np.newaxis]
 
 
 def feature_magnitudes(blocks, estimator_name=None):

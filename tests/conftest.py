@@ -49,7 +49,8 @@ def set_block_elements(monkeypatch):
     """Return a function that sets the elements of ``X`` per block, dense or sparse.
 
     For the test only: ``set_block_elements(10)`` makes blocks of two rows
-    of five features.
+    of five float64 features (of twice the elements in float32, whose
+    blocks are sized in bytes).
     """
 
     def set_elements(elements):

@@ -699,16 +699,27 @@ def test_float64_feature_values_whose_squares_leave_float64_are_an_error():
         check_feature_values(RowBlocks(sparse.csr_array(X[:1])))
 
 
-def test_column_magnitudes_are_judged_over_all_blocks(set_block_elements):
-    """A column is too small only if no block holds a larger value of it."""
-    set_block_elements(4)
-    X = np.full((40, 2), 1e-200)
+@pytest.mark.parametrize("layout", [np.ascontiguousarray, np.asfortranarray])
+@pytest.mark.parametrize("block_elements", [4, None], ids=["2-row blocks", "1 block"])
+def test_column_magnitudes_are_read_from_every_row(
+    set_block_elements, layout, block_elements
+):
+    """In every block, and in a C-ordered block's rows folded together or not.
+
+    One block of 1300 rows of 2 columns is read as 2 rows of 1024 values
+    (512 rows each) and the 276 rows left over.
+    """
+    if block_elements:
+        set_block_elements(block_elements)
+    X = np.full((1300, 2), 1e-200)
     X[:, 0] = 1.0
-    X[-1, 1] = 0.5
-    assert check_feature_values(RowBlocks(X)) == 1.0
-    X[-1, 1] = 1e-201
+    for row, value in [(700, -3.0), (1100, 2.0)]:
+        X[row, 0] = value
+        X[row + 1, 1] = 0.5
+        assert check_feature_values(RowBlocks(layout(X))) == abs(value)
+        X[row, 0], X[row + 1, 1] = 1.0, 1e-200
     with pytest.raises(ValueError, match=r"^X: columns \[1\] stay below 1e-200"):
-        check_feature_values(RowBlocks(X))
+        check_feature_values(RowBlocks(layout(X)))
 
 
 @pytest.mark.parametrize(
