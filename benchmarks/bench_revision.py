@@ -20,7 +20,7 @@ GLM lbfgs, and case c's badly scaled columns against glum's lbfgs
 Run from the repository root (``git archive`` reads the repository there)
 with the ``bench`` extra installed::
 
-    python benchmarks/bench_revision.py HEAD~1            # ~3 minutes
+    python benchmarks/bench_revision.py HEAD~1            # ~4 minutes
     python benchmarks/bench_revision.py v0.1 --rounds 3 --problems a,c
 """
 
