@@ -108,9 +108,6 @@ def weighted_grams(design, row_matrices):
     """
     n_classes = row_matrices.shape[1]
     width = design.shape[1]
-    if n_classes == 1:
-        gram = dense(design.T @ scale_rows(design, row_matrices[:, 0, 0]))
-        return gram.reshape(width, 1, width, 1)
     grams = np.empty((width, n_classes, width, n_classes))
     for k in range(n_classes):
         for m in range(k, n_classes):
