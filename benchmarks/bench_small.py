@@ -20,10 +20,20 @@ Run from the repository root with the ``bench`` extra installed::
 
     python benchmarks/bench_small.py             # ~3 minutes
     python benchmarks/bench_small.py --rounds 3  # quicker, noisier
+
+Seconds on a shared machine drift by 10-40%; instructions do not. Under
+valgrind's callgrind, ``--instructions`` counts the instructions per fit
+(of 10 fits after 3 unmeasured, zeroing and reading callgrind's counters
+around them), which repeat to a fraction of a percent from run to run::
+
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+        python benchmarks/bench_small.py --instructions     # ~6 minutes
 """
 
 import argparse
+import os
 import statistics
+import subprocess
 import time
 import warnings
 
@@ -101,6 +111,57 @@ def batch_seconds(fit, arguments, n_fits):
     return (time.perf_counter() - start) / n_fits
 
 
+def _callgrind_control(*options):
+    """Run ``callgrind_control`` with ``options`` on this process; return its output."""
+    command = ["callgrind_control", *options, str(os.getpid())]
+    try:
+        completed = subprocess.run(command, capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError) as error:
+        raise SystemExit(
+            "--instructions needs this script run under valgrind --tool=callgrind "
+            f"(callgrind_control failed: {error})"
+        ) from error
+    return completed.stdout
+
+
+def instructions_per_fit(fit, arguments, n_fits=10):
+    """Count the instructions of ``n_fits`` fits under callgrind, per fit."""
+    for _ in range(3):
+        fit(*arguments)
+    _callgrind_control("--zero")
+    for _ in range(n_fits):
+        fit(*arguments)
+    counters = _callgrind_control("-e", "Ir")
+    # One line per thread: "Th 1  12,345,678".
+    return (
+        sum(
+            int(line.split()[-1].replace(",", ""))
+            for line in counters.splitlines()
+            if line.strip().startswith("Th ")
+        )
+        / n_fits
+    )
+
+
+def count(problem):
+    """Print skxent's and newton-cholesky's instructions per fit, and their ratio."""
+    name, X, y, weights, alpha = problem
+    arguments = (X, y, weights, alpha)
+    counts = {
+        label: instructions_per_fit(fit, arguments)
+        for label, fit in (
+            ("skxent", skxent_fit),
+            ("newton-cholesky", newton_cholesky_fit),
+        )
+    }
+    ratio = counts["skxent"] / counts["newton-cholesky"]
+    print(
+        f"{name:22s} skxent {counts['skxent'] / 1e6:7.2f} M, newton-cholesky "
+        f"{counts['newton-cholesky'] / 1e6:7.2f} M instructions per fit: {ratio:.2f}",
+        flush=True,
+    )
+
+
 def run(problem, rounds):
     name, X, y, weights, alpha = problem
     arguments = (X, y, weights, alpha)
@@ -144,6 +205,11 @@ def run(problem, rounds):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="count instructions per fit (run under valgrind --tool=callgrind)",
+    )
     arguments = parser.parse_args()
     problems = [star98()] + [
         generated(n_samples, n_features)
@@ -153,6 +219,10 @@ def main():
     results = []
     with threadpool_limits(1), warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        if arguments.instructions:
+            for problem in problems:
+                count(problem)
+            return
         for problem in problems:
             results.append((problem[0], *run(problem, arguments.rounds)))
     print("\n== Target: skxent at most 1.0x newton-cholesky, one thread")

@@ -151,6 +151,20 @@ class HessianBasis(NamedTuple):
     feature_map: np.ndarray
     class_map: np.ndarray | None = None
 
+    def step(self, z):
+        """Return the parameter change ``F @ (z @ S)`` for a flat ``z``."""
+        if self.class_map is None:
+            return self.feature_map @ z
+        rows = z.reshape(self.feature_map.shape[1], -1)
+        return self.feature_map @ (rows @ self.class_map)
+
+    def gradient(self, params_gradient):
+        """Return the gradient in ``z``, flat, from the one in the parameters."""
+        z_gradient = self.feature_map.T @ params_gradient
+        if self.class_map is None:
+            return z_gradient
+        return (z_gradient @ self.class_map).ravel()
+
 
 def _loss_hessian(link, X_rows, targets_rows, weights_rows, eta, basis):
     """Sum the weighted loss's Hessian in ``basis`` over a block of rows.

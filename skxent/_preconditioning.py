@@ -190,10 +190,6 @@ class AffinePreconditioner:
         ).reshape(others)
         return join_params(coef_step, intercept_step, True)
 
-    def params(self, z):
-        """Parameters ``origin + T @ z``."""
-        return self.origin + self.step(z)
-
     def gradient(self, params_gradient):
         """Gradient with respect to ``z``, flat: ``T.T @ params_gradient``."""
         coef_gradient, intercept_gradient = split_params(
@@ -666,7 +662,8 @@ class PreconditionedObjective:
     each evaluation also sums the Hessian in ``z`` (:meth:`hessian_at`),
     where the preconditioner has a
     :meth:`~AffinePreconditioner.hessian_basis`; ``hessian_basis`` is None
-    otherwise.
+    otherwise. The basis is ``T`` as a matrix: where there is one, ``z`` is
+    mapped through it, one product each way.
     """
 
     def __init__(self, objective, preconditioner, dense_hessians=False):
@@ -677,6 +674,7 @@ class PreconditionedObjective:
             if self.hessian_basis is None
             else objective.with_hessians(self.hessian_basis)
         )
+        self._map = preconditioner if self.hessian_basis is None else self.hessian_basis
 
     @property
     def n_variables(self):
@@ -684,14 +682,12 @@ class PreconditionedObjective:
 
     def params(self, z):
         """Return the parameters at ``z``."""
-        return self.preconditioner.params(z)
+        return self.preconditioner.origin + self._map.step(z)
 
     def value_and_gradient(self, z, dtype=None):
         """Return the objective and its gradient in ``z``, products in ``dtype``."""
-        value, gradient = self.objective.value_and_gradient(
-            self.preconditioner.params(z), dtype=dtype
-        )
-        return value, self.preconditioner.gradient(gradient)
+        value, gradient = self.objective.value_and_gradient(self.params(z), dtype=dtype)
+        return value, self._map.gradient(gradient)
 
     def hessian_at(self, z):
         """Return the Hessian in ``z`` at ``z``, a dense matrix.
@@ -699,12 +695,12 @@ class PreconditionedObjective:
         See :meth:`~skxent._objective.LinearObjective.hessian`; for a
         preconditioner with a :meth:`AffinePreconditioner.hessian_basis`.
         """
-        return self.objective.hessian(self.preconditioner.params(z), self.hessian_basis)
+        return self.objective.hessian(self.params(z), self.hessian_basis)
 
     def hessian_product_at(self, z):
         """``v -> H(z) @ v``, the Hessian in ``z`` at ``z``."""
-        objective, preconditioner = self.objective, self.preconditioner
-        curvature = objective.curvature_at(preconditioner.params(z))
-        return lambda vector: preconditioner.gradient(
-            objective.hessian_product(preconditioner.step(vector), curvature)
+        objective, mapping = self.objective, self._map
+        curvature = objective.curvature_at(self.params(z))
+        return lambda vector: mapping.gradient(
+            objective.hessian_product(mapping.step(vector), curvature)
         )

@@ -246,7 +246,7 @@ def test_gradient_is_the_adjoint_of_step():
     rng = np.random.default_rng(4)
     z, g = rng.normal(size=7), rng.normal(size=7)
     assert preconditioner.step(z) @ g == pytest.approx(z @ preconditioner.gradient(g))
-    np.testing.assert_allclose(preconditioner.params(np.zeros(7)), origin)
+    np.testing.assert_array_equal(preconditioner.step(np.zeros(7)), np.zeros(7))
 
 
 @pytest.mark.parametrize(
@@ -396,7 +396,9 @@ def test_a_mask_keeps_the_other_coefficients_exactly_at_the_origin(
     )
     alpha = np.array([0.1, 0.0, 0.3, 1e-3, 0.1, 0.2])
     preconditioner, _ = masked_preconditioner(mask, alpha, fit_intercept, n_classes)
-    params = preconditioner.params(rng.normal(size=preconditioner.n_variables))
+    params = preconditioner.origin + preconditioner.step(
+        rng.normal(size=preconditioner.n_variables)
+    )
     coef = params[:6] if fit_intercept else params
     origin_coef = preconditioner.origin[:6]
     np.testing.assert_array_equal(coef[~mask], origin_coef[~mask])
@@ -531,11 +533,19 @@ def test_the_hessian_in_the_preconditioners_basis_is_the_exact_one(
     problem.value_and_gradient(z)
     assert (
         problem.objective._latest_loss.loss_hessian(
-            preconditioner.params(z), problem.hessian_basis
+            problem.params(z), problem.hessian_basis
         )
         is not None
     )
     np.testing.assert_allclose(problem.hessian_at(z), expected, atol=1e-12)
+    # The basis maps z as the preconditioner does, one product each way.
+    np.testing.assert_allclose(
+        problem.params(z), preconditioner.origin + preconditioner.step(z)
+    )
+    gradient = rng.normal(size=origin.shape)
+    np.testing.assert_allclose(
+        problem.hessian_basis.gradient(gradient), preconditioner.gradient(gradient)
+    )
     elsewhere = 2 * z
     np.testing.assert_allclose(
         problem.hessian_at(elsewhere),
