@@ -32,6 +32,7 @@ around them), which repeat to a fraction of a percent from run to run::
 
 import argparse
 import os
+import re
 import statistics
 import subprocess
 import time
@@ -115,13 +116,28 @@ def _callgrind_control(*options):
     """Run ``callgrind_control`` with ``options`` on this process; return its output."""
     command = ["callgrind_control", *options, str(os.getpid())]
     try:
-        completed = subprocess.run(command, capture_output=True, text=True, check=True)
-    except (OSError, subprocess.CalledProcessError) as error:
+        return subprocess.run(command, capture_output=True, text=True).stdout
+    except OSError as error:
         raise SystemExit(
-            "--instructions needs this script run under valgrind --tool=callgrind "
-            f"(callgrind_control failed: {error})"
+            f"--instructions needs valgrind's callgrind_control: {error}"
         ) from error
-    return completed.stdout
+
+
+def instructions_so_far():
+    """Return the instructions callgrind has counted in this process since zeroed.
+
+    It prints one line per thread (``Th 1  12,345,678``, ``Th10 ...``);
+    without any, this process is not running under callgrind.
+    """
+    counters = re.findall(
+        r"^\s*Th\s*\d+\s+([\d,]+)", _callgrind_control("-e", "Ir"), re.M
+    )
+    if not counters:
+        raise SystemExit(
+            "--instructions counts with callgrind: run this script under "
+            "valgrind --tool=callgrind (see the module's docstring)"
+        )
+    return sum(int(counter.replace(",", "")) for counter in counters)
 
 
 def instructions_per_fit(fit, arguments, n_fits=10):
@@ -131,16 +147,7 @@ def instructions_per_fit(fit, arguments, n_fits=10):
     _callgrind_control("--zero")
     for _ in range(n_fits):
         fit(*arguments)
-    counters = _callgrind_control("-e", "Ir")
-    # One line per thread: "Th 1  12,345,678".
-    return (
-        sum(
-            int(line.split()[-1].replace(",", ""))
-            for line in counters.splitlines()
-            if line.strip().startswith("Th ")
-        )
-        / n_fits
-    )
+    return instructions_so_far() / n_fits
 
 
 def count(problem):
@@ -220,6 +227,7 @@ def main():
     with threadpool_limits(1), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if arguments.instructions:
+            instructions_so_far()  # Under callgrind, or stop here.
             for problem in problems:
                 count(problem)
             return
